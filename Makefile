@@ -1,0 +1,31 @@
+# The course's three commands (see README): set up, test, open the lessons.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NOTEBOOKS ?= notebooks
+LAB_PORT ?= 8888
+
+.PHONY: setup test unit notebooks lab doctor lock clean
+
+setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
+	bash scripts/setup.sh
+
+test: unit notebooks  ## everything CI runs: unit tests, then every lesson in the smoke profile
+
+unit:
+	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15
+
+notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, outputs may differ)
+	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
+	  -p tests.notebook_timings -q $(NOTEBOOKS)
+
+lab:  ## open the lessons in JupyterLab
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT)
+
+doctor:
+	$(PY) -m course_lib doctor
+
+lock:  ## re-pin every transitive dependency after changing requirements/*.txt
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements/lock.txt
+
+clean:  ## remove generated data and runs (keeps .venv and the mmcv wheel cache)
+	rm -rf data/ .pytest_cache

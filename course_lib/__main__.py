@@ -1,0 +1,21 @@
+"""Command line: `python -m course_lib doctor`."""
+import argparse
+import sys
+
+from . import doctor
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command and run it."""
+    parser = argparse.ArgumentParser(prog='python -m course_lib',
+                                     description='Tools of the video-understanding course.')
+    sub = parser.add_subparsers(dest='command', required=True)
+    sub.add_parser('doctor', help='check the installation and print the fix for each failure')
+    args = parser.parse_args(argv)
+    if args.command == 'doctor':
+        return doctor.main()
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Every workaround for a broken upstream release, in one place, one line of why each.
+
+`import course_lib` applies them all before anything imports mmaction, mmdet or mmengine.
+Each fix has a test in tests/test_compat.py that fails if the fix stops working, and a
+"still broken upstream" test that fails once a pinned release no longer needs it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+APPLIED: list[str] = []
+
+
+def _mmaction_package_dir() -> Path | None:
+    """Return the installed mmaction package folder without importing it."""
+    spec = importlib.util.find_spec('mmaction')
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def stub_missing_drn() -> None:
+    """mmaction2 1.2.0's wheel lacks models/localizers/drn, so `import mmaction.models` fails (#2714)."""
+    pkg = _mmaction_package_dir()
+    if pkg is None or (pkg / 'models' / 'localizers' / 'drn').is_dir():
+        return
+    name = 'mmaction.models.localizers.drn'
+    if name in sys.modules:
+        return
+
+    class DRN:  # noqa: D401 - placeholder with the real class's name
+        """Placeholder: DRN's code is missing from the mmaction2 1.2.0 wheel (upstream #2714)."""
+
+        def __init__(self, *args, **kwargs):
+            raise ImportError('DRN is missing from the mmaction2 1.2.0 wheel (upstream issue #2714); '
+                              'install mmaction2 from source to use it.')
+
+    package = types.ModuleType(name)
+    package.__path__ = []  # a package, so `from .drn.drn import DRN` resolves
+    module = types.ModuleType(name + '.drn')
+    module.DRN = DRN
+    package.drn = module
+    sys.modules[name] = package
+    sys.modules[name + '.drn'] = module
+    APPLIED.append('mmaction2 drn stub')
+
+
+def provide_importlib_metadata() -> None:
+    """mmaction2 1.2.0 imports `importlib_metadata` without declaring it; fall back to the stdlib."""
+    try:
+        import importlib_metadata  # noqa: F401
+        return
+    except ImportError:
+        import importlib.metadata as stdlib_metadata
+    sys.modules['importlib_metadata'] = stdlib_metadata
+    APPLIED.append('importlib_metadata alias')
+
+
+def restore_numpy_trapz() -> None:
+    """NumPy 2 deprecates (2.4 removes) `np.trapz`, which mmaction's AR@AN / AUC metric calls."""
+    import numpy as np
+    if hasattr(np, 'trapezoid'):
+        np.trapz = np.trapezoid
+        APPLIED.append('numpy.trapz -> numpy.trapezoid')
+
+
+def _load_trusted(filename: str, map_location=None):
+    """torch.load with weights_only=False: mmengine checkpoints hold more than tensors."""
+    import os.path as osp
+
+    import torch
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    return torch.load(filename, map_location=map_location, weights_only=False)
+
+
+def _load_trusted_http(filename: str, map_location=None, model_dir=None, progress=True):
+    """Download to torch's hub cache, then load it as a trusted checkpoint."""
+    import torch
+    return torch.hub.load_state_dict_from_url(
+        filename, model_dir=model_dir, map_location=map_location, progress=progress,
+        weights_only=False)
+
+
+def allow_mmengine_checkpoints() -> None:
+    """torch >= 2.6 loads with weights_only=True, which breaks mmengine load/resume (mmengine #1655).
+
+    The fix is scoped to mmengine's checkpoint loader (not every torch.load): only load checkpoints
+    you trust, such as your own runs and files whose hash course_lib.download verified.
+    """
+    from mmengine.runner.checkpoint import CheckpointLoader
+    CheckpointLoader.register_scheme(prefixes='', loader=_load_trusted, force=True)
+    CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), loader=_load_trusted_http,
+                                     force=True)
+    APPLIED.append('mmengine trusted checkpoint loading')
+
+
+def apply_all() -> list[str]:
+    """Apply every fix once; return the names of those applied."""
+    if not APPLIED:
+        stub_missing_drn()
+        provide_importlib_metadata()
+        restore_numpy_trapz()
+        allow_mmengine_checkpoints()
+    return list(APPLIED)

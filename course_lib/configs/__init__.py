@@ -1,0 +1,1 @@
+"""Course configs: mmengine config files that inherit the installed packages' own configs."""

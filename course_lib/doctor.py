@@ -1,0 +1,189 @@
+"""`python -m course_lib doctor`: what is installed, whether it works, and the fix for each failure."""
+from __future__ import annotations
+
+import html
+import importlib
+import importlib.metadata
+import os
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import Callable
+
+from .profile import data_dir, profile
+
+SETUP_FIX = 'Run `make setup` in the repository, then restart the kernel.'
+REQUIRED_MODULES = {  # (registry owner, type name) that the lessons build by name
+    'mmaction': ('BMN', 'Recognizer3D', 'FastRCNN'),
+    'mmdet': ('ATSS', 'MobileNetV2'),
+}
+
+
+@dataclass
+class Check:
+    """One row of the doctor's table."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ''
+    required: bool = True
+
+    @property
+    def status(self) -> str:
+        """OK, FAIL, or WARN for an optional check that failed."""
+        return 'OK' if self.ok else ('FAIL' if self.required else 'WARN')
+
+
+def _version(dist: str) -> str:
+    return importlib.metadata.version(dist)
+
+
+def check_python() -> Check:
+    """Python 3.11 is the version the course is verified on."""
+    version = '.'.join(map(str, sys.version_info[:3]))
+    return Check('python', sys.version_info[:2] == (3, 11), version,
+                 'Use Python 3.11 (`PYTHON=python3.11 make setup`).', required=False)
+
+
+def check_torch() -> Check:
+    """torch imports and is the CPU build the course pins."""
+    import torch
+    detail = f'{torch.__version__}, CUDA available: {torch.cuda.is_available()}'
+    return Check('torch', torch.__version__.startswith('2.13'), detail, SETUP_FIX)
+
+
+def check_mmcv_ops() -> Check:
+    """mmcv has its compiled ops (a wheel built without them fails here)."""
+    import torch
+    from mmcv.ops import nms
+    boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.], [20., 20., 30., 30.]])
+    _, keep = nms(boxes, torch.tensor([0.9, 0.8, 0.7]), iou_threshold=0.5)
+    ok = keep.tolist() == [0, 2]
+    return Check('mmcv ops (nms)', ok, f'mmcv {_version("mmcv")}, nms kept {keep.tolist()}',
+                 'mmcv was built without ops: delete the cached wheel '
+                 '(~/.cache/video-course/wheels) and run `make setup`.')
+
+
+def check_registries() -> Check:
+    """mmaction.models and mmdet.models import and hold what the lessons build by name."""
+    import mmaction.models  # noqa: F401
+    import mmdet.models  # noqa: F401
+    from mmaction.registry import MODELS as ACTION_MODELS
+    from mmdet.registry import MODELS as DET_MODELS
+
+    from . import models as course_models
+    registries = {'mmaction': ACTION_MODELS, 'mmdet': DET_MODELS}
+    wanted = {scope: list(names) for scope, names in REQUIRED_MODULES.items()}
+    wanted['mmaction'] += list(course_models.REGISTERED)
+    missing = [f'{scope}.{name}' for scope, names in wanted.items() for name in names
+               if registries[scope].get(name) is None]
+    count = sum(len(v) for v in wanted.values())
+    detail = f'missing: {", ".join(missing)}' if missing else f'{count} model types found'
+    return Check('model registries', not missing, detail,
+                 'Import course_lib before building models (configs: custom_imports = '
+                 "dict(imports=['course_lib'])); if mmaction/mmdet are missing, run `make setup`.")
+
+
+def check_openvino() -> Check:
+    """OpenVINO imports and sees a device."""
+    import openvino as ov
+    devices = ov.Core().available_devices
+    return Check('openvino', bool(devices), f'{ov.__version__}, devices: {", ".join(devices)}',
+                 SETUP_FIX)
+
+
+def check_nncf() -> Check:
+    """NNCF imports."""
+    import nncf
+    return Check('nncf', True, nncf.__version__, SETUP_FIX)
+
+
+def check_video_io() -> Check:
+    """moviepy finds an ffmpeg binary to write videos."""
+    import imageio_ffmpeg
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    return Check('video writing (ffmpeg)', os.path.exists(exe), exe, SETUP_FIX)
+
+
+def check_data_dir() -> Check:
+    """COURSE_DATA_DIR exists and is writable."""
+    path = data_dir()
+    with tempfile.NamedTemporaryFile(dir=path):
+        pass
+    return Check('data dir writable', True, str(path),
+                 'Set COURSE_DATA_DIR to a folder you can write to.')
+
+
+def check_network(host: str = 'download.openmmlab.com', port: int = 443,
+                  timeout: float = 3) -> Check:
+    """Whether the model zoo answers; offline is fine for the smoke profile."""
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+        ok, detail = True, f'{host} reachable'
+    except OSError as err:
+        ok, detail = False, f'{host} unreachable ({err.__class__.__name__}): offline'
+    needed = profile() == 'full'
+    return Check('network (model zoo)', ok, detail,
+                 'The full profile downloads data and checkpoints; offline, use '
+                 'COURSE_PROFILE=smoke or pre-fill COURSE_CACHE_DIR.', required=needed)
+
+
+CHECKS: list[Callable[[], Check]] = [
+    check_python, check_torch, check_mmcv_ops, check_registries, check_openvino, check_nncf,
+    check_video_io, check_data_dir, check_network]
+
+
+def _run(check: Callable[[], Check]) -> Check:
+    try:
+        return check()
+    except Exception as err:  # a check that crashes is a failed check, with its error shown
+        name = check.__name__.removeprefix('check_').replace('_', ' ')
+        doc = (check.__doc__ or '').strip()
+        return Check(name, False, f'{type(err).__name__}: {err}'[:200],
+                     f'{doc} {SETUP_FIX}'.strip())
+
+
+@dataclass
+class Report:
+    """All checks; prints as a text table, shows as an HTML table in a notebook."""
+
+    checks: list[Check]
+
+    @property
+    def ok(self) -> bool:
+        """True when every required check passed."""
+        return all(c.ok or not c.required for c in self.checks)
+
+    def __str__(self) -> str:
+        width = max(len(c.name) for c in self.checks)
+        rows = [f'{"check":<{width}}  status  detail']
+        for c in self.checks:
+            rows.append(f'{c.name:<{width}}  {c.status:<6}  {c.detail}')
+            if not c.ok and c.fix:
+                rows.append(f'{"":<{width}}  {"":<6}  fix: {c.fix}')
+        rows.append('All required checks passed.' if self.ok else 'Some required checks FAILED.')
+        return '\n'.join(rows)
+
+    def _repr_html_(self) -> str:
+        colors = {'OK': '#1a7f37', 'WARN': '#9a6700', 'FAIL': '#cf222e'}
+        cells = ''.join(
+            f'<tr><td>{html.escape(c.name)}</td><td style="color:{colors[c.status]}">'
+            f'<b>{c.status}</b></td><td>{html.escape(c.detail)}</td>'
+            f'<td>{html.escape(c.fix if not c.ok else "")}</td></tr>' for c in self.checks)
+        verdict = 'All required checks passed.' if self.ok else 'Some required checks FAILED.'
+        return ('<table class="course-doctor"><tr><th>check</th><th>status</th><th>detail</th>'
+                f'<th>fix</th></tr>{cells}</table><p>{verdict}</p>')
+
+
+def run_checks() -> Report:
+    """Run every check and return the report."""
+    return Report([_run(check) for check in CHECKS])
+
+
+def main() -> int:
+    """Print the report; return 0 if every required check passed, else 1."""
+    report = run_checks()
+    print(report)
+    return 0 if report.ok else 1

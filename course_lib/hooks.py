@@ -1,0 +1,41 @@
+"""mmengine hooks for notebooks: a tqdm progress bar instead of walls of log lines."""
+from __future__ import annotations
+
+from mmengine.hooks import Hook
+from mmengine.registry import HOOKS
+from tqdm.auto import tqdm
+
+
+@HOOKS.register_module()
+class TqdmProgressHook(Hook):
+    """Show one progress bar over all training iterations, with the latest loss.
+
+    Add it with `custom_hooks = [dict(type='TqdmProgressHook')]`. Used in lessons 03-07.
+    """
+
+    priority = 'VERY_LOW'
+
+    def __init__(self, desc: str = 'training') -> None:
+        self.desc = desc
+        self.bar = None
+
+    def before_train(self, runner) -> None:
+        """Open the bar at the resumed iteration."""
+        if runner.rank == 0:
+            self.bar = tqdm(total=runner.max_iters, initial=runner.iter, desc=self.desc,
+                            unit='it', dynamic_ncols=True)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        """Advance the bar and show the loss."""
+        if self.bar is None:
+            return
+        self.bar.update(1)
+        if outputs and 'loss' in outputs:
+            self.bar.set_postfix(epoch=runner.epoch + 1, loss=f'{float(outputs["loss"]):.3f}',
+                                 refresh=False)
+
+    def after_train(self, runner) -> None:
+        """Close the bar."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

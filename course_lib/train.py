@@ -1,0 +1,130 @@
+"""Train and test any course config with mmengine's Runner: the course's `tools/train.py`.
+
+    python -m course_lib.train bmn_smoke --cfg-options train_cfg.max_epochs=3
+    python -m course_lib.train bmn_smoke --test            # evaluate the last checkpoint
+    torchrun --nproc_per_node=2 -m course_lib.train bmn_smoke --launcher pytorch
+
+Runs resume from the last checkpoint in their work dir, so an interrupted run continues and a
+finished run is not repeated. The same config runs under torchrun (gloo on CPU, NCCL on GPU).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+import course_lib  # noqa: F401  (compat fixes and registrations first)
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from .profile import data_dir, work_dir
+
+CONFIG_DIR = Path(__file__).resolve().parent / 'configs'
+
+
+def config_path(config: str | os.PathLike) -> Path:
+    """Resolve a course config name (`bmn_smoke`) or a path to a config file."""
+    path = Path(config)
+    if path.suffix == '.py' and path.exists():
+        return path.resolve()
+    candidate = CONFIG_DIR / f'{path.stem}.py'
+    if candidate.exists():
+        return candidate
+    known = ', '.join(sorted(p.stem for p in CONFIG_DIR.glob('*.py') if p.stem != '__init__'))
+    raise FileNotFoundError(f'No config {config!r}: not a file, and not one of the course configs '
+                            f'in {CONFIG_DIR} ({known}).')
+
+
+def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
+                work_dir_: str | os.PathLike | None = None) -> Config:
+    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
+    os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
+    path = config_path(config)
+    cfg = Config.fromfile(str(path))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
+    return cfg
+
+
+def _use_gloo_without_cuda(cfg: Config) -> None:
+    import torch
+    if not torch.cuda.is_available():
+        cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+
+
+def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None = None,
+                 work_dir_: str | os.PathLike | None = None, resume: bool = True,
+                 launcher: str = 'none', log_level: str = 'WARNING') -> Runner:
+    """Build an mmengine Runner for a course config; resumes from the work dir's last checkpoint."""
+    cfg = config if isinstance(config, Config) else load_config(config, cfg_options, work_dir_)
+    cfg.launcher = launcher
+    if resume and last_checkpoint(cfg.work_dir) is not None:
+        cfg.resume, cfg.load_from = True, None  # continue this run, not the pretrained start
+    else:
+        cfg.resume = False  # a fresh run (from cfg.load_from, e.g. a pretrained checkpoint, if set)
+    cfg.log_level = log_level
+    _use_gloo_without_cuda(cfg)
+    return Runner.from_cfg(cfg)
+
+
+def train(config: str | os.PathLike | Config, **kwargs) -> Runner:
+    """Train a config to the end (or continue an interrupted run); return the Runner."""
+    runner = build_runner(config, **kwargs)
+    runner.train()
+    return runner
+
+
+def last_checkpoint(work_dir_: str | os.PathLike) -> Path | None:
+    """Return the checkpoint named in a work dir's `last_checkpoint` file, if any."""
+    marker = Path(work_dir_) / 'last_checkpoint'
+    if not marker.exists():
+        return None
+    path = Path(marker.read_text().strip())
+    return path if path.exists() else None
+
+
+def test(config: str | os.PathLike | Config, checkpoint: str | os.PathLike | None = None,
+         **kwargs) -> dict:
+    """Evaluate a checkpoint (default: the work dir's last) on the test split; return metrics."""
+    cfg = config if isinstance(config, Config) else load_config(
+        config, kwargs.pop('cfg_options', None), kwargs.pop('work_dir_', None))
+    checkpoint = checkpoint or last_checkpoint(cfg.work_dir)
+    if checkpoint is None:
+        raise FileNotFoundError(f'No checkpoint in {cfg.work_dir}: train first '
+                                f'(python -m course_lib.train {cfg.filename}).')
+    cfg.load_from = str(checkpoint)
+    runner = build_runner(cfg, resume=False, **kwargs)
+    return runner.test()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line entry point (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', help='course config name (e.g. bmn_smoke) or a config file')
+    parser.add_argument('--work-dir', help='where checkpoints and logs go '
+                        '(default: $COURSE_DATA_DIR/work_dirs/<config>/<profile>)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
+                        help='override config keys, e.g. train_cfg.max_epochs=3 model.type=X')
+    parser.add_argument('--no-resume', action='store_true',
+                        help='start from scratch even if the work dir has a checkpoint')
+    parser.add_argument('--test', nargs='?', const='last', metavar='CHECKPOINT',
+                        help='evaluate CHECKPOINT (default: the last one) instead of training')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
+                        help='`pytorch` under torchrun')
+    parser.add_argument('--log-level', default='INFO')
+    args = parser.parse_args(argv)
+    logging.getLogger('mmengine').setLevel(args.log_level)
+    common = dict(cfg_options=args.cfg_options, work_dir_=args.work_dir,
+                  launcher=args.launcher, log_level=args.log_level)
+    if args.test:
+        checkpoint = None if args.test == 'last' else args.test
+        print(test(args.config, checkpoint, **common))
+    else:
+        train(args.config, resume=not args.no_resume, **common)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,8 @@
+"""Plots, timelines, boxes and video players used across the lessons."""
+from .boxes import draw_boxes
+from .classification import plot_confusion, plot_topk
+from .curves import plot_training, read_scalars
+from .video import frame_slider, read_frames, show_video, write_video
+
+__all__ = ['draw_boxes', 'frame_slider', 'plot_confusion', 'plot_topk', 'plot_training',
+           'read_frames', 'read_scalars', 'show_video', 'write_video']

@@ -1,0 +1,45 @@
+"""Plots for classification results: top-k bars and confusion matrices."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def plot_topk(labels: Sequence[str], scores: Sequence[float], title: str = 'top-5', ax=None):
+    """Horizontal bar chart of the top-k labels, best on top."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.45 * len(labels) + 0.8))
+    y = np.arange(len(labels))[::-1]
+    ax.barh(y, scores, color='#4c72b0')
+    ax.set_yticks(y, labels)
+    ax.set_xlim(0, 1)
+    ax.set(xlabel='score', title=title)
+    for yi, s in zip(y, scores):
+        ax.text(min(s + 0.01, 0.9), yi, f'{s:.2f}', va='center')
+    plt.tight_layout()
+    return ax
+
+
+def plot_confusion(matrix: np.ndarray, class_names: Sequence[str], normalize: bool = True,
+                   ax=None):
+    """Confusion matrix (rows: true class, columns: predicted) with counts or row fractions."""
+    matrix = np.asarray(matrix, dtype=float)
+    if normalize:
+        matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    if ax is None:
+        size = 1.0 + 0.55 * len(class_names)
+        _, ax = plt.subplots(figsize=(size + 1, size))
+    im = ax.imshow(matrix, cmap='Blues', vmin=0, vmax=1 if normalize else None)
+    ticks = np.arange(len(class_names))
+    ax.set_xticks(ticks, class_names, rotation=45, ha='right')
+    ax.set_yticks(ticks, class_names)
+    ax.set(xlabel='predicted', ylabel='true', title='confusion matrix')
+    for (i, j), v in np.ndenumerate(matrix):
+        ax.text(j, i, f'{v:.2f}' if normalize else f'{int(v)}', ha='center', va='center',
+                color='white' if v > (0.5 if normalize else matrix.max() / 2) else 'black',
+                fontsize=8)
+    plt.colorbar(im, ax=ax, fraction=0.046)
+    plt.tight_layout()
+    return ax

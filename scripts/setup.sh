@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# One-command set-up: creates .venv/ and installs the pinned, verified stack (see README).
+# mmcv 2.1.0 has only an sdist on PyPI: its wheel WITH compiled ops is built once (~20 min on
+# 2 cores) into $COURSE_WHEEL_CACHE and reused by every later `make setup` on the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+VENV=${VENV:-.venv}
+CACHE=${COURSE_WHEEL_CACHE:-$HOME/.cache/video-course/wheels}
+MMCV_VERSION=2.1.0
+TORCH_VERSION=$(sed -n 's/^torch==//p' requirements/torch.txt)
+PIP_QUIET=${PIP_QUIET:--q}
+start=$(date +%s)
+step() { printf '\n[setup %4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+quiet_pip() { "$VENV/bin/pip" "$@" 2>&1 | grep -v -e 'is ignored: it is neither' || true; return "${PIPESTATUS[0]}"; }
+
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+  || echo "WARNING: the course is verified on Python 3.11; $("$PYTHON" --version) may not work."
+
+step "virtual environment in $VENV"
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+quiet_pip install $PIP_QUIET -r requirements/build.txt
+
+step "torch $TORCH_VERSION (CPU build)"
+quiet_pip install $PIP_QUIET -r requirements/torch.txt -c requirements/lock.txt \
+  ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
+
+# The wheel is built against this torch; the cache key says so.
+WHEEL_DIR="$CACHE/mmcv-$MMCV_VERSION-torch$TORCH_VERSION-$("$VENV/bin/python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')"
+if ! ls "$WHEEL_DIR"/mmcv-"$MMCV_VERSION"-*.whl >/dev/null 2>&1; then
+  step "building mmcv $MMCV_VERSION WITH compiled ops (NMS, RoIAlign) -> $WHEEL_DIR"
+  echo "  PyPI has only mmcv's source; a plain pip install would build it WITHOUT ops."
+  echo "  This compiles ~200 C++ files: ~20 min on 2 cores, once per machine. Log: $WHEEL_DIR/build.log"
+  mkdir -p "$WHEEL_DIR"
+  ( MMCV_WITH_OPS=1 MAX_JOBS=$(nproc) "$VENV/bin/pip" wheel --no-deps --no-build-isolation \
+      "mmcv==$MMCV_VERSION" -w "$WHEEL_DIR/tmp" >"$WHEEL_DIR/build.log" 2>&1 ) &
+  build=$!
+  while kill -0 "$build" 2>/dev/null; do
+    sleep 60
+    kill -0 "$build" 2>/dev/null && echo "  ... still compiling mmcv ($(( ($(date +%s) - start) / 60 )) min since set-up began)"
+  done
+  if ! wait "$build"; then
+    tail -20 "$WHEEL_DIR/build.log"; echo "mmcv build FAILED; full log: $WHEEL_DIR/build.log"; exit 1
+  fi
+  mv "$WHEEL_DIR"/tmp/mmcv-*.whl "$WHEEL_DIR"/ && rm -rf "$WHEEL_DIR/tmp"
+else
+  step "mmcv $MMCV_VERSION wheel with ops found in cache: $WHEEL_DIR"
+fi
+
+step "OpenMMLab, OpenVINO, NNCF, JupyterLab and the rest (requirements/course.txt)"
+quiet_pip install $PIP_QUIET "$WHEEL_DIR"/mmcv-"$MMCV_VERSION"-*.whl -r requirements/course.txt \
+  -c requirements/lock.txt
+
+step "course_lib (editable) and the Jupyter kernel 'video-course'"
+quiet_pip install $PIP_QUIET --no-deps -e .
+"$VENV/bin/python" -m ipykernel install --sys-prefix --name video-course \
+  --display-name "Video course (.venv)" >/dev/null
+
+step "checking the installation"
+"$VENV/bin/python" -m course_lib doctor
+step "done in $(( $(date +%s) - start )) s. Next: make test, or make lab"

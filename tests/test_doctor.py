@@ -1,0 +1,41 @@
+"""The doctor reports a working install as OK and a broken one as FAIL with a non-zero exit."""
+import subprocess
+import sys
+
+from course_lib import doctor
+
+
+def test_doctor_cli_passes_on_this_install():
+    result = subprocess.run([sys.executable, '-m', 'course_lib', 'doctor'], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ('mmcv ops (nms)', 'model registries', 'openvino', 'nncf'):
+        line = next(l for l in result.stdout.splitlines() if l.startswith(name))
+        assert ' OK ' in line, line
+
+
+def test_missing_registry_entry_fails_with_fix(monkeypatch, capsys):
+    from mmaction.registry import MODELS
+    monkeypatch.delitem(MODELS._module_dict, 'BMN')
+    assert doctor.main() == 1
+    out = capsys.readouterr().out
+    assert 'mmaction.BMN' in out and 'FAIL' in out and 'fix:' in out
+
+
+def test_crashing_check_becomes_a_failure_with_its_error(monkeypatch):
+    def check_exploding():
+        """Something the course needs."""
+        raise ImportError('No module named mmcv._ext')
+    monkeypatch.setattr(doctor, 'CHECKS', [check_exploding])
+    report = doctor.run_checks()
+    assert not report.ok
+    assert 'mmcv._ext' in report.checks[0].detail and 'make setup' in report.checks[0].fix
+    assert '<td style="color:#cf222e"><b>FAIL</b>' in report._repr_html_()
+
+
+def test_offline_network_is_only_a_warning_in_smoke(monkeypatch):
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    check = doctor.check_network(host='127.0.0.1', port=1, timeout=1)
+    assert not check.ok and check.status == 'WARN'
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
+    assert doctor.check_network(host='127.0.0.1', port=1, timeout=1).status == 'FAIL'
