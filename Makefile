@@ -25,7 +25,7 @@ doctor:
 	$(PY) -m course_lib doctor
 
 lock:  ## re-pin every transitive dependency after changing requirements/*.txt
-	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements/lock.txt
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v -e "^-e" -e "^course_lib" | sed "s|^mmcv @ .*|mmcv==2.1.0|" > requirements/lock.txt
 
 clean:  ## remove generated data and runs (keeps .venv and the mmcv wheel cache)
 	rm -rf data/ .pytest_cache

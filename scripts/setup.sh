@@ -13,7 +13,12 @@ TORCH_VERSION=$(sed -n 's/^torch==//p' requirements/torch.txt)
 PIP_QUIET=${PIP_QUIET:--q}
 start=$(date +%s)
 step() { printf '\n[setup %4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
-quiet_pip() { "$VENV/bin/pip" "$@" 2>&1 | grep -v -e 'is ignored: it is neither' || true; return "${PIPESTATUS[0]}"; }
+quiet_pip() {  # pip, minus the noise of this machine's unused local indexes; keeps pip's exit code
+  local log rc=0; log=$(mktemp)
+  "$VENV/bin/pip" "$@" >"$log" 2>&1 || rc=$?
+  grep -v -e 'is ignored: it is neither' "$log" || true
+  rm -f "$log"; return $rc
+}
 
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \

@@ -79,7 +79,7 @@ class Toy(nn.Module):
 
     def train_step(self, data, optim_wrapper):
         self.steps += 1
-        loss = self(torch.stack(data))['loss']
+        loss = self(data)["loss"]
         optim_wrapper.update_params(loss)
         return {'loss': loss}
 

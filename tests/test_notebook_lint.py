@@ -1,0 +1,49 @@
+"""Every lesson has the course's shape and is committed clean (no errors, small outputs, no paths)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / 'notebooks').glob('[0-9][0-9]_*.ipynb'))
+ABSOLUTE_PATH = re.compile(r'(?<![\w.])(/(?:work|root|home|tmp|Users)/[\w.\-/]+|[A-Za-z]:\\\\\w)')
+MAX_OUTPUT_BYTES = 500_000
+
+
+def cells(path: Path, kind: str) -> list[str]:
+    nb = json.loads(path.read_text())
+    return [''.join(c['source']) for c in nb['cells'] if c['cell_type'] == kind]
+
+
+def test_lessons_are_numbered_in_order():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers == sorted(set(numbers)) and numbers[0] == '00'
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_title_objectives_time_and_exercises(path):
+    md = cells(path, 'markdown')
+    assert md[0].startswith(f'# Lesson {path.name[:2]} — '), 'first cell: "# Lesson NN — Title"'
+    assert 'what you will learn' in md[0].lower()
+    assert 'prerequisites and time' in md[0].lower()
+    headings = [line.strip() for m in md for line in m.splitlines() if line.startswith('#')]
+    assert '## Summary' in headings and '## Exercises' in headings
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_banner_first_and_progress_last(path):
+    code = cells(path, 'code')
+    assert 'cl.banner(' in code[0]
+    assert f"mark_done('{path.name[:2]}'" in code[-1]
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_clean(path):
+    nb = json.loads(path.read_text())
+    for cell in nb['cells']:
+        outputs = cell.get('outputs', [])
+        assert not any(o.get('output_type') == 'error' for o in outputs), 'stored error output'
+        assert len(json.dumps(outputs)) < MAX_OUTPUT_BYTES, 'output too large: strip it'
+        found = ABSOLUTE_PATH.search(''.join(cell['source']))
+        assert not found, f'absolute path {found.group(0)!r}: use cl.data_dir() or relative paths'
+    assert nb['metadata']['kernelspec']['name'] == 'video-course'
