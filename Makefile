@@ -19,7 +19,8 @@ notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, 
 	  -p tests.notebook_timings -q $(NOTEBOOKS)
 
 lab:  ## open the lessons in JupyterLab
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
 
 doctor:
 	$(PY) -m course_lib doctor
