@@ -10,11 +10,12 @@ compat.apply_all()
 from . import hooks, models  # noqa: E402  (registrations; need compat first)
 from . import zoo  # noqa: E402,F401  (registers the hub entries)
 from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
+from .exercises import check  # noqa: E402
 from .lessons import LESSONS, course_map, progress  # noqa: E402
 from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E402
                       profile_text, work_dir)
 
 __version__ = '0.1.0'
 __all__ = ['HUB', 'DownloadError', 'LESSONS', 'RemoteFile', 'banner', 'cache_dir', 'compat',
-           'course_map', 'data_dir', 'download', 'is_smoke', 'models', 'profile', 'profile_text',
+           'check', 'course_map', 'data_dir', 'download', 'is_smoke', 'models', 'profile', 'profile_text',
            'progress', 'work_dir']
