@@ -8,11 +8,13 @@ solution (must pass) and against the lesson's starting state (must fail).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from dataclasses import dataclass
 from typing import Any, Callable
 
 EXERCISES: dict[str, 'Exercise'] = {}
-LESSON_MODULES = ('lesson00',)
+LESSON_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
+                              if m.name.startswith('lesson')))
 
 
 @dataclass(frozen=True)
