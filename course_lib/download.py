@@ -41,11 +41,12 @@ class RemoteFile:
     sha256: str | None = None
     size: int | None = None
     note: str = ''
+    save_as: str | None = None  # for URLs whose path does not end in the file's name
 
     @property
     def filename(self) -> str:
-        """The file name at the end of the URL."""
-        return Path(urllib.parse.urlparse(self.url).path).name
+        """The file name to save as: save_as, else the last part of the URL's path."""
+        return self.save_as or Path(urllib.parse.urlparse(self.url).path).name
 
     @property
     def sha256_prefix(self) -> str | None:

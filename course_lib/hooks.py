@@ -31,7 +31,7 @@ class TqdmProgressHook(Hook):
             return
         self.bar.update(1)
         if outputs and 'loss' in outputs:
-            self.bar.set_postfix(epoch=runner.epoch + 1, loss=f'{float(outputs["loss"]):.3f}',
+            self.bar.set_postfix(epoch=runner.epoch + 1, loss=f'{float(outputs["loss"].detach()):.3f}',
                                  refresh=False)
 
     def after_train(self, runner) -> None:
