@@ -2,10 +2,12 @@
 
     python -m course_lib.train bmn_smoke --cfg-options train_cfg.max_epochs=3
     python -m course_lib.train bmn_smoke --test            # evaluate the last checkpoint
+    python -m course_lib.train bmn_smoke --overfit-check   # sanity checks incl. one-batch overfit
     torchrun --nproc_per_node=2 -m course_lib.train bmn_smoke --launcher pytorch
 
-Runs resume from the last checkpoint in their work dir, so an interrupted run continues and a
-finished run is not repeated. The same config runs under torchrun (gloo on CPU, NCCL on GPU).
+Training first runs the sanity checks of course_lib.sanity (class counts, annotation files, one
+batch through the model; --skip-sanity to skip). Runs resume from the last checkpoint in their work
+dir, so an interrupted run continues and a finished run is not repeated. The same config runs under torchrun (gloo on CPU, NCCL on GPU).
 """
 from __future__ import annotations
 
@@ -114,6 +116,10 @@ def main(argv: list[str] | None = None) -> None:
                         help='evaluate CHECKPOINT (default: the last one) instead of training')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none',
                         help='`pytorch` under torchrun')
+    parser.add_argument('--skip-sanity', action='store_true',
+                        help='do not run the sanity checks (course_lib.sanity) before training')
+    parser.add_argument('--overfit-check', action='store_true',
+                        help='also check that the model can overfit one batch before training')
     parser.add_argument('--log-level', default='INFO')
     args = parser.parse_args(argv)
     logging.getLogger('mmengine').setLevel(args.log_level)
@@ -123,6 +129,12 @@ def main(argv: list[str] | None = None) -> None:
         checkpoint = None if args.test == 'last' else args.test
         print(test(args.config, checkpoint, **common))
     else:
+        if not args.skip_sanity and os.environ.get('RANK', '0') == '0':
+            from . import sanity
+            report = sanity.run(load_config(args.config, args.cfg_options, args.work_dir),
+                                overfit=args.overfit_check)
+            print(report)
+            report.raise_if_failed()
         train(args.config, resume=not args.no_resume, **common)
 
 

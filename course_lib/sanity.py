@@ -1,0 +1,289 @@
+"""Checks to run before training: the usual causes of "the loss falls but mAP stays 0".
+
+`run(config)` checks that the model's class count matches the data set's classes, that the
+annotation files hold samples, that one batch goes through the data pipeline and the model, and
+(optionally) that the model can overfit that one batch. Each failure is one message naming the
+config field or file and the fix. `python -m course_lib.train` runs the quick checks first.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+CLASS_KEYS = ('num_classes', 'num_action_classes')
+
+
+class SanityError(RuntimeError):
+    """A config or data set is inconsistent; the message says what to change."""
+
+
+@dataclass
+class Finding:
+    """The result of one check."""
+
+    check: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class SanityReport:
+    """All findings of one run."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no check failed."""
+        return all(f.ok for f in self.findings)
+
+    def add(self, check: str, ok: bool, message: str) -> None:
+        """Record one finding."""
+        self.findings.append(Finding(check, ok, message))
+
+    def __str__(self) -> str:
+        return '\n'.join(f'[{"ok" if f.ok else "FAIL"}] {f.check}: {f.message}'
+                         for f in self.findings)
+
+    def raise_if_failed(self) -> None:
+        """Raise SanityError listing the failures."""
+        if not self.ok:
+            raise SanityError('Sanity checks failed (skip them with --skip-sanity):\n'
+                              + '\n'.join(f'- {f.check}: {f.message}'
+                                          for f in self.findings if not f.ok))
+
+
+def find_class_counts(model_cfg: Any, prefix: str = 'model') -> Iterator[tuple[str, int]]:
+    """Yield (dotted config path, value) for every class-count key in a model config."""
+    if isinstance(model_cfg, dict):
+        for key, value in model_cfg.items():
+            path = f'{prefix}.{key}'
+            if key in CLASS_KEYS and isinstance(value, int):
+                yield path, value
+            else:
+                yield from find_class_counts(value, path)
+    elif isinstance(model_cfg, (list, tuple)):
+        for i, value in enumerate(model_cfg):
+            yield from find_class_counts(value, f'{prefix}[{i}]')
+
+
+def data_infos(dataset) -> Iterator[dict]:
+    """Yield every sample's annotation dict (mmengine datasets serialize away `data_list`)."""
+    for i in range(len(dataset)):
+        yield dataset.get_data_info(i)
+
+
+def label_ids(dataset) -> set[int]:
+    """Return the class ids that appear in a built OpenMMLab dataset's annotations."""
+    ids: set[int] = set()
+    for info in data_infos(dataset):
+        label = info.get('label')
+        if isinstance(label, int):
+            ids.add(label)
+        elif label is not None and hasattr(label, '__iter__'):
+            ids.update(int(x) for x in label)
+        for instance in info.get('instances', ()):
+            if 'bbox_label' in instance:
+                ids.add(int(instance['bbox_label']))
+        for key in ('gt_labels', 'labels'):
+            if key in info:
+                import numpy as np
+                array = np.asarray(info[key])
+                ids.update(int(i) for i in (np.nonzero(array)[-1] if array.ndim == 2 else array))
+    return ids
+
+
+def annotation_source(dataset_cfg: dict) -> str:
+    """Describe where a dataset reads its annotations, for messages."""
+    return str(dataset_cfg.get('ann_file') or dataset_cfg.get('data_root') or dataset_cfg)
+
+
+def check_classes(report: SanityReport, model_cfg: dict, dataset, dataset_cfg: dict) -> None:
+    """Class count in the model vs classes in the data set's metainfo and labels."""
+    counts = dict(find_class_counts(model_cfg))
+    classes = (dataset.metainfo or {}).get('classes') if hasattr(dataset, 'metainfo') else None
+    ids = label_ids(dataset)
+    if not counts:
+        report.add('class count', True, 'the model has no class count (e.g. BMN proposals)')
+        return
+    for path, count in counts.items():
+        background = 1 if 'roi_head' in path else 0  # AVA heads count a background class
+        if classes and count != len(classes) + background and count != len(classes):
+            report.add('class count', False,
+                       f'{path}={count}, but the data set has {len(classes)} classes '
+                       f'({", ".join(map(str, classes[:6]))}{"..." if len(classes) > 6 else ""}) '
+                       f'from {annotation_source(dataset_cfg)}. Set {path}={len(classes)}, or pass '
+                       'metainfo=dict(classes=...) to every dataloader\'s dataset.')
+        elif ids and max(ids) >= count:
+            report.add('class count', False,
+                       f'{path}={count}, but {annotation_source(dataset_cfg)} uses class id '
+                       f'{max(ids)}. Set {path}={max(ids) + 1} or fix the labels.')
+        else:
+            report.add('class count', True, f'{path}={count} fits the data set')
+
+
+def check_class_names(report: SanityReport, dataset, dataset_cfg: dict, split: str) -> None:
+    """The config's class names are the categories of a COCO annotation file (mmdet)."""
+    import json
+    ann_file = str(getattr(dataset, 'ann_file', '') or '')
+    classes = (dataset.metainfo or {}).get('classes') if hasattr(dataset, 'metainfo') else None
+    if not ann_file.endswith('.json') or not classes:
+        return
+    with open(ann_file) as f:
+        in_file = [c['name'] for c in json.load(f).get('categories', [])]
+    if not in_file:
+        return
+    missing = [c for c in classes if c not in in_file]
+    if missing:
+        report.add(f'{split} class names', False,
+                   f'metainfo classes {", ".join(missing)} are not categories of '
+                   f'{annotation_source(dataset_cfg)} (it has {", ".join(in_file)}): their boxes are '
+                   'dropped silently. Use the file\'s names in metainfo=dict(classes=...).')
+    else:
+        report.add(f'{split} class names', True, 'all metainfo classes are in the annotation file')
+
+
+def _box_problem(instance: dict, info: dict) -> str | None:
+    x1, y1, x2, y2 = instance.get('bbox', (0, 0, 1, 1))
+    if instance.get('ignore_flag'):
+        return None
+    if not (x2 > x1 and y2 > y1):
+        return 'zero or negative size'
+    width, height = info.get('width'), info.get('height')
+    if width and height and (x1 < -1 or y1 < -1 or x2 > width + 1 or y2 > height + 1):
+        return f'outside the {width}x{height} image'
+    return None
+
+
+def check_annotations(report: SanityReport, dataset, dataset_cfg: dict, split: str) -> None:
+    """The annotation file holds samples, and their boxes lie inside their images."""
+    if len(dataset) == 0:
+        report.add(f'{split} annotations', False,
+                   f'{annotation_source(dataset_cfg)} gives 0 samples: check ann_file, data_root '
+                   'and data_prefix in the config, that the file is not empty, and (detection) '
+                   'that its category names are the config\'s classes.')
+        return
+    bad = [(info.get('img_path', '?'), why) for info in data_infos(dataset)
+           for instance in info.get('instances', ()) if (why := _box_problem(instance, info))]
+    if bad:
+        report.add(f'{split} annotations', False,
+                   f'{len(bad)} boxes are wrong, the first in {bad[0][0]} ({bad[0][1]}): fix '
+                   f'{annotation_source(dataset_cfg)} (boxes x1 < x2, y1 < y2, inside the image).')
+    else:
+        report.add(f'{split} annotations', True, f'{len(dataset)} samples')
+
+
+def annotation_file_problem(dataset_cfg: dict) -> str | None:
+    """Say what is wrong with a dataset's annotation file before building it (None if fine)."""
+    import json
+    from pathlib import Path
+    ann_file = dataset_cfg.get('ann_file')
+    if not ann_file:
+        return None
+    path = Path(ann_file)
+    if not path.is_absolute() and dataset_cfg.get('data_root'):
+        path = Path(dataset_cfg['data_root']) / path
+    if not path.exists():
+        return f'{path} does not exist: generate or download the data first (see data_scripts/).'
+    if path.stat().st_size == 0:
+        return f'{path} is empty (0 samples): regenerate it.'
+    if path.suffix == '.json':
+        content = json.loads(path.read_text())
+        if not content or (isinstance(content, dict) and content.get('annotations') == []):
+            return f'{path} holds 0 samples (no annotations): regenerate it or fix the converter.'
+    return None
+
+
+def _build(cfg, key: str):
+    from mmengine.registry import DATASETS, DefaultScope, init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmengine'))
+    dataset_cfg = copy.deepcopy(cfg[key]['dataset'])
+    return DATASETS.build(dataset_cfg), dataset_cfg
+
+
+def one_batch(cfg, dataset, size: int = 2):
+    """Collate the first `size` samples of a built dataset the way its dataloader would."""
+    from mmengine.dataset import pseudo_collate
+    from mmengine.registry import FUNCTIONS
+    collate_cfg = cfg.train_dataloader.get('collate_fn', dict(type='pseudo_collate'))
+    collate = FUNCTIONS.get(collate_cfg['type']) if collate_cfg else pseudo_collate
+    return collate([dataset[i] for i in range(min(size, len(dataset)))])
+
+
+def check_forward(report: SanityReport, model, batch) -> float | None:
+    """One batch goes through the data preprocessor and the model's loss; return the loss."""
+    try:
+        model.train()
+        data = model.data_preprocessor(batch, True)
+        loss, _ = model.parse_losses(model(**data, mode='loss'))
+    except Exception as err:
+        report.add('pipeline -> model', False,
+                   f'one training batch fails in the model: {type(err).__name__}: {err}'[:400]
+                   + ' Check that the pipeline\'s output shapes match the model\'s input '
+                   '(clip_len, num_clips, image scale, feature size).')
+        return None
+    loss = float(loss.detach())
+    ok = math.isfinite(loss)
+    report.add('pipeline -> model', ok, f'loss of one batch = {loss:.4f}' if ok else
+               'the loss of one batch is not finite: lower the learning rate or check the inputs')
+    return loss if ok else None
+
+
+def check_overfit(report: SanityReport, model, batch, steps: int = 30, lr: float = 1e-3) -> None:
+    """A fresh model can drive the loss of one batch down (if not, training cannot work)."""
+    import torch
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    first = last = None
+    for _ in range(steps):
+        data = model.data_preprocessor(batch, True)
+        loss, _ = model.parse_losses(model(**data, mode='loss'))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        first = float(loss.detach()) if first is None else first
+        last = float(loss.detach())
+    ok = last < 0.7 * first
+    report.add('overfit one batch', ok,
+               f'loss {first:.4f} -> {last:.4f} in {steps} steps' + (
+                   '' if ok else ': the model cannot fit even one batch; check that labels and '
+                   'targets reach the loss (class ids, box format) and that nothing is frozen.'))
+
+
+def run(config, *, overfit: bool = False, overfit_steps: int = 30) -> SanityReport:
+    """Run the sanity checks on a course config name, config file or Config; return the report."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import MODELS
+
+    from .train import load_config
+    cfg = config if isinstance(config, Config) else load_config(config)
+    report = SanityReport()
+    datasets = {}
+    for key, split in (('train_dataloader', 'train'), ('val_dataloader', 'val')):
+        if cfg.get(key):
+            problem = annotation_file_problem(cfg[key]['dataset'])
+            if problem:
+                report.add(f'{split} annotations', False, problem)
+                continue
+            try:
+                datasets[split] = _build(cfg, key)
+            except Exception as err:
+                report.add(f'{split} annotations', False,
+                           f'the {split} dataset cannot be built: {type(err).__name__}: {err}'[:400])
+                continue
+            check_annotations(report, *datasets[split], split)
+            check_class_names(report, *datasets[split], split)
+    if 'train' not in datasets or len(datasets['train'][0]) == 0:
+        return report
+    dataset, dataset_cfg = datasets['train']
+    check_classes(report, cfg.model, dataset, dataset_cfg)
+    torch.manual_seed(0)
+    model = MODELS.build(copy.deepcopy(cfg.model))
+    batch = one_batch(cfg, dataset)
+    if check_forward(report, model, batch) is not None and overfit:
+        check_overfit(report, model, batch, steps=overfit_steps)
+    return report
