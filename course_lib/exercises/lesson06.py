@@ -1,0 +1,196 @@
+"""Checkers for lesson 06's exercises (ATSS on blood cells: thresholds per class, anchor sizes)."""
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import numpy as np
+
+from . import exercise
+
+BCCD = ('Platelets', 'RBC', 'WBC')
+
+
+def _shared_threshold_per_class(matches, classes) -> dict:
+    """The lesson's starting point: the shared (micro-F1) threshold for every class."""
+    from ..metrics import threshold as th
+    best, _ = th.best_threshold(matches)
+    return {name: best for name in classes}
+
+
+# ---- 06.1: one threshold per class --------------------------------------------------------------
+
+def _hand_made_matches():
+    """Three classes whose F1-best thresholds lie in disjoint intervals (no shared one fits)."""
+    from ..metrics.threshold import Matches
+    rows = [  # (class, score, true positive)
+        (0, .45, 0), (0, .30, 1), (0, .28, 1), (0, .26, 1), (0, .15, 0), (0, .12, 0), (0, .10, 0),
+        (1, .95, 1), (1, .90, 1), (1, .88, 1), (1, .85, 1), (1, .70, 0), (1, .66, 1), (1, .60, 0),
+        (1, .55, 0), (1, .40, 1), (1, .30, 0),
+        (2, .99, 1), (2, .97, 1), (2, .93, 0), (2, .80, 0), (2, .50, 1)]
+    rows.sort(key=lambda r: -r[1])
+    labels, scores, tp = (np.array(col) for col in zip(*rows))
+    return Matches(scores.astype(float), labels.astype(int), tp.astype(bool),
+                   np.arange(len(rows)) % 4, np.array([5, 6, 3]))
+
+
+def _random_matches(seed: int = 6):
+    """A larger random set of matched detections, with other class names (no hard-coding)."""
+    from ..metrics.threshold import Matches
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 4, 300)
+    scores = np.round(rng.beta(2, 2, 300) ** (1 + labels), 4)  # each class scores differently
+    tp = rng.random(300) < scores ** 0.5
+    order = np.argsort(-scores, kind='stable')
+    num_gt = np.bincount(labels[tp], minlength=4) + rng.integers(1, 15, 4)
+    return Matches(scores[order], labels[order], tp[order], rng.integers(0, 30, 300)[order], num_gt)
+
+
+def _best_class_f1(matches, label: int) -> float:
+    """The highest F1 any threshold reaches on one class (every candidate threshold tried)."""
+    from ..metrics.threshold import f1_at
+    candidates = np.append(np.unique(matches.scores[matches.labels == label]), np.inf)
+    return max(f1_at(matches, t, label) for t in candidates)
+
+
+@exercise('06.1', 'Write per_class_thresholds(matches, classes) -> {class name: threshold} that '
+          'gives each class the threshold maximising F1 on that class alone.',
+          starter=_shared_threshold_per_class)
+def per_class_thresholds(answer) -> str | None:
+    """Right when, on two test sets of matches, each class's threshold reaches its best F1."""
+    from ..metrics.threshold import f1_at
+    if not callable(answer):
+        return ('answer with the function itself (answer_06_1 = per_class_thresholds), not with '
+                'its result.')
+    for matches, classes in ((_hand_made_matches(), BCCD), (_random_matches(), tuple('abcd'))):
+        got = answer(copy.deepcopy(matches), classes)
+        if not isinstance(got, dict) or set(got) != set(classes):
+            return 'return a dict with one threshold per class name: {name: threshold, ...}.'
+        values = [float(got[name]) for name in classes]
+        for label, name in enumerate(classes):
+            if f1_at(matches, values[label], label) >= _best_class_f1(matches, label) - 1e-9:
+                continue
+            if len(set(values)) == 1:
+                return ('every class got the same threshold. Keep only one class\'s detections '
+                        '(a mask on matches.labels) and run th.best_threshold on them.')
+            return (f'on a hand-made set of detections, the threshold you give {name!r} reaches a '
+                    f'lower F1 on {name!r} than the best one. The one-class Matches needs that '
+                    'class\'s scores, labels, tp and image, and a num_gt that counts only that '
+                    'class\'s boxes (the other classes\' boxes are not its false negatives).')
+    return None
+
+
+# ---- 06.2 and 06.3: object sizes against anchor sizes --------------------------------------------
+
+def _lesson_data() -> tuple[Path, str]:
+    """The lesson's data root and config name in the active profile."""
+    from ..profile import data_dir, is_smoke
+    if is_smoke():
+        return data_dir() / 'blood_cells', 'atss_mobilenetv2_fpn_bccd_smoke'
+    return data_dir() / 'bccd', 'atss_mobilenetv2_fpn_bccd_full'
+
+
+def _input_scale(cfg, width: int, height: int) -> float:
+    """The factor by which the test pipeline's Resize (keep_ratio) scales an image."""
+    import mmcv
+    resize = [t for t in cfg.test_pipeline if t['type'] == 'Resize']
+    if not resize:
+        return 1.0
+    return float(mmcv.rescale_size((width, height), tuple(resize[0]['scale']),
+                                   return_scale=True)[1])
+
+
+def _mean_box_sizes(cfg, root: Path) -> dict[str, float]:
+    """Mean sqrt(w * h) of each class's training boxes, in the detector's input pixels."""
+    from ..data import coco
+    ann_file = root / 'train' / coco.ANNOTATION_FILE
+    if not ann_file.exists():
+        raise FileNotFoundError(f'{ann_file} does not exist: run section 1 of the lesson first.')
+    data = coco.load_coco(ann_file)
+    names = {c['id']: c['name'] for c in data['categories']}
+    images = {i['id']: i for i in data['images']}
+    sizes: dict[str, list[float]] = {name: [] for name in cfg.classes}
+    for ann in data['annotations']:
+        name = names.get(ann['category_id'])
+        if name in sizes:
+            image = images[ann['image_id']]
+            scale = _input_scale(cfg, image['width'], image['height'])
+            sizes[name].append(math.sqrt(max(ann['bbox'][2] * ann['bbox'][3], 0.0)) * scale)
+    return {name: float(np.mean(s)) for name, s in sizes.items() if s}
+
+
+def _anchors(cfg):
+    """Build the config's anchor generator with mmdet's registry."""
+    import mmdet.models  # noqa: F401  (registers the anchor generators)
+    from mmdet.registry import TASK_UTILS
+    from mmengine.registry import DefaultScope
+    with DefaultScope.overwrite_default_scope('mmdet'):  # another lesson may have set mmaction
+        return TASK_UTILS.build(copy.deepcopy(cfg.model.bbox_head.anchor_generator))
+
+
+def _anchor_sizes(generator) -> list[float]:
+    """sqrt(w * h) of every base anchor of every level, smallest first."""
+    sizes = [float(((a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])).sqrt().min())
+             for a in generator.base_anchors]
+    return sorted(sizes)
+
+
+def _close(a: float, b: float, rel: float = 0.03) -> bool:
+    return math.isclose(a, b, rel_tol=rel)
+
+
+@exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split by '
+          'the size of the smallest anchor: answer {class name: ratio}.', starter={})
+def size_to_anchor_ratios(answer: dict) -> str | None:
+    """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
+    from ..train import load_config
+    root, config = _lesson_data()
+    cfg = load_config(config)
+    if not isinstance(answer, dict) or set(answer) != set(cfg.classes):
+        return f'answer with a dict holding one ratio per class: keys {list(cfg.classes)}.'
+    sizes = _mean_box_sizes(cfg, root)
+    smallest = _anchor_sizes(_anchors(cfg))[0]
+    octave = float(cfg.model.bbox_head.anchor_generator.octave_base_scale)
+    given = {name: float(answer[name]) for name in cfg.classes}
+    expected = {name: sizes[name] / smallest for name in cfg.classes}
+    if all(_close(given[n], expected[n]) for n in cfg.classes):
+        return None
+    if all(v > 0 and _close(1 / given[n], expected[n]) for n, v in given.items()):
+        return 'the other way round: box size divided by anchor size.'
+    if octave != 1 and all(_close(given[n], expected[n] * octave) for n in cfg.classes):
+        return ('you divided by the smallest stride; the anchor is stride x octave_base_scale '
+                '(the lesson printed the anchor sizes in section 2).')
+    wrong = [n for n in cfg.classes if not _close(given[n], expected[n])]
+    return (f'{len(wrong)} of {len(given)} ratios are off (e.g. {wrong[0]!r}). Use the mean of '
+            'sqrt(w * h) over the training boxes (the table of section 1) and the smallest of the '
+            'anchor sizes printed in section 2.')
+
+
+@exercise('06.3', 'Give the cfg-options, as a dict, that make the smallest anchor as large as the '
+          'platelets\' mean box size (within 1 px), keeping the strides and one anchor per '
+          'position.', starter={})
+def smallest_anchor_for_platelets(answer: dict) -> str | None:
+    """Right when the overridden config's smallest anchor is within 1 px of the platelet mean."""
+    from ..train import load_config
+    if not isinstance(answer, dict):
+        return 'answer with a dict {"dotted.config.key": value}, as cfg_options.'
+    root, config = _lesson_data()
+    base = _anchors(load_config(config))
+    cfg = load_config(config, dict(answer))
+    generator = _anchors(cfg)
+    if generator.strides != base.strides:
+        return ('keep the strides: the backbone\'s out_indices and the FPN fix them, and changing '
+                'them breaks the match between anchors and feature maps.')
+    if any(n != 1 for n in generator.num_base_priors):
+        return ('keep one anchor per position (ATSS\'s default): change its size, not the number '
+                'of scales or ratios.')
+    target = _mean_box_sizes(cfg, root)['Platelets']
+    smallest = _anchor_sizes(generator)[0]
+    if abs(smallest - target) <= 1.0:
+        return None
+    if math.isclose(smallest, _anchor_sizes(base)[0]):
+        return ('the anchors did not change: which key of model.bbox_head.anchor_generator '
+                'multiplies the stride?')
+    return ('the smallest anchor is the smallest stride x octave_base_scale: solve that for the '
+            'platelets\' mean size in the table of section 1.')
