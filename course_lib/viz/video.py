@@ -37,16 +37,18 @@ def read_frames(path: str | os.PathLike, max_frames: int | None = None) -> tuple
 def write_video(frames: Sequence[np.ndarray] | np.ndarray, path: str | os.PathLike,
                 fps: float = 10) -> Path:
     """Write RGB frames to an H.264 MP4 (even sizes, yuv420p) that browsers play inline."""
-    from moviepy import ImageSequenceClip
+    from moviepy.video.io.ffmpeg_writer import FFMPEG_VideoWriter
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = [np.asarray(f, dtype=np.uint8) for f in frames]
     h, w = frames[0].shape[:2]
-    frames = [f[: h - h % 2, : w - w % 2] for f in frames]  # yuv420p needs even sizes
-    clip = ImageSequenceClip(frames, fps=fps)
-    clip.write_videofile(str(path), codec='libx264', audio=False, logger=None,
-                         ffmpeg_params=['-pix_fmt', 'yuv420p'])
-    clip.close()
+    h, w = h - h % 2, w - w % 2  # yuv420p needs even sizes
+    # Not ImageSequenceClip: moviepy 2.2.1 drops/repeats its frames under NumPy 2 (float32 start
+    # times compared with float64 times); the writer takes every frame exactly once.
+    with FFMPEG_VideoWriter(str(path), (w, h), fps, codec='libx264',
+                            ffmpeg_params=['-pix_fmt', 'yuv420p']) as writer:
+        for f in frames:
+            writer.write_frame(np.ascontiguousarray(f[:h, :w, :3]))
     return path
 
 
