@@ -1,0 +1,203 @@
+"""Rawframes: videos decoded once into folders of JPEG frames (`img_00001.jpg`, ...), as mmaction reads them.
+
+`extract_rawframes(videos_root, frames_root)` does what seed 001's `dump_frames.py` and mmaction's
+`tools/data/build_rawframes.py` do, with OpenCV only (no ffmpeg binary needed):
+
+* every video under `videos_root` becomes `frames_root/<same relative path without extension>/`;
+* a folder is written under a temporary name and renamed when complete, so a folder that exists is
+  finished: reruns skip it, and an interrupted run redoes only the video it was on;
+* a video that cannot be decoded is reported by name and skipped; the others go on.
+
+Used in lesson 03.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import cv2
+from tqdm.auto import tqdm
+
+VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v')
+FILENAME_TMPL = 'img_{:05d}.jpg'  # mmaction's RawframeDataset default (`img_{:05}.jpg`), 1-based
+
+
+@dataclass(frozen=True)
+class FrameFolder:
+    """The outcome for one video: where its frames are, how many, at what frame rate."""
+
+    video: str  # relative to videos_root
+    frame_dir: str  # relative to frames_root
+    num_frames: int
+    fps: float
+    status: str  # 'extracted', 'skipped' (done before) or 'failed'
+    error: str = ''
+
+
+@dataclass
+class ExtractionReport:
+    """What `extract_rawframes` did, video by video."""
+
+    folders: list[FrameFolder] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[FrameFolder]:
+        """Return the folders with a given status (extracted, skipped, failed)."""
+        return [f for f in self.folders if f.status == status]
+
+    @property
+    def failed(self) -> list[FrameFolder]:
+        """Videos that could not be decoded."""
+        return self.by_status('failed')
+
+    def summary(self) -> str:
+        """One line: how many extracted, skipped, failed (and which failed)."""
+        text = (f'{len(self.by_status("extracted"))} extracted, '
+                f'{len(self.by_status("skipped"))} skipped (done before), '
+                f'{len(self.failed)} failed')
+        if self.failed:
+            text += ': ' + ', '.join(f'{f.video} ({f.error})' for f in self.failed)
+        return text
+
+
+def find_videos(videos_root: str | os.PathLike,
+                extensions: Iterable[str] = VIDEO_EXTENSIONS) -> list[Path]:
+    """Return the video files under a folder (any depth), sorted, relative to it."""
+    root = Path(videos_root)
+    if not root.is_dir():
+        raise FileNotFoundError(f'No video folder {root}: download or generate the videos first.')
+    exts = {e.lower() for e in extensions}
+    return sorted(p.relative_to(root) for p in root.rglob('*')
+                  if p.suffix.lower() in exts and p.is_file())
+
+
+def video_fps(video: str | os.PathLike, default: float = 30.0) -> float:
+    """Return a video's frame rate as OpenCV reads it (default if the file does not say)."""
+    cap = cv2.VideoCapture(str(video))
+    fps = cap.get(cv2.CAP_PROP_FPS) if cap.isOpened() else 0.0
+    cap.release()
+    return float(fps) if fps and fps > 0 else default
+
+
+def count_frames(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMPL) -> int:
+    """Return N if a folder holds exactly frames 1..N of the template, else raise ValueError."""
+    folder = Path(frame_dir)
+    names = {p.name for p in folder.iterdir() if p.is_file()}
+    n = 0
+    while filename_tmpl.format(n + 1) in names:
+        n += 1
+    if n == 0 or n != len(names):
+        raise ValueError(f'{folder} holds {len(names)} files but frames 1..{n} of {filename_tmpl!r}; '
+                         'delete the folder and extract it again.')
+    return n
+
+
+def _resize_short(frame, short_side: int | None):
+    if not short_side:
+        return frame
+    h, w = frame.shape[:2]
+    scale = short_side / min(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+
+
+def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
+                   short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
+                   jpeg_quality: int = 95) -> int:
+    """Decode one video into frame_dir (written whole or not at all); return the frame count."""
+    video, frame_dir = Path(video), Path(frame_dir)
+    if not video.is_file():
+        raise FileNotFoundError(f'No video {video}.')
+    tmp = frame_dir.with_name(frame_dir.name + '.part')
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    cap = cv2.VideoCapture(str(video))
+    n = 0
+    try:
+        while cap.isOpened():
+            ok, frame = cap.read()
+            if not ok:
+                break
+            n += 1
+            path = str(tmp / filename_tmpl.format(n))
+            if not cv2.imwrite(path, _resize_short(frame, short_side),
+                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
+                raise OSError(f'could not write {path}')
+    finally:
+        cap.release()
+    if n == 0:
+        shutil.rmtree(tmp)
+        raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported codec).')
+    shutil.rmtree(frame_dir, ignore_errors=True)
+    tmp.rename(frame_dir)
+    return n
+
+
+def _one(job: tuple[Path, Path, str, str, int | None, str]) -> FrameFolder:
+    videos_root, frames_root, video, frame_dir, short_side, tmpl = job
+    target = frames_root / frame_dir
+    if target.is_dir():
+        try:
+            n = count_frames(target, tmpl)
+            return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
+        except ValueError:
+            pass  # incomplete by hand or by another tool: extract again
+    try:
+        n = extract_frames(videos_root / video, target, short_side=short_side, filename_tmpl=tmpl)
+    except (ValueError, OSError, cv2.error) as err:
+        return FrameFolder(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
+    return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
+
+
+def extract_rawframes(videos_root: str | os.PathLike, frames_root: str | os.PathLike, *,
+                      videos: Iterable[str | os.PathLike] | None = None,
+                      short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
+                      workers: int = 1, progress: bool = True) -> ExtractionReport:
+    """Extract every video under videos_root into frames_root; skip done ones, report bad ones."""
+    videos_root, frames_root = Path(videos_root), Path(frames_root)
+    rel = [Path(v) for v in videos] if videos is not None else find_videos(videos_root)
+    jobs = [(videos_root, frames_root, v.as_posix(), v.with_suffix('').as_posix(), short_side,
+             filename_tmpl) for v in rel]
+    report = ExtractionReport()
+    bar = tqdm(total=len(jobs), desc='rawframes', unit='video', disable=not progress)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = pool.map(_one, jobs, chunksize=4)
+            for result in results:
+                report.folders.append(result)
+                bar.update(1)
+    else:
+        for job in jobs:
+            report.folders.append(_one(job))
+            bar.update(1)
+    bar.close()
+    for bad in report.failed:
+        print(f'Could not decode {videos_root / bad.video}: {bad.error}; skipped it.')
+    return report
+
+
+def check_rawframe_list(list_file: str | os.PathLike, frames_root: str | os.PathLike, *,
+                        with_offset: bool = False, filename_tmpl: str = FILENAME_TMPL) -> list[str]:
+    """Return the problems (missing folders, too few frames) of a rawframe list; [] if none."""
+    from .annotation_lists import read_rawframe_list
+    problems = []
+    for entry in read_rawframe_list(list_file, with_offset=with_offset):
+        folder = Path(frames_root) / entry.frame_dir
+        if not folder.is_dir():
+            problems.append(f'{list_file}: {entry.frame_dir}: no folder {folder}')
+            continue
+        need = (entry.offset or 0) + entry.total_frames
+        last = folder / filename_tmpl.format(need)
+        if not last.is_file():
+            problems.append(f'{list_file}: {entry.frame_dir}: needs frame {need} ({last.name}), '
+                            'which is missing')
+    return problems
+
+
+def rawframe_input(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMPL) -> dict:
+    """Return the sample dict that mmaction's rawframe pipelines (and inference_recognizer) take."""
+    return dict(frame_dir=str(frame_dir), total_frames=count_frames(frame_dir, filename_tmpl),
+                filename_tmpl=filename_tmpl, start_index=1, modality='RGB', label=-1)

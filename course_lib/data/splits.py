@@ -1,0 +1,271 @@
+"""The official UCF101 and HMDB51 split files, and converters to mmaction's video and rawframe lists.
+
+UCF101 (`UCF101TrainTestSplits-RecognitionTask.zip`):
+  `classInd.txt`      `1 ApplyEyeMakeup` (1-based ids)
+  `trainlist01.txt`   `ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 1`
+  `testlist01.txt`    `ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.avi` (no label: the folder says it)
+HMDB51 (`test_train_splits.rar`, folder `testTrainMulti_7030_splits/`):
+  `brush_hair_test_split1.txt`  `April_09_brush_hair_u_nm_np1_ba_goo_0.avi 1` with
+  1 = training, 2 = testing, 0 = not used in this split; class ids follow the sorted class names.
+
+Your own clips: `split_class_folders` makes the same kind of split from videos sorted into one
+folder per class. Labels in the lists written here are 0-based, as in mmaction2's `tools/data/build_file_list.py`;
+file names follow mmaction's too (`ucf101_train_split_1_videos.txt`, `..._rawframes.txt`).
+Used in lesson 03.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..download import RemoteFile, download
+from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
+                               write_video_list)
+from .rawframes import FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, extract_rawframes, find_videos
+
+HMDB51_FLAGS = {'0': None, '1': 'train', '2': 'test'}
+HMDB51_FILE = re.compile(r'^(?P<name>.+)_test_split(?P<split>[123])\.txt$')
+
+
+@dataclass
+class Split:
+    """One train/test split: class names (index = label) and the video entries of each subset."""
+
+    dataset: str
+    number: int
+    classes: list[str]
+    train: list[VideoEntry]
+    test: list[VideoEntry]
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of videos in train and test."""
+        return {'train': len(self.train), 'test': len(self.test)}
+
+
+def _lines(path: Path) -> list[tuple[int, list[str]]]:
+    if not path.is_file():
+        raise FileNotFoundError(f'No split file {path}: download the official split files first '
+                                '(python data_scripts/prepare_ucf101.py or prepare_hmdb51.py).')
+    return [(i, line.split()) for i, line in enumerate(path.read_text().splitlines(), start=1)
+            if line.strip()]
+
+
+def read_ucf101_classes(class_ind: str | os.PathLike) -> list[str]:
+    """Read UCF101's classInd.txt (`<1-based id> <name>`); return names ordered by id."""
+    path = Path(class_ind)
+    by_id = {}
+    for number, fields in _lines(path):
+        if len(fields) != 2 or not fields[0].isdigit():
+            raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
+                                  '`<id> <ClassName>`; fix or delete the line.')
+        by_id[int(fields[0])] = fields[1]
+    if sorted(by_id) != list(range(1, len(by_id) + 1)):
+        raise AnnotationError(f'{path}: class ids must be 1..{len(by_id)} without gaps, '
+                              f'got {sorted(by_id)[:5]}...; use the official classInd.txt.')
+    return [by_id[i] for i in range(1, len(by_id) + 1)]
+
+
+def read_ucf101_split(annotations_dir: str | os.PathLike, split: int = 1,
+                      name: str = 'ucf101') -> Split:
+    """Read UCF101's classInd.txt, trainlist0N.txt, testlist0N.txt into a Split (named for its lists)."""
+    root = Path(annotations_dir)
+    classes = read_ucf101_classes(root / 'classInd.txt')
+    index = {name.lower(): i for i, name in enumerate(classes)}
+    subsets = {}
+    for subset, filename in (('train', f'trainlist{split:02d}.txt'),
+                             ('test', f'testlist{split:02d}.txt')):
+        path = root / filename
+        entries = []
+        for number, fields in _lines(path):
+            folder = fields[0].split('/')[0] if '/' in fields[0] else None
+            label = index.get(folder.lower()) if folder else None
+            if label is None or len(fields) > 2:
+                raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
+                                      '`<ClassName>/<video>.avi [<id>]` with a class of classInd.txt.')
+            if len(fields) == 2 and fields[1] != str(label + 1):
+                raise AnnotationError(f'{path}, line {number}: id {fields[1]} disagrees with the '
+                                      f'folder {folder} (id {label + 1} in classInd.txt).')
+            entries.append(VideoEntry(fields[0], label))
+        subsets[subset] = entries
+    return Split(name, split, classes, subsets['train'], subsets['test'])
+
+
+def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
+    """Read HMDB51's `<class>_test_split<N>.txt` files (1 train, 2 test, 0 unused) into a Split."""
+    root = Path(splits_dir)
+    files = sorted(p for p in root.glob(f'*_test_split{split}.txt'))
+    if not files:
+        raise FileNotFoundError(f'No *_test_split{split}.txt in {root}: unpack the official '
+                                'test_train_splits.rar there (python data_scripts/prepare_hmdb51.py).')
+    classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
+    subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
+    for label, name in enumerate(classes):
+        path = root / f'{name}_test_split{split}.txt'
+        for number, fields in _lines(path):
+            if len(fields) != 2 or fields[1] not in HMDB51_FLAGS:
+                raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
+                                      '`<video>.avi <0|1|2>`; fix or delete the line.')
+            subset = HMDB51_FLAGS[fields[1]]
+            if subset:
+                subsets[subset].append(VideoEntry(f'{name}/{fields[0]}', label))
+    return Split('hmdb51', split, classes, subsets['train'], subsets['test'])
+
+
+def to_rawframe_entries(entries: Sequence[VideoEntry], frames_root: str | os.PathLike, *,
+                        filename_tmpl: str = FILENAME_TMPL) -> tuple[list[RawframeEntry], list[str]]:
+    """Turn video entries into rawframe entries by counting extracted frames; also return missing."""
+    found, missing = [], []
+    for entry in entries:
+        frame_dir = Path(entry.path).with_suffix('').as_posix()
+        folder = Path(frames_root) / frame_dir
+        try:
+            found.append(RawframeEntry(frame_dir, count_frames(folder, filename_tmpl), entry.label))
+        except (FileNotFoundError, ValueError):
+            missing.append(frame_dir)
+    return found, missing
+
+
+def write_split_lists(split: Split, out_dir: str | os.PathLike,
+                      frames_root: str | os.PathLike | None = None) -> dict[str, Path]:
+    """Write mmaction's video lists (and rawframe lists if frames_root is given) and classes.txt."""
+    out = Path(out_dir)
+    stem = f'{split.dataset}_{{}}_split_{split.number}'
+    written = {'classes': out / 'classes.txt'}
+    out.mkdir(parents=True, exist_ok=True)
+    written['classes'].write_text('\n'.join(split.classes) + '\n')
+    for subset in ('train', 'test'):
+        entries = getattr(split, subset)
+        written[f'{subset}_videos'] = write_video_list(out / f'{stem.format(subset)}_videos.txt',
+                                                       entries)
+        if frames_root is not None:
+            frames, missing = to_rawframe_entries(entries, frames_root)
+            if missing:
+                print(f'{len(missing)} {subset} videos have no complete frame folder under '
+                      f'{frames_root} (first: {missing[0]}); left out of the rawframe list. '
+                      'Run data_scripts/extract_rawframes.py first.')
+            written[f'{subset}_rawframes'] = write_rawframe_list(
+                out / f'{stem.format(subset)}_rawframes.txt', frames)
+    return written
+
+
+def write_ucf101_split_files(annotations_dir: str | os.PathLike, classes: Sequence[str],
+                             train: Sequence[VideoEntry], test: Sequence[VideoEntry],
+                             split: int = 1) -> Path:
+    """Write classInd.txt, trainlist0N.txt and testlist0N.txt in UCF101's official format."""
+    root = Path(annotations_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / 'classInd.txt').write_text(''.join(f'{i + 1} {c}\n' for i, c in enumerate(classes)))
+    (root / f'trainlist{split:02d}.txt').write_text(
+        ''.join(f'{e.path} {int(e.label) + 1}\n' for e in train))
+    (root / f'testlist{split:02d}.txt').write_text(''.join(f'{e.path}\n' for e in test))
+    return root
+
+
+def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.2, seed: int = 0,
+                        extensions: Sequence[str] = VIDEO_EXTENSIONS) -> Split:
+    """Make a train/val Split from your own videos sorted into one folder per class."""
+    root = Path(videos_root)
+    videos = find_videos(root, extensions)
+    loose = [v for v in videos if len(v.parts) != 2]
+    if loose:
+        raise AnnotationError(f'{root / loose[0]}: expected <class>/<video> directly under {root}; '
+                              'move each video into the folder named after its class.')
+    if not videos:
+        raise FileNotFoundError(f'No videos ({", ".join(extensions)}) under {root}.')
+    classes = sorted({v.parts[0] for v in videos})
+    rng = random.Random(seed)
+    train, test = [], []
+    for label, name in enumerate(classes):
+        mine = sorted(v.as_posix() for v in videos if v.parts[0] == name)
+        rng.shuffle(mine)
+        n_val = min(len(mine) - 1, max(1, round(len(mine) * val_fraction))) if len(mine) > 1 else 0
+        test += [VideoEntry(p, label) for p in sorted(mine[:n_val])]
+        train += [VideoEntry(p, label) for p in sorted(mine[n_val:])]
+    return Split(root.name, 1, classes, train, test)
+
+
+# --- full profile: the official archives (sources as in mmaction2's tools/data/*/download_*.sh) ---
+UCF101_SPLITS = RemoteFile('https://www.crcv.ucf.edu/wp-content/uploads/2019/03/'
+                           'UCF101TrainTestSplits-RecognitionTask.zip', note='UCF101 splits')
+UCF101_VIDEOS = RemoteFile('https://www.crcv.ucf.edu/datasets/human-actions/ucf101/UCF101.rar',
+                           note='UCF101 videos, 6.5 GB')
+HMDB51_SPLITS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
+                           'test_train_splits.rar', note='HMDB51 splits')
+HMDB51_VIDEOS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
+                           'hmdb51_org.rar', note='HMDB51 videos, 2 GB')
+
+
+def unpack(archive: str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Unpack a .zip (Python) or .rar (unrar, 7z or bsdtar, whichever is installed) into dest."""
+    archive, dest = Path(archive), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    if archive.suffix.lower() == '.zip':
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(dest)
+        return dest
+    for tool, args in (('unrar', ['x', '-o+', '-inul', str(archive), f'{dest}/']),
+                       ('7z', ['x', '-y', f'-o{dest}', str(archive)]),
+                       ('bsdtar', ['-xf', str(archive), '-C', str(dest)])):
+        if shutil.which(tool):
+            subprocess.run([tool, *args], check=True, stdout=subprocess.DEVNULL)
+            return dest
+    raise RuntimeError(f'Cannot unpack {archive}: no unrar, 7z or bsdtar on this machine. Install '
+                       'one (e.g. `apt-get install unrar` or `apt-get install libarchive-tools`) '
+                       'and run again.')
+
+
+def _flatten_txt(src: Path, dest: Path) -> None:
+    """Move every .txt under src (any depth) into dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in list(src.rglob('*.txt')):
+        if path.parent != dest:
+            path.replace(dest / path.name)
+
+
+def _frames_and_lists(root: Path, split: Split, short_side: int | None, workers: int,
+                      progress: bool) -> dict[str, Path]:
+    report = extract_rawframes(root / 'videos', root / 'rawframes', short_side=short_side,
+                               workers=workers, progress=progress)
+    print(report.summary())
+    return write_split_lists(split, root / 'lists', frames_root=root / 'rawframes')
+
+
+def prepare_ucf101(root: str | os.PathLike, split: int = 1, short_side: int | None = 256,
+                   workers: int = 1, progress: bool = True) -> dict[str, Path]:
+    """Download UCF101 and its splits (if missing), extract rawframes, write mmaction's lists."""
+    root = Path(root)
+    notes = root / 'annotations'
+    if not (notes / 'classInd.txt').exists():
+        unpack(download(UCF101_SPLITS, progress=progress), root / 'annotations.tmp')
+        _flatten_txt(root / 'annotations.tmp', notes)
+        shutil.rmtree(root / 'annotations.tmp')
+    if not (root / 'videos').is_dir():
+        unpack(download(UCF101_VIDEOS, progress=progress), root / 'videos.tmp')
+        (root / 'videos.tmp' / 'UCF-101').rename(root / 'videos')
+        shutil.rmtree(root / 'videos.tmp')
+    return _frames_and_lists(root, read_ucf101_split(notes, split), short_side, workers, progress)
+
+
+def prepare_hmdb51(root: str | os.PathLike, split: int = 1, short_side: int | None = 256,
+                   workers: int = 1, progress: bool = True) -> dict[str, Path]:
+    """Download HMDB51 and its splits (if missing), extract rawframes, write mmaction's lists."""
+    root = Path(root)
+    notes = root / 'annotations'
+    if not any(notes.glob('*_test_split1.txt')):
+        unpack(download(HMDB51_SPLITS, progress=progress), root / 'annotations.tmp')
+        _flatten_txt(root / 'annotations.tmp', notes)
+        shutil.rmtree(root / 'annotations.tmp')
+    if not (root / 'videos').is_dir():
+        tmp = unpack(download(HMDB51_VIDEOS, progress=progress), root / 'videos.tmp')
+        for inner in sorted(tmp.glob('*.rar')):  # one archive per class, each holding <class>/
+            unpack(inner, tmp)
+            inner.unlink()
+        tmp.rename(root / 'videos')
+    return _frames_and_lists(root, read_hmdb51_split(notes, split), short_side, workers, progress)
