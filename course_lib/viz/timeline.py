@@ -1,0 +1,160 @@
+"""Timelines: ground-truth segments against predicted ones, optionally under a strip of frames.
+
+Segments are given the way mmaction writes them: dicts `{"segment": [start, end], "label": ...,
+"score": ...}` (ActivityNet annotations and BMN's `proposal_list` both fit), or tuples
+`(start, end)`, `(start, end, label)`, `(start, end, score)`, `(start, end, label, score)`.
+A segment whose start equals its end is an instant (action spotting) and is drawn as a marker.
+Used in lessons 01, 04, 05 and 12.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment on a timeline (seconds)."""
+
+    start: float
+    end: float
+    label: str | None = None
+    score: float | None = None
+
+
+def to_segment(item: Any, where: str = 'segment') -> Segment:
+    """Turn an mmaction-style dict or a tuple into a Segment; raise ValueError on bad input."""
+    if isinstance(item, Segment):
+        seg = item
+    elif isinstance(item, dict):
+        if 'segment' not in item:
+            raise ValueError(f'{where}: a dict needs a "segment": [start, end] key, got {item!r}.')
+        start, end = item['segment']
+        label = item.get('label', item.get('action_cls'))
+        seg = Segment(float(start), float(end), None if label is None else str(label),
+                      None if item.get('score') is None else float(item['score']))
+    elif isinstance(item, (tuple, list)) and 2 <= len(item) <= 4:
+        start, end, *rest = item
+        label = next((str(x) for x in rest if isinstance(x, str)), None)
+        score = next((float(x) for x in rest if not isinstance(x, str)), None)
+        seg = Segment(float(start), float(end), label, score)
+    else:
+        raise ValueError(f'{where}: expected {{"segment": [start, end], ...}} or (start, end[, label]'
+                         f'[, score]), got {item!r}.')
+    if not (np.isfinite(seg.start) and np.isfinite(seg.end)) or seg.end < seg.start:
+        raise ValueError(f'{where}: segment [{seg.start}, {seg.end}] must have start <= end.')
+    return seg
+
+
+def temporal_iou(a: Segment, b: Segment) -> float:
+    """Return the intersection over union of two segments (0 for instants)."""
+    inter = max(0.0, min(a.end, b.end) - max(a.start, b.start))
+    union = max(a.end, b.end) - min(a.start, b.start)
+    return inter / union if union > 0 else 0.0
+
+
+def label_colors(labels: Iterable[str | None]) -> dict[str | None, Any]:
+    """Return a stable colour per label (sorted order, tab10), grey for no label."""
+    names = sorted({x for x in labels if x is not None})
+    cmap = plt.get_cmap('tab10')
+    colors: dict[str | None, Any] = {name: cmap(i % 10) for i, name in enumerate(names)}
+    colors[None] = (0.35, 0.45, 0.6, 1.0)
+    return colors
+
+
+def _draw_strip(ax, strip: np.ndarray, duration: float) -> None:
+    """Draw frames side by side, or a (channels, time) feature map, over [0, duration]."""
+    strip = np.asarray(strip)
+    if strip.ndim == 2:  # features: channels x time
+        ax.imshow(strip, aspect='auto', cmap='viridis', interpolation='nearest',
+                  extent=(0, duration, strip.shape[0], 0))
+        ax.set_ylabel('channel')
+        return
+    if strip.ndim != 4:
+        raise ValueError('strip must be frames (N, H, W[, 3]) or features (channels, time), '
+                         f'got shape {strip.shape}.')
+    row = np.concatenate(list(strip), axis=1)
+    ax.imshow(row, aspect='auto', extent=(0, duration, 1, 0))
+    ax.set_yticks([])
+
+
+def _fits(seg: Segment, text: str, duration: float, width_in: float) -> bool:
+    """Guess whether text fits inside a bar (8-pt characters on an axis ~80% of the figure)."""
+    return (seg.end - seg.start) / duration * 0.8 * width_in >= 0.075 * len(text) + 0.1
+
+
+def _bar(ax, y: float, seg: Segment, color, alpha: float, text: str, duration: float,
+         outside: bool) -> None:
+    """Draw one segment (or instant) on row y, with its text inside, else after it if allowed."""
+    if seg.end > seg.start:
+        ax.barh(y, seg.end - seg.start, left=seg.start, height=0.7, color=color, alpha=alpha,
+                edgecolor='black', linewidth=0.6)
+    else:
+        ax.plot([seg.start], [y], marker='v', markersize=10, color=color)
+    if not text:
+        return
+    if _fits(seg, text, duration, ax.figure.get_figwidth()):
+        ax.text((seg.start + seg.end) / 2, y, text, ha='center', va='center', fontsize=8,
+                clip_on=True)
+    elif outside:
+        ax.text(min(seg.end + 0.01 * duration, duration), y, text, ha='left', va='center',
+                fontsize=8, clip_on=True)
+
+
+def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] = (), *,
+                  strip: np.ndarray | Sequence[np.ndarray] | None = None, top_k: int | None = 10,
+                  min_score: float | None = None, show_iou: bool = True, title: str | None = None,
+                  gt_name: str = 'ground truth', figsize: tuple[float, float] | None = None):
+    """Draw GT segments (top row) against predictions (a row each, best first); return the figure.
+
+    GT labels are written inside their bars when they fit (colours and the legend name them all);
+    a prediction's row gives its score, and its label and IoU with the closest GT segment.
+    """
+    if not duration or duration <= 0:
+        raise ValueError(f'duration must be a positive number of seconds, got {duration!r}.')
+    gts = [to_segment(g, f'gt[{i}]') for i, g in enumerate(gt)]
+    preds = [to_segment(p, f'pred[{i}]') for i, p in enumerate(pred)]
+    if min_score is not None:
+        preds = [p for p in preds if p.score is None or p.score >= min_score]
+    preds.sort(key=lambda p: -(p.score if p.score is not None else 0.0))
+    preds = preds[:top_k] if top_k else preds
+    colors = label_colors([s.label for s in gts + preds])
+    rows = (1 if gts else 0) + len(preds)
+    height = 0.8 + 0.28 * max(rows, 1) + (1.1 if strip is not None else 0)
+    fig = plt.figure(figsize=figsize or (10, height))
+    if strip is not None:
+        ax_strip, ax = fig.subplots(2, 1, sharex=True,
+                                    gridspec_kw=dict(height_ratios=[1.1, 0.28 * max(rows, 1)]))
+        _draw_strip(ax_strip, np.asarray(strip), duration)
+    else:
+        ax = fig.add_subplot(1, 1, 1)
+    ticks = []
+    for seg in gts:
+        _bar(ax, 0, seg, colors[seg.label], 0.9, seg.label or '', duration, outside=False)
+    if gts:
+        ticks.append(gt_name)
+    for i, seg in enumerate(preds):
+        y = len(ticks)
+        iou = max((temporal_iou(seg, g) for g in gts), default=None)
+        text = ' '.join(x for x in (seg.label if gts and seg.label else '',
+                                    f'IoU {iou:.2f}' if show_iou and iou is not None else '') if x)
+        alpha = 0.35 + 0.6 * min(1.0, max(0.0, seg.score)) if seg.score is not None else 0.8
+        _bar(ax, y, seg, colors[seg.label], alpha, text, duration, outside=True)
+        ticks.append(f'#{i + 1}' + (f'  {seg.score:.2f}' if seg.score is not None else ''))
+    ax.set_yticks(range(len(ticks)), ticks, fontsize=8)
+    ax.set_ylim(len(ticks) - 0.5 if ticks else 0.5, -0.5)
+    ax.set_xlim(0, duration)
+    ax.set_xlabel('time (s)')
+    if gts and preds:
+        ax.axhline(0.5, color='black', linewidth=0.8)
+    named = [k for k in colors if k is not None]
+    if named:
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colors[k]) for k in named]
+        ax.legend(handles, named, fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1))
+    if title:
+        fig.axes[0].set_title(title)
+    fig.tight_layout()
+    return fig

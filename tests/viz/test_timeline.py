@@ -1,0 +1,105 @@
+"""Timelines draw every segment where it belongs: GT on top, predictions by score, frames above."""
+import matplotlib
+
+matplotlib.use('Agg')
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.image import AxesImage  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+from course_lib.viz import timeline as tl  # noqa: E402
+
+GT = [{'segment': [10.0, 30.0], 'label': 'Surfing'}, {'segment': [50.0, 90.0], 'label': 'Long jump'}]
+PRED = [{'segment': [12.0, 30.0], 'score': 0.4}, {'segment': [50.0, 88.0], 'score': 0.9},
+        {'segment': [0.0, 99.0], 'score': 0.1}]
+
+
+def bars(ax):
+    """Return (y, start, width, color) of every bar, top row first."""
+    rects = [p for p in ax.patches if isinstance(p, Rectangle)]
+    return sorted((r.get_y() + r.get_height() / 2, r.get_x(), r.get_width(), r.get_facecolor())
+                  for r in rects)
+
+
+def test_to_segment_reads_dicts_and_tuples():
+    assert tl.to_segment(GT[0]) == tl.Segment(10.0, 30.0, 'Surfing', None)
+    assert tl.to_segment(PRED[1]) == tl.Segment(50.0, 88.0, None, 0.9)
+    assert tl.to_segment((1, 2, 'a', 0.5)) == tl.Segment(1.0, 2.0, 'a', 0.5)
+    assert tl.to_segment((1, 2, 0.5)) == tl.Segment(1.0, 2.0, None, 0.5)
+    with pytest.raises(ValueError, match=r'pred\[3\]: segment \[5.0, 2.0\] must have start <= end'):
+        tl.to_segment((5, 2), 'pred[3]')
+    with pytest.raises(ValueError, match='needs a "segment"'):
+        tl.to_segment({'start': 1, 'end': 2})
+
+
+def test_temporal_iou():
+    a, b = tl.Segment(0, 10), tl.Segment(5, 15)
+    assert tl.temporal_iou(a, b) == pytest.approx(5 / 15)
+    assert tl.temporal_iou(a, tl.Segment(20, 30)) == 0.0
+    assert tl.temporal_iou(a, a) == 1.0
+
+
+def test_gt_on_top_then_predictions_by_score():
+    fig = tl.plot_timeline(100.0, GT, PRED, top_k=2)
+    ax = fig.axes[0]
+    drawn = bars(ax)
+    # row 0: both GT segments; row 1: the 0.9 proposal; row 2: the 0.4 proposal; 0.1 dropped (top_k)
+    assert [(y, x, w) for y, x, w, _ in drawn] == [(0, 10.0, 20.0), (0, 50.0, 40.0),
+                                                  (1, 50.0, 38.0), (2, 12.0, 18.0)]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ['ground truth', '#1  0.90', '#2  0.40']
+    texts = [t.get_text() for t in ax.texts]
+    assert 'Surfing' in texts and 'Long jump' in texts
+    assert 'IoU 0.95' in texts and 'IoU 0.90' in texts  # 38/40 and 18/20 against their GT
+    assert ax.get_xlim() == (0.0, 100.0)
+    plt.close(fig)
+
+
+def test_labels_share_colours_and_scores_set_opacity():
+    pred = [{'segment': [10, 30], 'label': 'Surfing', 'score': 1.0},
+            {'segment': [50, 90], 'label': 'Long jump', 'score': 0.0}]
+    fig = tl.plot_timeline(100, GT, pred, min_score=None)
+    drawn = {(y, x): c for y, x, _, c in bars(fig.axes[0])}
+    gt_surf, pred_surf = drawn[(0, 10.0)], drawn[(1, 10.0)]
+    gt_jump, pred_jump = drawn[(0, 50.0)], drawn[(2, 50.0)]
+    assert gt_surf[:3] == pred_surf[:3] and gt_jump[:3] == pred_jump[:3] != gt_surf[:3]
+    assert pred_surf[3] > pred_jump[3]  # higher score, more opaque
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ['Long jump', 'Surfing']
+    plt.close(fig)
+
+
+def test_min_score_and_instants():
+    fig = tl.plot_timeline(10, [(4, 4, 'goal')], [(3, 5, 0.8), (1, 2, 0.05)], min_score=0.1)
+    ax = fig.axes[0]
+    assert [(y, x, w) for y, x, w, _ in bars(ax)] == [(1, 3.0, 2.0)]
+    markers = [line.get_xydata().tolist() for line in ax.lines if line.get_marker() == 'v']
+    assert markers == [[[4.0, 0.0]]]  # the instant drawn as a marker on the GT row
+    plt.close(fig)
+
+
+def test_frames_strip_spans_the_duration():
+    frames = np.zeros((4, 8, 10, 3), np.uint8)
+    frames[2] = 255
+    fig = tl.plot_timeline(40.0, GT[:1], PRED[:1], strip=frames)
+    strip_ax, ax = fig.axes[:2]
+    image = next(a for a in strip_ax.get_children() if isinstance(a, AxesImage))
+    assert image.get_array().shape == (8, 40, 3)  # four frames side by side
+    assert image.get_extent()[:2] == [0.0, 40.0]
+    assert strip_ax.get_xlim() == ax.get_xlim() == (0.0, 40.0)  # shared time axis
+    plt.close(fig)
+
+
+def test_feature_strip_and_bad_input():
+    features = np.random.default_rng(0).standard_normal((16, 32))  # channels x time
+    fig = tl.plot_timeline(64.0, GT[:1], strip=features)
+    image = next(a for a in fig.axes[0].get_children() if isinstance(a, AxesImage))
+    assert image.get_array().shape == (16, 32) and image.get_extent()[:2] == [0.0, 64.0]
+    plt.close(fig)
+    with pytest.raises(ValueError, match='duration must be a positive'):
+        tl.plot_timeline(0, GT)
+    with pytest.raises(ValueError, match='strip must be frames'):
+        tl.plot_timeline(10, GT, strip=np.zeros(5))
+    plt.close('all')
