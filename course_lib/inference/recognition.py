@@ -1,0 +1,101 @@
+"""Action recognition with a Kinetics-400 model from mmaction2's zoo: a thin wrapper over mmaction.apis.
+
+`load_recognizer()` builds the model from the config shipped in the mmaction wheel and loads the
+zoo checkpoint through the course hub (or keeps random weights offline); `recognize()` runs
+`mmaction.apis.inference_recognizer` (the config's own test pipeline) and names the top-k classes.
+Used in lesson 02.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+RECOGNIZER_CONFIG = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
+LABEL_MAP_K400 = Path(__file__).resolve().parents[1] / 'data' / 'label_map_k400.txt'
+
+
+def kinetics400_classes(path: str | os.PathLike = LABEL_MAP_K400) -> list[str]:
+    """Return the 400 Kinetics class names in label order (mmaction's label_map_k400.txt)."""
+    names = [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
+    if len(names) != 400 or len(set(names)) != 400:
+        raise ValueError(f'{path}: expected 400 distinct class names, one a line; found '
+                         f'{len(set(names))}. Restore the file from the course repository.')
+    return names
+
+
+def recognizer_config(config: str = RECOGNIZER_CONFIG, num_clips: int | None = None,
+                      center_crop: bool = False):
+    """Load an installed recognition config; optionally fewer clips and one centre crop (faster)."""
+    from mmengine.config import Config
+
+    from . import installed_config
+    cfg = Config.fromfile(str(installed_config(config)))
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    for i, step in enumerate(pipeline):
+        if step['type'] == 'SampleFrames' and num_clips is not None:
+            step['num_clips'] = num_clips
+        if step['type'] in ('ThreeCrop', 'TenCrop') and center_crop:
+            pipeline[i] = dict(type='CenterCrop', crop_size=step['crop_size'])
+    return cfg
+
+
+def expected_input_shape(cfg) -> tuple[int, int, int, int, int]:
+    """Return (views, C, T, H, W) that the config's test pipeline should feed the model."""
+    steps = {s['type']: s for s in cfg.test_dataloader.dataset.pipeline}
+    sample = steps['SampleFrames']
+    crops = 3 if 'ThreeCrop' in steps else 10 if 'TenCrop' in steps else 1
+    crop = next(s['crop_size'] for s in steps.values() if 'crop_size' in s)
+    size = crop if isinstance(crop, int) else crop[0]
+    return (sample['num_clips'] * crops, 3, sample['clip_len'], size, size)
+
+
+def pipeline_inputs(cfg, video: str | os.PathLike):
+    """Run the config's test pipeline on a video; return the packed `inputs` tensor."""
+    from mmengine.dataset import Compose
+    from mmengine.registry import DefaultScope
+
+    from ..viz.video import read_frames
+    read_frames(video, max_frames=1)  # clear error for a missing or corrupt file
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        pipeline = Compose(cfg.test_dataloader.dataset.pipeline)
+        data = pipeline(dict(filename=str(video), label=-1, start_index=0, modality='RGB'))
+    return data['inputs']
+
+
+def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str = 'cpu'):
+    """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
+    from mmaction.apis import init_recognizer
+    cfg = cfg if cfg is not None else recognizer_config()
+    cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
+    return init_recognizer(cfg, str(checkpoint) if checkpoint else None, device=device)
+
+
+@dataclass
+class Recognition:
+    """Top-k classes of one video."""
+
+    labels: list[str]
+    scores: list[float]
+    all_scores: np.ndarray
+
+    def __str__(self) -> str:
+        return '\n'.join(f'{s:6.3f}  {n}' for n, s in zip(self.labels, self.scores))
+
+
+def recognize(model, video: str | os.PathLike, class_names: list[str] | None = None,
+              k: int = 5) -> Recognition:
+    """Classify a video with mmaction.apis.inference_recognizer; return the named top-k."""
+    from mmaction.apis import inference_recognizer
+
+    from ..viz.video import read_frames
+    read_frames(video, max_frames=1)  # VideoReadError with the path instead of decord's message
+    scores = inference_recognizer(model, str(video)).pred_score.cpu().numpy()
+    names = class_names or kinetics400_classes()
+    if len(names) != len(scores):
+        raise ValueError(f'The model scores {len(scores)} classes but {len(names)} names were '
+                         'given; pass the label map the model was trained with.')
+    top = np.argsort(-scores)[:k]
+    return Recognition([names[i] for i in top], [float(scores[i]) for i in top], scores)

@@ -1,0 +1,234 @@
+"""Spatio-temporal action detection on a video, as mmaction2's `demo_spatiotemporal_det.py` does it.
+
+1. keyframes every `stepsize` frames, where the model's whole clip (clip_len x frame_interval) fits;
+2. a person detector gives boxes on each keyframe (`course_lib.inference.persons`);
+3. the AVA model (SlowOnly + RoI head, `FastRCNN`) takes the clip around the keyframe and those
+   boxes, and scores every AVA action for every box (multi-label: sigmoid per class);
+4. each output frame shows the boxes and actions of its nearest keyframe; moviepy writes the MP4.
+
+Used in lesson 02 (and lesson 07 for its own models).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .persons import PersonDetector, detect_persons
+
+AVA_CONFIG = ('mmaction::detection/slowonly/'
+              'slowonly_kinetics400-pretrained-r101_8xb16-8x8x1-20e_ava21-rgb.py')
+BOX_COLOR = (255, 200, 0)  # bright on dark clothes
+LABEL_COLORS = [(3, 4, 94), (2, 62, 138), (0, 119, 182), (0, 150, 199), (0, 180, 216)]  # demo's
+
+
+@dataclass
+class KeyframeActions:
+    """The action scores of every person box on one keyframe."""
+
+    frame: int  # 0-based index in the video
+    boxes: np.ndarray  # (N, 4) pixel x1, y1, x2, y2 in the original frame, as the model returned them
+    scores: np.ndarray  # (N, num_classes); column c is the score of label-map id c (0: background)
+
+    def top(self, label_map: Mapping[int, str], thr: float = 0.5, k: int = 3
+            ) -> list[list[tuple[str, float]]]:
+        """Return, per box, up to k (name, score) pairs with score >= thr, best first."""
+        out = []
+        for row in self.scores:
+            ids = [i for i in np.argsort(-row) if i in label_map and row[i] >= thr][:k]
+            out.append([(label_map[i], float(row[i])) for i in ids])
+        return out
+
+
+@dataclass
+class SpatioTemporalResult:
+    """What the demo produced: keyframe predictions, the person boxes and the rendered video."""
+
+    predictions: list[KeyframeActions]
+    persons: dict[int, np.ndarray]
+    video: Path | None = None
+    frame_size: tuple[int, int] = (0, 0)  # (height, width) of the rendered frames
+    notes: list[str] = field(default_factory=list)
+
+
+def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
+                   cfg_options: dict | None = None, device: str = 'cpu'):
+    """Build the AVA detector from an installed config; load a checkpoint (None: random weights)."""
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    from mmengine.runner import load_checkpoint
+
+    from mmaction.registry import MODELS
+
+    from . import installed_config
+    cfg = Config.fromfile(str(installed_config(config)))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.model.init_cfg = None  # the Kinetics init is overwritten by the AVA checkpoint anyway
+    cfg.model.backbone.pretrained = None
+    cfg.model.test_cfg = dict(rcnn=dict(action_thr=0.0))  # a score for every class and box
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        model = MODELS.build(cfg.model)
+    if checkpoint is not None:
+        load_checkpoint(model, str(checkpoint), map_location='cpu', logger='silent')
+    else:  # the untrained state training starts from (PyTorch's defaults saturate the sigmoids)
+        from mmengine.logging import MMLogger
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel('ERROR')  # init_weights logs one line per parameter
+        try:
+            model.init_weights()
+        finally:
+            logger.setLevel(level)
+    return model.to(device).eval(), cfg
+
+
+def clip_sampling(cfg) -> tuple[int, int]:
+    """Return (clip_len, frame_interval) of the config's SampleAVAFrames test step."""
+    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
+    for step in pipeline:
+        if step['type'] == 'SampleAVAFrames':
+            return int(step['clip_len']), int(step['frame_interval'])
+    raise ValueError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
+                     '(spatio-temporal detection) config?')
+
+
+def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
+    """Return 0-based keyframes every `stepsize` frames whose whole clip lies inside the video."""
+    window = clip_len * frame_interval
+    stamps = np.arange(window // 2, num_frames + 1 - window // 2, stepsize)  # 1-based, as the demo
+    return [int(t) - 1 for t in stamps]
+
+
+def clip_indices(keyframe: int, clip_len: int, frame_interval: int) -> np.ndarray:
+    """Return the 0-based frames of the clip centred on a keyframe (as SampleAVAFrames samples)."""
+    start = keyframe + 1 - (clip_len // 2 - 1) * frame_interval
+    return start + np.arange(clip_len) * frame_interval - 1
+
+
+def _resize_short(frames: np.ndarray, short_side: int | None) -> tuple[np.ndarray, float, float]:
+    import cv2
+    h, w = frames.shape[1:3]
+    if not short_side or min(h, w) == short_side:
+        return frames, 1.0, 1.0
+    scale = short_side / min(h, w)
+    nw, nh = int(round(w * scale)), int(round(h * scale))
+    resized = np.stack([cv2.resize(f, (nw, nh), interpolation=cv2.INTER_LINEAR) for f in frames])
+    return resized, nw / w, nh / h
+
+
+def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
+                    clip_len: int, frame_interval: int, short_side: int | None = 256,
+                    progress: bool = True) -> list[KeyframeActions]:
+    """Score every action for every person box on each keyframe in `persons` ({frame: (N,4|5)})."""
+    import torch
+    from mmengine.structures import InstanceData
+
+    from mmaction.structures import ActionDataSample
+    frames = np.asarray(frames)
+    out = []
+    for k in tqdm(sorted(persons), desc='action detection', disable=not progress, leave=False):
+        boxes = np.asarray(persons[k], dtype=np.float32).reshape(-1, persons[k].shape[-1])[:, :4]
+        if len(boxes) == 0:
+            out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
+            continue
+        idx = clip_indices(k, clip_len, frame_interval)
+        if idx.min() < 0 or idx.max() >= len(frames):
+            raise ValueError(f'Keyframe {k}: its clip (frames {idx.min()}..{idx.max()}) leaves the '
+                             f'{len(frames)}-frame video; choose keyframes with keyframes().')
+        clip, sx, sy = _resize_short(frames[idx], short_side)
+        h, w = clip.shape[1:3]
+        sample = ActionDataSample()
+        scale = np.array([sx, sy, sx, sy], dtype=np.float32)
+        sample.proposals = InstanceData(bboxes=torch.from_numpy(boxes * scale))
+        sample.set_metainfo(dict(img_shape=(h, w)))
+        inputs = torch.from_numpy(np.ascontiguousarray(clip.transpose(3, 0, 1, 2)))  # C, T, H, W
+        with torch.no_grad():
+            data = model.data_preprocessor({'inputs': [inputs], 'data_samples': [sample]}, False)
+            pred = model(data['inputs'], data['data_samples'], mode='predict')[0].pred_instances
+        size = np.array([frames.shape[2], frames.shape[1]] * 2, dtype=np.float32)
+        out.append(KeyframeActions(k, pred.bboxes.cpu().numpy() * size,  # normalised -> pixels
+                                   pred.scores.cpu().numpy()))
+    return out
+
+
+def abbrev(name: str) -> str:
+    """Shorten AVA names as the demo does: 'take (an object) from (a person)' -> 'take ... from ...'."""
+    while '(' in name and ')' in name[name.find('('):]:
+        start, end = name.find('('), name.find(')', name.find('('))
+        name = name[:start] + '...' + name[end + 1:]
+    return name
+
+
+def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence[tuple[str, float]]],
+                 scale: float = 1.0) -> np.ndarray:
+    """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn."""
+    import cv2
+    if scale != 1:
+        frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+    out = np.ascontiguousarray(frame).copy()
+    font, size = cv2.FONT_HERSHEY_DUPLEX, 0.45
+    for box, box_labels in zip(boxes, labels):
+        x1, y1, x2, y2 = (int(round(v * scale)) for v in box[:4])
+        cv2.rectangle(out, (x1, y1), (x2, y2), BOX_COLOR, 2)
+        for j, (name, score) in enumerate(box_labels[:len(LABEL_COLORS)]):
+            text = f'{abbrev(name)}: {score:.2f}'
+            (tw, th), _ = cv2.getTextSize(text, font, size, 1)
+            y = y1 + 16 + 16 * j
+            cv2.rectangle(out, (x1, y - th - 3), (x1 + tw + 2, y + 3), LABEL_COLORS[j], -1)
+            cv2.putText(out, text, (x1 + 1, y), font, size, (255, 255, 255), 1, cv2.LINE_AA)
+    return out
+
+
+def nearest_prediction(i: int, predictions: Sequence[KeyframeActions], max_distance: int
+                       ) -> KeyframeActions | None:
+    """Return the keyframe prediction closest to frame i, if within max_distance frames."""
+    if not predictions:
+        return None
+    best = min(predictions, key=lambda p: abs(p.frame - i))
+    return best if abs(best.frame - i) <= max_distance else None
+
+
+def render(frames: np.ndarray, predictions: Sequence[KeyframeActions], label_map: Mapping[int, str],
+           stepsize: int, output_stepsize: int = 1, action_thr: float = 0.5, top_k: int = 3,
+           min_short_side: int = 288) -> list[np.ndarray]:
+    """Draw each output frame with the boxes and actions of its nearest keyframe (demo style)."""
+    scale = max(1.0, min_short_side / min(frames.shape[1:3]))
+    first = predictions[0].frame - stepsize // 2 if predictions else 0
+    last = predictions[-1].frame + (stepsize - 1) // 2 if predictions else len(frames) - 1
+    ids = range(max(0, first), min(len(frames), last + 1), output_stepsize)
+    out = []
+    for i in ids:
+        pred = nearest_prediction(i, predictions, stepsize // 2)
+        if pred is None or len(pred.boxes) == 0:
+            out.append(draw_actions(frames[i], np.zeros((0, 4)), [], scale))
+        else:
+            out.append(draw_actions(frames[i], pred.boxes, pred.top(label_map, action_thr, top_k),
+                                    scale))
+    return out
+
+
+def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map: Mapping[int, str],
+             out_path: str | os.PathLike | None = None, stepsize: int = 8,
+             output_stepsize: int = 4, output_fps: float = 6, short_side: int | None = 256,
+             action_thr: float = 0.5) -> SpatioTemporalResult:
+    """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps)."""
+    from ..viz.video import write_video
+    clip_len, interval = clip_sampling(cfg)
+    keys = keyframes(len(frames), clip_len, interval, stepsize)
+    if not keys:
+        raise ValueError(f'The video has {len(frames)} frames; the model needs at least '
+                         f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}).')
+    persons = detect_persons(frames, detector, keys)
+    predictions = predict_actions(model, frames, persons, clip_len, interval, short_side)
+    result = SpatioTemporalResult(predictions, persons)
+    if out_path is not None:
+        rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr)
+        result.video = write_video(rendered, out_path, fps=output_fps)
+        h, w = rendered[0].shape[:2]
+        result.frame_size = (h - h % 2, w - w % 2)  # write_video keeps even sizes (yuv420p)
+    return result

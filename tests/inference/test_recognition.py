@@ -1,0 +1,90 @@
+"""course_lib.inference.recognition and zoo weights: the label map is Kinetics-400's, the config's
+own test pipeline makes the input shape the model expects, errors are clear, weights are verified."""
+import ast
+import hashlib
+import importlib.util
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_lib.inference import recognition as rec
+
+
+def test_kinetics_names_match_an_independent_copy():
+    names = rec.kinetics400_classes()
+    # decord's wheel ships the same 400 classes (underscores for spaces) in the same order
+    spec = importlib.util.find_spec('decord')
+    if spec is None:
+        pytest.skip('decord is not installed')
+    source = (Path(spec.origin).parent / 'data' / 'kinetics' / 'kinetics400_action.py').read_text()
+    theirs = ast.literal_eval(re.search(r'self\.classes = (\[.*?\])', source, re.S).group(1))
+    norm = lambda s: re.sub(r'[^a-z0-9]', '', s.lower())  # noqa: E731
+    assert [norm(x) for x in names] == [norm(x) for x in theirs]
+    assert names[333] == 'stretching arm' and names[397] == 'yawning'
+
+
+@pytest.fixture(scope='module')
+def small_video(tmp_path_factory):
+    from course_lib.viz.video import write_video
+    rng = np.random.default_rng(0)
+    frames = rng.integers(0, 255, (90, 48, 64, 3), dtype=np.uint8)
+    return write_video(frames, tmp_path_factory.mktemp('rec') / 'clip.mp4', fps=30)
+
+
+def test_expected_shapes_come_from_the_config():
+    import course_lib  # noqa: F401
+    assert rec.expected_input_shape(rec.recognizer_config()) == (30, 3, 13, 182, 182)  # 10 x 3 crops
+    fast = rec.recognizer_config(num_clips=1, center_crop=True)
+    assert rec.expected_input_shape(fast) == (1, 3, 13, 182, 182)
+
+
+def test_preprocessing_gives_the_shape_the_model_expects_and_the_model_scores_400(small_video):
+    import course_lib  # noqa: F401
+    cfg = rec.recognizer_config(num_clips=1, center_crop=True)
+    inputs = rec.pipeline_inputs(cfg, small_video)
+    assert tuple(inputs.shape) == rec.expected_input_shape(cfg)
+    model = rec.load_recognizer(None, cfg)
+    result = rec.recognize(model, small_video, k=5)
+    assert result.all_scores.shape == (400,)
+    assert abs(result.all_scores.sum() - 1) < 1e-4  # average_clips='prob'
+    assert result.scores == sorted(result.scores, reverse=True)
+    assert set(result.labels) <= set(rec.kinetics400_classes())
+
+
+def test_missing_and_corrupt_videos_give_clear_errors(tmp_path):
+    from course_lib.viz.video import VideoReadError
+    with pytest.raises(VideoReadError, match='Video not found'):
+        rec.recognize(None, tmp_path / 'nope.mp4')
+    bad = tmp_path / 'bad.mp4'
+    bad.write_bytes(b'\x00not a video' * 100)
+    with pytest.raises(VideoReadError, match='corrupt'):
+        rec.recognize(None, bad)
+
+
+def test_zoo_weights_random_offline_and_verified_when_cached(tmp_path, monkeypatch):
+    from course_lib.download import HUB, ChecksumError, RemoteFile
+    from course_lib.inference import zoo_weights
+    monkeypatch.setenv('COURSE_CACHE_DIR', str(tmp_path))
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    offline = zoo_weights('x3d_s_k400')
+    assert offline.checkpoint is None and 'RANDOM weights' in offline.note
+    payload = b'pretend checkpoint'
+    prefix = hashlib.sha256(payload).hexdigest()[:8]
+    monkeypatch.setitem(HUB, 'fake', RemoteFile(f'https://example.invalid/m_20200101-{prefix}.pth'))
+    (tmp_path / f'm_20200101-{prefix}.pth').write_bytes(payload)
+    cached = zoo_weights('fake')
+    assert cached.pretrained and f'sha256 prefix {prefix} verified' in cached.note
+    (tmp_path / f'm_20200101-{prefix}.pth').write_bytes(b'tampered')
+    (tmp_path / f'm_20200101-{prefix}.pth.sha256').unlink(missing_ok=True)
+    with pytest.raises(ChecksumError):
+        zoo_weights('fake')
+
+
+def test_the_zoo_urls_carry_hash_prefixes():
+    import course_lib  # noqa: F401
+    from course_lib.download import HUB
+    assert HUB['x3d_s_k400'].sha256_prefix == '623825a0'
+    assert HUB['ava_slowonly_r101'].sha256_prefix == '16378594'
+    assert HUB['faster_rcnn_r50_coco'].sha256_prefix == 'a5d8aa15'

@@ -1,0 +1,75 @@
+"""course_lib.inference.spatiotemporal: keyframe sampling as the demo does it; the AVA model
+(random weights, small input) scores exactly the boxes a known detector gives; the video plays."""
+import numpy as np
+import pytest
+
+from course_lib.inference import spatiotemporal as st
+
+BOXES = np.array([[4.0, 6.0, 40.0, 60.0, 0.99], [44.0, 2.0, 76.0, 58.0, 0.95]])
+
+
+def test_keyframes_and_clips_follow_the_demo():
+    # demo_spatiotemporal_det.py: timestamps = arange(window // 2, n + 1 - window // 2, step), 1-based
+    assert st.keyframes(120, 8, 8, 16) == [31, 47, 63, 79]
+    assert st.keyframes(120, 8, 8, 8)[-1] == 87
+    assert st.keyframes(63, 8, 8, 8) == []  # a 64-frame window does not fit
+    clip = st.clip_indices(31, 8, 8)
+    assert clip.tolist() == [7, 15, 23, 31, 39, 47, 55, 63]  # keyframe is the 4th of 8
+    assert st.clip_indices(87, 8, 8).max() == 119
+
+
+def test_top_labels_and_abbreviations():
+    pred = st.KeyframeActions(0, np.zeros((2, 4)), np.array([[0.9, 0.2, 0.7, 0.6],
+                                                            [0.1, 0.4, 0.3, 0.2]]))
+    names = {1: 'stand', 2: 'sit', 3: 'take (an object) from (a person)'}
+    assert pred.top(names, thr=0.5) == [[('sit', 0.7), ('take (an object) from (a person)', 0.6)],
+                                        []]  # id 0 (background) is never a label
+    assert st.abbrev('take (an object) from (a person)') == 'take ... from ...'
+
+
+@pytest.fixture(scope='module')
+def tiny_model():
+    import torch
+    torch.manual_seed(0)
+    import course_lib  # noqa: F401
+    return st.load_ava_model(None, cfg_options={'model.backbone.depth': 50})
+
+
+def _video(n=72, h=64, w=80):
+    rng = np.random.default_rng(0)
+    frames = np.zeros((n, h, w, 3), np.uint8)
+    frames[:, :, :42] = rng.integers(0, 255, (n, h, 42, 3))  # busy left half, dark right half
+    return frames
+
+
+def test_actions_are_assigned_to_exactly_the_detected_boxes(tiny_model, tmp_path):
+    from course_lib.data.ava import read_label_map
+    from course_lib.viz.video import read_frames
+    model, cfg = tiny_model
+    frames = _video()
+    calls = []
+
+    def detector(frame):
+        calls.append(frame)
+        return BOXES
+
+    result = st.run_demo(frames, detector, model, cfg, read_label_map(), tmp_path / 'st.mp4',
+                         stepsize=8, output_stepsize=2, short_side=None, action_thr=0.0)
+    keys = st.keyframes(len(frames), 8, 8, 8)
+    assert [p.frame for p in result.predictions] == keys == [31, 39]
+    assert len(calls) == 2 and all(np.array_equal(c, frames[k]) for c, k in zip(calls, keys))
+    for pred in result.predictions:
+        # boxes come back from the model's RoI head (normalised there), in the order given
+        np.testing.assert_allclose(pred.boxes, BOXES[:, :4], atol=1e-3)
+        assert pred.scores.shape == (2, 81)
+        assert ((pred.scores >= 0) & (pred.scores <= 1)).all()
+        assert not np.allclose(pred.scores[0], pred.scores[1])  # each box gets its own features
+    back, _ = read_frames(result.video)
+    assert result.frame_size == (288, 360)  # upscaled so labels are readable
+    assert back.shape == (len(range(27, 43, 2)), 288, 360, 3)  # keyframes 31, 39 +- 4, every 2nd
+
+
+def test_missing_frames_for_a_clip_are_refused(tiny_model):
+    model, _ = tiny_model
+    with pytest.raises(ValueError, match='leaves the 40-frame video'):
+        st.predict_actions(model, _video(40), {20: BOXES}, 8, 8, short_side=None, progress=False)
