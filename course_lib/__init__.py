@@ -7,7 +7,7 @@ from . import compat
 
 compat.apply_all()
 
-from . import hooks, models  # noqa: E402  (registrations; need compat first)
+from . import hooks, metrics, models  # noqa: E402  (registrations; need compat first)
 from . import zoo  # noqa: E402,F401  (registers the hub entries)
 from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
 from .exercises import check  # noqa: E402
@@ -17,5 +17,5 @@ from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E
 
 __version__ = '0.1.0'
 __all__ = ['HUB', 'DownloadError', 'LESSONS', 'RemoteFile', 'banner', 'cache_dir', 'compat',
-           'check', 'course_map', 'data_dir', 'download', 'is_smoke', 'models', 'profile', 'profile_text',
+           'check', 'course_map', 'data_dir', 'download', 'is_smoke', 'metrics', 'models', 'profile', 'profile_text',
            'progress', 'work_dir']

@@ -67,7 +67,7 @@ def restore_numpy_trapz() -> None:
         APPLIED.append('numpy.trapz -> numpy.trapezoid')
 
 
-def _load_trusted(filename: str, map_location=None):
+def load_from_trusted_local(filename: str, map_location=None):
     """torch.load with weights_only=False: mmengine checkpoints hold more than tensors."""
     import os.path as osp
 
@@ -78,7 +78,7 @@ def _load_trusted(filename: str, map_location=None):
     return torch.load(filename, map_location=map_location, weights_only=False)
 
 
-def _load_trusted_http(filename: str, map_location=None, model_dir=None, progress=True):
+def load_from_trusted_http(filename: str, map_location=None, model_dir=None, progress=True):
     """Download to torch's hub cache, then load it as a trusted checkpoint."""
     import torch
     return torch.hub.load_state_dict_from_url(
@@ -93,8 +93,8 @@ def allow_mmengine_checkpoints() -> None:
     you trust, such as your own runs and files whose hash course_lib.download verified.
     """
     from mmengine.runner.checkpoint import CheckpointLoader
-    CheckpointLoader.register_scheme(prefixes='', loader=_load_trusted, force=True)
-    CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), loader=_load_trusted_http,
+    CheckpointLoader.register_scheme(prefixes='', loader=load_from_trusted_local, force=True)
+    CheckpointLoader.register_scheme(prefixes=('http://', 'https://'), loader=load_from_trusted_http,
                                      force=True)
     APPLIED.append('mmengine trusted checkpoint loading')
 

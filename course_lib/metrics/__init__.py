@@ -1,1 +1,8 @@
 """Metrics OpenMMLab lacks, registered as mmengine metrics where a config uses them."""
+from .detection_map import (ActivityNetDetectionMetric, DetectionFormatError,  # noqa: F401
+                            activitynet_detection_map, average_precision_per_class,
+                            detections_from_proposals, ground_truth_from_annotations)
+
+__all__ = ['ActivityNetDetectionMetric', 'DetectionFormatError', 'activitynet_detection_map',
+           'average_precision_per_class', 'detections_from_proposals',
+           'ground_truth_from_annotations']
