@@ -99,6 +99,27 @@ def allow_mmengine_checkpoints() -> None:
     APPLIED.append('mmengine trusted checkpoint loading')
 
 
+def _init_dist_pytorch_cpu(backend: str = 'gloo', init_backend: str = 'torch', **kwargs) -> None:
+    """mmengine's _init_dist_pytorch without torch.cuda.set_device (for CPU-only torch)."""
+    import torch.distributed as torch_dist
+    from mmengine.dist import utils as dist_utils
+    if init_backend != 'torch':
+        return dist_utils._init_dist_pytorch_original(backend, init_backend=init_backend, **kwargs)
+    torch_dist.init_process_group(backend=backend, **kwargs)
+
+
+def allow_cpu_torchrun() -> None:
+    """mmengine's init_dist calls torch.cuda.set_device, which CPU-only torch lacks: torchrun crashes."""
+    import torch
+    if torch.cuda.is_available():
+        return
+    from mmengine.dist import utils as dist_utils
+    if not hasattr(dist_utils, '_init_dist_pytorch_original'):
+        dist_utils._init_dist_pytorch_original = dist_utils._init_dist_pytorch
+        dist_utils._init_dist_pytorch = _init_dist_pytorch_cpu
+    APPLIED.append('mmengine torchrun on CPU (no cuda.set_device)')
+
+
 def apply_all() -> list[str]:
     """Apply every fix once; return the names of those applied."""
     if not APPLIED:
@@ -106,4 +127,5 @@ def apply_all() -> list[str]:
         provide_importlib_metadata()
         restore_numpy_trapz()
         allow_mmengine_checkpoints()
+        allow_cpu_torchrun()
     return list(APPLIED)

@@ -54,6 +54,9 @@ def _use_gloo_without_cuda(cfg: Config) -> None:
     import torch
     if not torch.cuda.is_available():
         cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+        if cfg.get('launcher', 'none') != 'none':  # DDP takes no device_ids for a CPU model
+            wrapper = cfg.get('model_wrapper_cfg') or dict(type='MMDistributedDataParallel')
+            cfg.model_wrapper_cfg = dict(wrapper, device_ids=None)
 
 
 def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None = None,

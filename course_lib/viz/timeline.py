@@ -139,7 +139,7 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
     for i, seg in enumerate(preds):
         y = len(ticks)
         iou = max((temporal_iou(seg, g) for g in gts), default=None)
-        text = ' '.join(x for x in (seg.label if gts and seg.label else '',
+        text = ' '.join(x for x in (seg.label or '',
                                     f'IoU {iou:.2f}' if show_iou and iou is not None else '') if x)
         alpha = 0.35 + 0.6 * min(1.0, max(0.0, seg.score)) if seg.score is not None else 0.8
         _bar(ax, y, seg, colors[seg.label], alpha, text, duration, outside=True)

@@ -103,3 +103,12 @@ def test_feature_strip_and_bad_input():
     with pytest.raises(ValueError, match='strip must be frames'):
         tl.plot_timeline(10, GT, strip=np.zeros(5))
     plt.close('all')
+
+
+def test_predictions_without_ground_truth_show_labels_not_iou():
+    pred = [{'segment': [0, 40], 'label': 'Surfing', 'score': 0.7}]
+    fig = tl.plot_timeline(100, pred=pred)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ['Surfing']
+    assert [t.get_text() for t in ax.get_yticklabels()] == ['#1  0.70']
+    plt.close(fig)
