@@ -97,7 +97,7 @@ def test_two_process_torchrun_training_on_cpu(tiny_set, tmp_path):
                OMP_NUM_THREADS='1')
     cmd = [str(Path(sys.executable).with_name('torchrun')), '--nproc_per_node=2',
            f'--master_port={free_port()}', '-m', 'course_lib.train', 'r2plus1d_r18_motion_smoke',
-           '--launcher', 'pytorch', '--work-dir', str(work), '--log-level', 'WARNING',
+           '--launcher', 'pytorch', '--work-dir', str(work), '--log-level', 'INFO',
            '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
            'val_dataloader.batch_size=2']
     done = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
