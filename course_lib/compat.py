@@ -120,9 +120,18 @@ def allow_cpu_torchrun() -> None:
     APPLIED.append('mmengine torchrun on CPU (no cuda.set_device)')
 
 
+def quiet_pkg_resources_warning() -> None:
+    """Hide setuptools' pkg_resources deprecation warning, raised by `import mmengine` on every run."""
+    import warnings
+    # mmengine 0.10.7 (utils/package_utils.py) imports pkg_resources, which setuptools >= 80.9 deprecates.
+    warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
+    APPLIED.append('pkg_resources deprecation warning of mmengine hidden')
+
+
 def apply_all() -> list[str]:
     """Apply every fix once; return the names of those applied."""
     if not APPLIED:
+        quiet_pkg_resources_warning()
         stub_missing_drn()
         provide_importlib_metadata()
         restore_numpy_trapz()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import course_lib  # noqa: F401  (compat fixes and registrations first)
 from mmengine.config import Config, DictAction
+from mmengine.logging import MMLogger
 from mmengine.runner import Runner
 
 from .profile import data_dir, work_dir
@@ -43,7 +44,13 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
     """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
     os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
     path = config_path(config)
-    cfg = Config.fromfile(str(path))
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # Config.fromfile logs each `{{$COURSE_DATA_DIR}}` it fills in
+    try:
+        cfg = Config.fromfile(str(path))
+    finally:
+        logger.setLevel(level)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))

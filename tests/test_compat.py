@@ -112,3 +112,12 @@ def test_runner_resumes_from_its_checkpoint(tmp_path):
     assert runner.epoch == 2 and runner.iter == 4
     assert runner.model.steps == 2  # only epoch 2's steps ran: epoch 1 came from the checkpoint
     assert (tmp_path / 'epoch_2.pth').exists()
+
+
+def test_mmengine_still_raises_the_pkg_resources_warning_and_course_lib_hides_it():
+    def stderr_of(code):
+        return subprocess.run([sys.executable, '-W', 'default', '-c', code], capture_output=True,
+                              text=True, check=True).stderr
+    check = 'from mmengine.utils import is_installed; is_installed("mmcv")'  # imports pkg_resources
+    assert 'pkg_resources is deprecated' in stderr_of(check)
+    assert 'pkg_resources' not in stderr_of(f'import course_lib; {check}')

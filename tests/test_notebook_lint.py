@@ -47,3 +47,14 @@ def test_committed_clean(path):
         found = ABSOLUTE_PATH.search(''.join(cell['source']))
         assert not found, f'absolute path {found.group(0)!r}: use cl.data_dir() or relative paths'
     assert nb['metadata']['kernelspec']['name'] == 'video-course'
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_of_the_lesson_has_a_self_check_cell(path):
+    from course_lib.exercises import EXERCISES, _load
+    _load()
+    lesson = path.name[:2]
+    checked = set(re.findall(r"cl\.check\('(\d\d\.\d+)'", '\n'.join(cells(path, 'code'))))
+    registered = {key for key in EXERCISES if key.startswith(f'{lesson}.')}
+    assert len(checked) >= 2, 'each lesson ends with 2-4 exercises, each with a cl.check cell'
+    assert checked == registered, f'cl.check cells {sorted(checked)} vs checkers {sorted(registered)}'

@@ -7,7 +7,7 @@ custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 data_root = '{{$COURSE_DATA_DIR:data}}/motion_clips'
 classes = ['MoveLeft', 'MoveRight', 'MoveUp', 'MoveDown', 'Grow', 'Rotate']
 clip_len, frame_interval, input_size = 8, 2, 32
-max_epochs, batch_size, base_lr = 12, 16, 3e-3
+max_epochs, batch_size, base_lr = 10, 16, 3e-3
 
 model = dict(
     backbone=dict(depth=18, base_channels=16,  # a 2 M-parameter R(2+1)D-18 (the zoo's R34 has 63 M)

@@ -169,9 +169,10 @@ def write_ucf101_split_files(annotations_dir: str | os.PathLike, classes: Sequen
 
 
 def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.2, seed: int = 0,
-                        extensions: Sequence[str] = VIDEO_EXTENSIONS) -> Split:
+                        extensions: Sequence[str] = VIDEO_EXTENSIONS, name: str | None = None) -> Split:
     """Make a train/val Split from your own videos sorted into one folder per class."""
     root = Path(videos_root)
+    name = name or (root.resolve().parent.name if root.name == 'videos' else root.name)
     videos = find_videos(root, extensions)
     loose = [v for v in videos if len(v.parts) != 2]
     if loose:
@@ -182,13 +183,13 @@ def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.
     classes = sorted({v.parts[0] for v in videos})
     rng = random.Random(seed)
     train, test = [], []
-    for label, name in enumerate(classes):
-        mine = sorted(v.as_posix() for v in videos if v.parts[0] == name)
+    for label, class_name in enumerate(classes):
+        mine = sorted(v.as_posix() for v in videos if v.parts[0] == class_name)
         rng.shuffle(mine)
         n_val = min(len(mine) - 1, max(1, round(len(mine) * val_fraction))) if len(mine) > 1 else 0
         test += [VideoEntry(p, label) for p in sorted(mine[:n_val])]
         train += [VideoEntry(p, label) for p in sorted(mine[n_val:])]
-    return Split(root.name, 1, classes, train, test)
+    return Split(name, 1, classes, train, test)
 
 
 # --- full profile: the official archives (sources as in mmaction2's tools/data/*/download_*.sh) ---

@@ -95,3 +95,32 @@ def test_a_set_in_ucf101_form_keeps_its_own_name_in_list_files(ucf101, tmp_path)
     assert split.dataset == 'motion' and split.counts() == {'train': 5, 'test': 3}
     written = write_split_lists(split, tmp_path / 'lists')
     assert written['test_videos'].name == 'motion_test_split_1_videos.txt'
+
+
+def test_own_clips_in_class_folders_split_per_class(tmp_path):
+    from course_lib.data.splits import split_class_folders
+    for name, n in (('clap', 5), ('wave', 2), ('jump', 1)):
+        (tmp_path / name).mkdir()
+        for i in range(n):
+            (tmp_path / name / f'{name}{i}.mp4').write_bytes(b'')
+    split = split_class_folders(tmp_path, val_fraction=0.2, seed=0)
+    assert split.classes == ['clap', 'jump', 'wave']
+    held_out = {c: sum(e.label == i for e in split.test) for i, c in enumerate(split.classes)}
+    assert held_out == {'clap': 1, 'jump': 0, 'wave': 1}  # at least one kept for training
+    assert split.counts() == {'train': 6, 'test': 2}
+    (tmp_path / 'loose.mp4').write_bytes(b'')
+    with pytest.raises(AnnotationError, match='loose.mp4'):
+        split_class_folders(tmp_path)
+
+
+def test_prepare_ucf101_skips_downloads_when_files_are_there(tmp_path, monkeypatch):
+    from course_lib.data import splits
+    from course_lib.data.synthetic.motion_clips import MotionSetSpec, generate_motion_clips
+    generate_motion_clips(tmp_path, MotionSetSpec(classes=('MoveUp', 'Grow'), train_per_class=2,
+                                                  val_per_class=1, size=32, frames=4),
+                          progress=False)
+    monkeypatch.setattr(splits, 'download', lambda *a, **k: pytest.fail('tried to download'))
+    written = splits.prepare_ucf101(tmp_path, short_side=None, progress=False)
+    assert len(read_rawframe_list(written['train_rawframes'])) == 4
+    assert read_rawframe_list(written['test_rawframes'])[0] == RawframeEntry(
+        'MoveUp/v_MoveUp_g02_c01', 4, 0)
