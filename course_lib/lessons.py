@@ -45,9 +45,10 @@ LESSONS: tuple[Lesson, ...] = (
            '~6 h on a GPU (ActivityNet features)', 'ActivityNet features (full); generated (smoke)',
            'synthetic feature sequences with known segments'),
     Lesson('05', '05_custom_bmn.ipynb', 'Extending mmaction2: BMN with action classes',
-           'register a custom model, train its new head, evaluate detection mAP', 3,
+           'register a custom model, train its new head, evaluate detection mAP; run the '
+           'two-stage pipeline on a raw video', 5,
            '~6 h on a GPU', 'ActivityNet features (full); generated (smoke)',
-           'synthetic feature sequences with known classes'),
+           'synthetic feature sequences and untrimmed videos with known classes'),
     Lesson('06', '06_object_detection.ipynb', 'Object detection with mmdet',
            'train ATSS on blood cells, evaluate COCO mAP, choose the confidence threshold', 3,
            '~1 h on a GPU (BCCD)', 'BCCD (full); generated blood-cell images (smoke)',

@@ -13,7 +13,7 @@ from course_lib.data import coco
 from course_lib.data.synthetic.blood_cells import BloodCellSpec, generate_blood_cells
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     defaults = BloodCellSpec()
     parser = argparse.ArgumentParser(description=__doc__,
@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument('--valid', type=int, default=defaults.num_valid, help='validation images')
     parser.add_argument('--test', type=int, default=defaults.num_test, help='test images')
     parser.add_argument('--seed', type=int, default=defaults.seed)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     spec = BloodCellSpec(num_train=args.train, num_valid=args.valid, num_test=args.test,
                          seed=args.seed)
     out = generate_blood_cells(args.out, spec)

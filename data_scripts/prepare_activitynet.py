@@ -17,7 +17,7 @@ from course_lib.data.activitynet import prepare_activitynet
 from course_lib.data.synthetic.anet_features import SyntheticAnetSpec, prepare_synthetic
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument('--num-train', type=int, default=200, help='smoke: training videos')
     parser.add_argument('--num-val', type=int, default=50, help='smoke: validation videos')
     parser.add_argument('--seed', type=int, default=0, help='smoke: random seed')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.profile == 'full':
         report = prepare_activitynet(args.root)
     else:

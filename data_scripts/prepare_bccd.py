@@ -14,7 +14,7 @@ from course_lib import data_dir
 from course_lib.data import coco
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -26,7 +26,7 @@ def main() -> None:
                         help='seed of the random 70/15/15 split when ImageSets/Main is missing')
     parser.add_argument('--force', action='store_true', help='convert again even if done')
     parser.add_argument('--strict', action='store_true', help='exit with an error on any problem')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     problems = coco.prepare_bccd(args.out, voc=args.voc, coco_export=args.coco_export,
                                  seed=args.seed, force=args.force)
     for row in coco.summarize(args.out):

@@ -73,6 +73,46 @@ def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str 
     return init_recognizer(cfg, str(checkpoint) if checkpoint else None, device=device)
 
 
+DECODERS = ('DecordDecode', 'PyAVDecode', 'OpenCVDecode', 'RawFrameDecode', 'ArrayDecode')
+INITS = ('DecordInit', 'PyAVInit', 'OpenCVInit')
+
+
+def input_kind(video) -> str:
+    """'array' for an (T, H, W, 3) RGB array, 'frames' for a folder of frames, 'video' for a file."""
+    if isinstance(video, np.ndarray):
+        if video.ndim != 4 or video.shape[-1] != 3:
+            raise ValueError(f'an array video must be (frames, height, width, 3) RGB, got {video.shape}.')
+        return 'array'
+    path = Path(video)
+    if path.is_dir():
+        return 'frames'
+    if not path.is_file():
+        from ..viz.video import VideoReadError
+        raise VideoReadError(f'Video not found: {path} is no video file nor frame folder. Check the '
+                             'path (relative paths start at the notebook folder).')
+    return 'video'
+
+
+def pipeline_for(pipeline: list[dict], kind: str) -> list[dict]:
+    """The same test pipeline with the decoding steps for an input kind ('video', 'frames', 'array')."""
+    decode = {'video': 'OpenCVDecode', 'frames': 'RawFrameDecode', 'array': 'ArrayDecode'}[kind]
+    steps = [dict(step) for step in pipeline if step['type'] not in INITS]
+    steps = [dict(type=decode) if step['type'] in DECODERS else step for step in steps]
+    return ([dict(type='OpenCVInit')] if kind == 'video' else []) + steps
+
+
+def sample_input(video, kind: str) -> dict:
+    """The results dict an mmaction test pipeline starts from, for each input kind."""
+    from ..data.rawframes import rawframe_input
+    if kind == 'array':
+        return dict(array=video, total_frames=len(video), label=-1, start_index=0, modality='RGB')
+    if kind == 'frames':
+        return rawframe_input(video)
+    from ..viz.video import read_frames
+    read_frames(video, max_frames=1)  # VideoReadError with the path instead of OpenCV's message
+    return dict(filename=str(video), label=-1, start_index=0, modality='RGB')
+
+
 @dataclass
 class Recognition:
     """Top-k classes of one video."""
@@ -84,16 +124,27 @@ class Recognition:
     def __str__(self) -> str:
         return '\n'.join(f'{s:6.3f}  {n}' for n, s in zip(self.labels, self.scores))
 
+    def plot(self, ax=None, title: str | None = None):
+        """Bar chart of the top-k classes and their scores."""
+        from ..viz import plot_topk
+        return plot_topk(self.labels, self.scores, ax=ax, title=title or f'top-{len(self.labels)}')
 
-def recognize(model, video: str | os.PathLike, class_names: list[str] | None = None,
+
+def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[str] | None = None,
               k: int = 5) -> Recognition:
-    """Classify a video with mmaction.apis.inference_recognizer; return the named top-k."""
+    """Classify a video file, a frame folder or an RGB array with the model's own test pipeline."""
     from mmaction.apis import inference_recognizer
-
-    from ..viz.video import read_frames
-    read_frames(video, max_frames=1)  # VideoReadError with the path instead of decord's message
-    scores = inference_recognizer(model, str(video)).pred_score.cpu().numpy()
-    names = class_names or kinetics400_classes()
+    from mmengine.dataset import Compose
+    from mmengine.registry import DefaultScope
+    kind = input_kind(video)
+    sample = sample_input(video, kind)  # clear errors for bad input before any model work
+    cfg = model.cfg
+    base = cfg.test_dataloader.dataset.pipeline  # the one recognizer_config() adjusts
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        pipeline = Compose(pipeline_for(base, kind))
+        result = inference_recognizer(model, sample, pipeline)
+    scores = result.pred_score.cpu().numpy()
+    names = class_names or (cfg.get('classes') if cfg.get('classes') else kinetics400_classes())
     if len(names) != len(scores):
         raise ValueError(f'The model scores {len(scores)} classes but {len(names)} names were '
                          'given; pass the label map the model was trained with.')

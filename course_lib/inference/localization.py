@@ -1,0 +1,252 @@
+"""Temporal action detection on a raw video: the two-stage pipeline of seed 002 (part 4), run end to end.
+
+    frames -> clip features from a recognizer's backbone (one vector per window of frames)
+           -> rescaled to BMN's temporal scale (ActivityNet's "csv_mean_100" step)
+           -> BMNwActionCls -> segments with an action label and a score
+
+mmaction2 ships BMN for precomputed features only; this module makes the features from the video
+itself, with the recognizer trained in lesson 03 (smoke) or a Kinetics-pretrained one (full).
+`build_feature_set` writes a training set in ActivityNet's on-disk format from generated untrimmed
+videos, so BMNwActionCls trains with the same Runner and configs as in lessons 04-05.
+Used in lesson 05.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from ..viz.timeline import Segment, temporal_iou
+
+FRAME_PATTERNS = ('img_*.jpg', '*.jpg', '*.png')
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How clip features sample a video: clip_len frames, frame_interval apart, every stride frames."""
+
+    clip_len: int = 8
+    frame_interval: int = 2
+    stride: int = 4
+    input_size: int = 32
+
+    @classmethod
+    def from_config(cls, cfg, stride: int = 4) -> 'Windows':
+        """Read clip length, frame interval and input size from a recognizer config's test pipeline."""
+        steps = {s['type']: s for s in cfg.test_dataloader.dataset.pipeline}
+        sample = steps['SampleFrames']
+        size = next((s.get('scale') or s.get('crop_size') for s in cfg.test_dataloader.dataset.pipeline
+                     if s['type'] in ('Resize', 'CenterCrop')), 224)
+        size = size if isinstance(size, int) else size[-1] if size[-1] > 0 else size[0]
+        return cls(sample['clip_len'], sample['frame_interval'], stride, int(size))
+
+    def indices(self, num_frames: int) -> np.ndarray:
+        """Frame indices (windows, clip_len), one row per window centred on stride-frame steps."""
+        span = self.clip_len * self.frame_interval
+        centers = np.arange(self.stride / 2, num_frames, self.stride)
+        starts = np.round(centers - span / 2).astype(int)
+        rows = starts[:, None] + np.arange(self.clip_len) * self.frame_interval
+        return np.clip(rows, 0, num_frames - 1)
+
+
+def load_frames(video: str | os.PathLike | np.ndarray, fps: float | None = None
+                ) -> tuple[np.ndarray, float]:
+    """Return (T, H, W, 3) RGB frames and the frame rate of a video file, a frame folder or an array."""
+    import cv2
+
+    from ..viz.video import read_frames
+    if isinstance(video, np.ndarray):
+        if video.ndim != 4 or video.shape[-1] != 3:
+            raise ValueError(f'an array video must be (frames, height, width, 3) RGB, got {video.shape}.')
+        if not fps:
+            raise ValueError('an array has no frame rate: pass fps=... (frames per second).')
+        return video, float(fps)
+    path = Path(video)
+    if path.is_dir():
+        files = next((sorted(path.glob(p)) for p in FRAME_PATTERNS if any(path.glob(p))), [])
+        if not files:
+            raise FileNotFoundError(f'{path}: no frames ({", ".join(FRAME_PATTERNS)}). Extract them '
+                                    'with data_scripts/extract_rawframes.py or pass the video file.')
+        frames = [cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files]
+        return np.stack(frames), float(fps or 30.0)
+    frames, file_fps = read_frames(path)
+    return frames, float(fps or file_fps)
+
+
+@torch.no_grad()
+def clip_features(recognizer, frames: np.ndarray, windows: Windows = Windows(), batch_size: int = 64,
+                  progress: bool = False) -> np.ndarray:
+    """Return (windows, C) features: the recognizer's backbone output, averaged over time and space."""
+    import cv2
+    recognizer.eval()
+    size = windows.input_size
+    resized = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in frames])
+    video = torch.from_numpy(resized).float().permute(3, 0, 1, 2)  # C, T, H, W (RGB)
+    prep = recognizer.data_preprocessor
+    mean, std = prep.mean.view(3, 1, 1, 1), prep.std.view(3, 1, 1, 1)
+    video = (video - mean) / std
+    rows = torch.from_numpy(windows.indices(len(frames)))
+    out = []
+    for first in tqdm(range(0, len(rows), batch_size), desc='clip features', unit='batch',
+                      disable=not progress, leave=False):
+        batch = torch.stack([video[:, r] for r in rows[first:first + batch_size]])  # B, C, T, H, W
+        out.append(recognizer.backbone(batch).mean(dim=(2, 3, 4)))
+    return torch.cat(out).numpy()
+
+
+def rescale_features(features: np.ndarray, temporal_dim: int) -> np.ndarray:
+    """Linearly interpolate (N, C) window features to (temporal_dim, C), both sampled at cell centres."""
+    features = np.asarray(features, dtype=np.float32)
+    if features.ndim != 2 or len(features) < 1:
+        raise ValueError(f'features must be a non-empty (windows, channels) array, got {features.shape}.')
+    n = len(features)
+    src = (np.arange(n) + 0.5) / n
+    dst = (np.arange(temporal_dim) + 0.5) / temporal_dim
+    pos = np.clip(np.interp(dst, src, np.arange(n)), 0, n - 1)
+    low = np.floor(pos).astype(int)
+    high = np.minimum(low + 1, n - 1)
+    weight = (pos - low)[:, None].astype(np.float32)
+    return (1 - weight) * features[low] + weight * features[high]
+
+
+@dataclass
+class Localization:
+    """The segments found in one video (seconds, best first) and the video's duration."""
+
+    duration: float
+    segments: list[Segment]
+    features: np.ndarray | None = field(default=None, repr=False)
+
+    def top(self, k: int) -> list[Segment]:
+        """The k best-scoring segments."""
+        return self.segments[:k]
+
+    def plot(self, gt: Sequence = (), top_k: int = 5, title: str | None = None, **kwargs):
+        """Draw the top segments on a timeline under the ground truth (if given)."""
+        from ..viz.timeline import plot_timeline
+        return plot_timeline(self.duration, gt=gt, pred=self.segments, top_k=top_k, title=title,
+                             **kwargs)
+
+
+def segment_recall(gt: Sequence[Segment], pred: Sequence[Segment], tiou: float = 0.5,
+                   same_label: bool = False) -> float:
+    """The fraction of GT segments that some predicted segment overlaps with tIoU >= tiou."""
+    if not gt:
+        return 1.0
+    found = sum(any(temporal_iou(g, p) >= tiou and (not same_label or g.label == p.label)
+                    for p in pred) for g in gt)
+    return found / len(gt)
+
+
+class TemporalActionDetector:
+    """A recognizer backbone and a BMNwActionCls: call it on a raw video, get labelled segments."""
+
+    def __init__(self, recognizer, bmn, classes: Sequence[str], windows: Windows) -> None:
+        self.recognizer, self.bmn, self.classes, self.windows = recognizer, bmn, list(classes), windows
+
+    @classmethod
+    def from_configs(cls, recognizer_config: str, recognizer_checkpoint: str | os.PathLike,
+                     bmn_config: str, bmn_checkpoint: str | os.PathLike,
+                     stride: int = 4) -> 'TemporalActionDetector':
+        """Build both models from course configs and load their checkpoints (CPU)."""
+        from mmaction.apis import init_recognizer
+        from mmengine.runner import load_checkpoint
+
+        from ..train import load_config
+        rec_cfg = load_config(recognizer_config)
+        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device='cpu')
+        bmn_cfg = load_config(bmn_config)
+        from mmaction.registry import MODELS
+        bmn = MODELS.build(bmn_cfg.model)
+        load_checkpoint(bmn, str(bmn_checkpoint), map_location='cpu', logger='silent')
+        bmn.eval()
+        return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
+
+    def features(self, frames: np.ndarray) -> np.ndarray:
+        """(temporal_dim, C) features of RGB frames, ready for the BMN."""
+        return rescale_features(clip_features(self.recognizer, frames, self.windows),
+                                self.bmn.tscale)
+
+    @torch.no_grad()
+    def __call__(self, video: str | os.PathLike | np.ndarray, fps: float | None = None,
+                 name: str = 'video') -> Localization:
+        """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
+        from mmaction.structures import ActionDataSample
+        frames, fps = load_frames(video, fps)
+        features = self.features(frames)
+        meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
+                    feature_frame=len(frames))
+        sample = ActionDataSample(metainfo=meta)
+        result = self.bmn([torch.from_numpy(features.T.copy())], mode='predict',
+                          data_samples=[sample])[0]
+        segments = [Segment(float(p['segment'][0]), float(p['segment'][1]),
+                            self.classes[p['action_cls']], float(p['score']))
+                    for p in result['proposal_list']]
+        segments.sort(key=lambda s: -s.score)
+        return Localization(meta['duration_second'], segments, features)
+
+
+def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_dim: int = 32,
+                      windows: Windows = Windows(), source: str = '', progress: bool = True) -> Path:
+    """Write generated untrimmed videos' features + ActivityNet JSONs under root; skip if done.
+
+    `source` names the recognizer checkpoint: a new one makes new features. The test videos are
+    also written as MPEG-4 files (root/videos) for the raw-video demo.
+    """
+    from ..data.activitynet import write_annotations, write_features
+    from ..data.synthetic.motion_clips import write_video
+    from ..data.synthetic.untrimmed_motion import (UntrimmedSpec, render_untrimmed, video_info,
+                                                   video_name)
+    spec = spec or UntrimmedSpec()
+    root = Path(root)
+    stamp = root / 'feature_set.json'
+    wanted = json.loads(json.dumps(dict(spec=asdict(spec), temporal_dim=temporal_dim,
+                                        windows=asdict(windows), source=str(source))))
+    if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
+        return root
+    stamp.unlink(missing_ok=True)
+    rng = np.random.default_rng(spec.seed)
+    bar = tqdm(total=spec.num_train + spec.num_test, desc='videos -> features', unit='video',
+               disable=not progress)
+    for split, count in (('train', spec.num_train), ('test', spec.num_test)):
+        database = {}
+        for i in range(count):
+            name = video_name(split, i)
+            frames, actions = render_untrimmed(rng, spec)
+            if split == 'test':
+                write_video(root / 'videos' / f'{name}.mp4', frames, spec.fps)
+            feats = rescale_features(clip_features(recognizer, frames[..., ::-1], windows),
+                                     temporal_dim)
+            write_features(root / f'csv_mean_{temporal_dim}' / f'{name}.csv', feats)
+            database[name] = video_info(len(frames), actions, spec)
+            bar.update()
+        write_annotations(root / f'anet_anno_{split}.json', database)
+    bar.close()
+    stamp.write_text(json.dumps(wanted, indent=1))  # last: marks a finished set
+    return root
+
+
+def lesson03_recognizer(config: str = 'r2plus1d_r18_motion_smoke', quiet: bool = True):
+    """Return lesson 03's trained recognizer, its config and checkpoint; train it first if missing."""
+    import contextlib
+    import io
+
+    from mmaction.apis import init_recognizer
+
+    from ..data.synthetic.motion_clips import MotionSetSpec, build_motion_set
+    from ..profile import data_dir, work_dir
+    from ..train import last_checkpoint, load_config, train
+    cfg = load_config(config)
+    checkpoint = last_checkpoint(work_dir(config))
+    if checkpoint is None or f'epoch_{cfg.train_cfg.max_epochs}' not in checkpoint.name:
+        build_motion_set(data_dir() / 'motion_clips', MotionSetSpec(seed=0), progress=not quiet)
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
+            train(config)  # resumes an interrupted run; about a minute on 2 cores
+        checkpoint = last_checkpoint(work_dir(config))
+    return init_recognizer(cfg, str(checkpoint), device='cpu'), cfg, checkpoint
