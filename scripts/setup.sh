@@ -61,7 +61,7 @@ quiet_pip install $PIP_QUIET "$WHEEL_DIR"/mmcv-"$MMCV_VERSION"-*.whl -r requirem
 step "course_lib (editable) and the Jupyter kernel 'video-course'"
 quiet_pip install $PIP_QUIET --no-deps -e .
 "$VENV/bin/python" -m ipykernel install --sys-prefix --name video-course \
-  --display-name "Video course (.venv)" >/dev/null
+  --display-name "Video course (.venv)" --env OMP_WAIT_POLICY PASSIVE >/dev/null  # see Makefile
 
 step "checking the installation"
 "$VENV/bin/python" -m course_lib doctor
