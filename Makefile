@@ -7,7 +7,7 @@ LAB_PORT ?= 8888
 # spinning torch trains ~2x slower (measured: 0.55 s vs 0.33 s per R(2+1)D step at load 4).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup test unit notebooks lab doctor lock clean
+.PHONY: setup test unit notebooks lab doctor lock clean benchmark-export
 
 setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
 	bash scripts/setup.sh
@@ -24,6 +24,9 @@ notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, 
 lab:  ## open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) \
 	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+benchmark-export:  ## lesson 08's speed and accuracy bars (PyTorch vs OpenVINO FP32 vs INT8); run on an idle machine
+	COURSE_PROFILE=smoke $(PY) scripts/benchmark_export.py
 
 doctor:
 	$(PY) -m course_lib doctor

@@ -1,0 +1,1 @@
+"""Export to OpenVINO, parity checks, INT8 with NNCF and benchmarks (lesson 08)."""

@@ -1,0 +1,103 @@
+"""The three models of lesson 08 as *cases*: model, exported IR, data, metric and NNCF hooks.
+
+A case bundles what every step of the lesson needs for one model, so that parity, quantization and
+the benchmark treat the recognizer, the detector and BMN alike. Used in lesson 08 and
+scripts/benchmark_export.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from torch import nn
+
+from ..profile import data_dir
+from . import convert, prepare, tasks
+
+
+@dataclass
+class Case:
+    """One exported model with its data and its task metric (a function of a runner)."""
+
+    name: str
+    config: str
+    checkpoint: Path
+    model: nn.Module              # the mmaction / mmdet model (post-processing lives here)
+    net: nn.Module                # the exported part, as PyTorch
+    xml: Path                     # its FP32 IR
+    metric_name: str
+    metric: Callable[[Callable], float]     # runner -> metric on the validation split
+    fresh_inputs: list            # inputs never used for tracing (parity)
+    calibration: list = field(default_factory=list)   # training inputs for nncf.quantize
+    validation: list = field(default_factory=list)    # items for quantize_with_accuracy_control
+    validate: Callable | None = None                  # NNCF validation function
+    bench_input: np.ndarray | None = None
+
+    @property
+    def torch_run(self) -> Callable:
+        """The PyTorch eager runner of the exported part."""
+        return tasks.torch_runner(self.net)
+
+
+def export_dir() -> Path:
+    """Where lesson 08 writes its IRs (<data dir>/export)."""
+    path = data_dir() / 'export'
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cfg(config: str):
+    from ..train import load_config
+    return load_config(config)
+
+
+def recognizer_case(config: str = prepare.RECOGNIZER, calibration_size: int = 60,
+                    bench_batch: int = 1) -> Case:
+    """The lesson-03 recognizer: top-1 on the validation clips, calibration on training clips."""
+    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
+    with tasks.quiet():  # mmengine's deprecation warnings while reading frames
+        model = convert.build_model(cfg, checkpoint)
+        clips, labels = tasks.recognizer_clips(cfg, 'val')
+        train_clips, _ = tasks.recognizer_clips(cfg, 'train', limit=calibration_size)
+    xml = convert.export_recognizer(model, export_dir() / 'recognizer_fp32.xml',
+                                    clip_shape=clips.shape[1:])
+    from .quantize import top1_validation_fn
+    return Case('recognizer', config, checkpoint, model, convert.RecognizerNet(model).eval(), xml,
+                'top-1', lambda run: tasks.top1(run, clips, labels)[0],
+                fresh_inputs=[clips[:4], train_clips[-2:]],
+                calibration=[c[None] for c in train_clips],
+                validation=[(c[None], int(y)) for c, y in zip(clips, labels)],
+                validate=top1_validation_fn, bench_input=clips[:bench_batch])
+
+
+def detector_case(config: str = prepare.DETECTOR, calibration_size: int = 60) -> Case:
+    """The lesson-06 ATSS detector: mAP@0.5 on the validation images, mmdet's decoding + NMS."""
+    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
+    with tasks.quiet():
+        model = convert.build_model(cfg, checkpoint)
+        val = tasks.detection_set(model, cfg, 'val')
+        train = tasks.detection_set(model, cfg, 'train', limit=calibration_size)
+    xml = convert.export_detector(model, export_dir() / 'detector_fp32.xml',
+                                  image_shape=val.images[0].shape[1:])
+    from .quantize import detection_validation_fn
+    return Case('detector', config, checkpoint, model, convert.DetectorNet(model).eval(), xml,
+                'mAP@0.5', lambda run: tasks.detection_map(model, run, val)[0],
+                fresh_inputs=val.images[:2] + train.images[-1:], calibration=train.images,
+                validation=list(range(len(val))), validate=detection_validation_fn(model, val),
+                bench_input=val.images[0])
+
+
+def bmn_case(config: str = prepare.BMN) -> Case:
+    """The lesson-04 BMN: AR@100 on the validation videos, mmaction's own BMN.predict."""
+    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
+    with tasks.quiet():
+        model = convert.build_model(cfg, checkpoint)
+        items = tasks.bmn_set(cfg)
+    xml = convert.export_bmn(model, export_dir() / 'bmn_fp32.xml')
+    out = export_dir() / 'bmn_results'
+    return Case('BMN', config, checkpoint, model, convert.BMNNet(model).eval(), xml, 'AR@100',
+                lambda run: tasks.proposal_recall(model, run, items, cfg, out)[0],
+                fresh_inputs=[items[0][0], items[-1][0]],
+                calibration=[f for f, _ in items], bench_input=items[0][0])

@@ -1,0 +1,73 @@
+"""INT8 post-training quantization of OpenVINO IR with NNCF: plain and accuracy-controlled.
+
+`nncf.quantize` inserts FakeQuantize operations whose ranges come from a calibration set (here,
+training clips / images, never the validation split). `nncf.quantize_with_accuracy_control` does the
+same, then measures the validation metric and puts back to floating point the layers that cost the
+most, until the drop is within `max_drop`. Used in lesson 08.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+
+def read_model(model):
+    """An ov.Model from a path (or the model itself)."""
+    import openvino as ov
+    if isinstance(model, (str, os.PathLike)):
+        if not os.path.exists(model):
+            raise FileNotFoundError(f'{model} does not exist: export the model first.')
+        return ov.Core().read_model(str(model))
+    return model
+
+
+def quantize_int8(model, calibration: Sequence, transform: Callable | None = None,
+                  subset_size: int | None = None, **kwargs):
+    """`nncf.quantize` an IR with calibration items (each item, or transform(item), is the input)."""
+    import nncf
+    items = list(calibration)
+    if not items:
+        raise ValueError('The calibration set is empty: pass training clips / images.')
+    return nncf.quantize(read_model(model), nncf.Dataset(items, transform),
+                         subset_size=subset_size or len(items), **kwargs)
+
+
+def quantize_with_accuracy_control(model, calibration: Sequence, validation: Sequence,
+                                   validate: Callable, max_drop: float = 0.01,
+                                   transform: Callable | None = None,
+                                   subset_size: int | None = None, max_iterations: int = 20,
+                                   **kwargs):
+    """`nncf.quantize_with_accuracy_control` with an absolute metric drop budget (0.01 = 1 point)."""
+    import nncf
+    from nncf.quantization.advanced_parameters import AdvancedAccuracyRestorerParameters
+    calibration, validation = list(calibration), list(validation)
+    return nncf.quantize_with_accuracy_control(
+        read_model(model), nncf.Dataset(calibration, transform), nncf.Dataset(validation),
+        validation_fn=validate, max_drop=max_drop, drop_type=nncf.DropType.ABSOLUTE,
+        subset_size=subset_size or len(calibration),
+        advanced_accuracy_restorer_parameters=AdvancedAccuracyRestorerParameters(
+            max_num_iterations=max_iterations), **kwargs)
+
+
+def fake_quantize_count(model) -> int:
+    """Number of FakeQuantize operations in an ov.Model (0 for an FP32 model)."""
+    return sum(op.get_type_name() == 'FakeQuantize' for op in read_model(model).get_ops())
+
+
+def top1_validation_fn(compiled, items: Iterable) -> tuple[float, list[float]]:
+    """NNCF validation function: items are (clip (1, 3, T, H, W), label); top-1 and per-item 0/1."""
+    output = compiled.outputs[0]
+    correct = [float(np.argmax(compiled([clip])[output]) == label) for clip, label in items]
+    return float(np.mean(correct)) if correct else 0.0, correct
+
+
+def detection_validation_fn(model, data) -> Callable:
+    """NNCF validation function for a detector: items are indices into a DetectionSet; mAP@0.5."""
+    from .tasks import detection_map, ov_runner
+
+    def validate(compiled, items: Iterable) -> float:
+        subset = data.subset([int(i) for i in items])
+        return detection_map(model, ov_runner(compiled), subset)[0]
+    return validate

@@ -1,0 +1,221 @@
+"""Data and metrics of the exported tasks, the same for PyTorch and OpenVINO.
+
+A *runner* is any function `inputs (np.ndarray) -> list of np.ndarray outputs`: `torch_runner(net)`
+and `ov_runner(compiled)` make one from a PyTorch module and from a compiled IR. Each metric below
+takes a runner, so the PyTorch model, the FP32 IR and the INT8 IR are scored by one code path (the
+post-processing is mmdet's / mmaction's own). Used in lesson 08.
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Sequence
+
+import course_lib  # noqa: F401
+import numpy as np
+import torch
+from torch import nn
+
+Runner = Callable[[np.ndarray], list]
+
+
+def torch_runner(net: nn.Module) -> Runner:
+    """Wrap a module (one or several outputs) as a runner: numpy in, list of numpy out."""
+    def run(inputs: np.ndarray) -> list:
+        with torch.no_grad():
+            out = net(torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)))
+        out = out if isinstance(out, (tuple, list)) else (out,)
+        return [o.numpy() for o in out]
+    return run
+
+
+def ov_runner(compiled) -> Runner:
+    """Wrap an `ov.CompiledModel` as a runner (outputs in the model's output order)."""
+    request = compiled.create_infer_request()
+
+    def run(inputs: np.ndarray) -> list:
+        result = request.infer([np.ascontiguousarray(inputs, dtype=np.float32)])
+        return [np.array(result[out]) for out in compiled.outputs]
+    return run
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence mmengine's INFO / WARNING logs and printed evaluation tables inside the block."""
+    from mmengine.logging import MMLogger
+    loggers = [logging.getLogger('mmengine'), MMLogger.get_current_instance()]
+    if MMLogger.check_instance_created('mmengine'):
+        loggers.append(MMLogger.get_instance('mmengine'))
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def _build_dataset(cfg, dataset_cfg: dict):
+    """Build a dataset from the config's registry scope (mmaction or mmdet)."""
+    from mmengine.registry import init_default_scope
+    scope = cfg.get('default_scope', 'mmaction')
+    init_default_scope(scope)
+    if scope == 'mmdet':
+        from mmdet.registry import DATASETS
+    else:
+        from mmaction.registry import DATASETS
+    return DATASETS.build(copy.deepcopy(dataset_cfg))
+
+
+def _spread(n: int, limit: int | None) -> list[int]:
+    """`limit` indices spread evenly over range(n) (all of them when limit is None)."""
+    if limit is None or limit >= n:
+        return list(range(n))
+    return sorted({int(i) for i in np.linspace(0, n - 1, limit)})
+
+
+# ---- recognizer ------------------------------------------------------------------------------
+
+def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Clips (N, 3, T, H, W, float 0..255) and labels of a split, through the val pipeline."""
+    from tqdm.auto import tqdm
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.val_pipeline, test_mode=True)
+    dataset = _build_dataset(cfg, dataset_cfg)
+    clips, labels = [], []
+    for i in tqdm(_spread(len(dataset), limit), desc=f'{split} clips', leave=False):
+        item = dataset[i]
+        clips.append(item['inputs'].float().numpy()[:1])  # (num_clips=1, 3, T, H, W)
+        labels.append(int(item['data_samples'].gt_label.item()))
+    return np.concatenate(clips), np.array(labels)
+
+
+def top1(run: Runner, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
+         ) -> tuple[float, list[float]]:
+    """Top-1 accuracy of a runner on clips, and the 0/1 correctness of each clip."""
+    correct = []
+    for start in range(0, len(clips), batch_size):
+        logits = run(clips[start:start + batch_size])[0]
+        correct += (logits.argmax(1) == labels[start:start + batch_size]).astype(float).tolist()
+    return float(np.mean(correct)), correct
+
+
+# ---- detector --------------------------------------------------------------------------------
+
+@dataclass
+class DetectionSet:
+    """Preprocessed images (model input tensors) with their data samples, and the evaluator cfg."""
+
+    images: list = field(default_factory=list)        # one (1, 3, H, W) float32 array per image
+    samples: list = field(default_factory=list)       # one list[DetDataSample] per image
+    evaluator_cfg: dict = field(default_factory=dict)
+    metainfo: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def subset(self, indices: Sequence[int]) -> 'DetectionSet':
+        """The images at `indices` (the evaluator still reads the whole annotation file)."""
+        return DetectionSet([self.images[i] for i in indices], [self.samples[i] for i in indices],
+                            self.evaluator_cfg, self.metainfo)
+
+
+def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None = None
+                  ) -> DetectionSet:
+    """Run the config's test pipeline and the model's data preprocessor over a split."""
+    from mmengine.dataset import pseudo_collate
+    from tqdm.auto import tqdm
+    loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
+              'test': cfg.test_dataloader}[split]
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
+                       filter_cfg=None)
+    dataset = _build_dataset(cfg, dataset_cfg)
+    evaluator_cfg = dict(cfg.test_evaluator if split == 'test' else cfg.val_evaluator)
+    if split == 'train':
+        evaluator_cfg['ann_file'] = os.path.join(dataset.data_root, dataset.ann_file) \
+            if not os.path.isabs(dataset.ann_file) else dataset.ann_file
+    out = DetectionSet(evaluator_cfg=evaluator_cfg, metainfo=dict(dataset.metainfo))
+    for i in tqdm(_spread(len(dataset), limit), desc=f'{split} images', leave=False):
+        with torch.no_grad():
+            data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
+        out.images.append(data['inputs'].float().numpy())
+        out.samples.append(data['data_samples'])
+    return out
+
+
+def detect(model: nn.Module, run: Runner, image: np.ndarray, samples: list) -> list:
+    """Run the network through `run`, then mmdet's own decoding + NMS (`bbox_head.predict_by_feat`)."""
+    from .convert import split_detector_outputs
+    head = model.bbox_head
+    num_levels = len(head.prior_generator.strides)
+    groups = split_detector_outputs(run(image), num_levels)
+    with torch.no_grad():
+        results = head.predict_by_feat(*groups, batch_img_metas=[s.metainfo for s in samples],
+                                       cfg=head.test_cfg, rescale=True)
+    return model.add_pred_to_datasample(copy.deepcopy(samples), results)
+
+
+def detection_map(model: nn.Module, run: Runner, data: DetectionSet,
+                  key: str = 'coco/bbox_mAP_50') -> tuple[float, dict]:
+    """COCO metrics (mmdet's CocoMetric from the config) of a runner; returns (metrics[key], all)."""
+    from mmengine.evaluator import Evaluator
+    with quiet():
+        evaluator = Evaluator(copy.deepcopy(data.evaluator_cfg))
+        evaluator.dataset_meta = data.metainfo
+        for image, samples in zip(data.images, data.samples):
+            evaluator.process(detect(model, run, image, samples))
+        metrics = evaluator.evaluate(len(data))
+    return float(metrics[key]), metrics
+
+
+# ---- BMN ---------------------------------------------------------------------------------------
+
+class _WithForward:
+    """BMN seen through another `_forward` (e.g. an IR): every other attribute is the model's."""
+
+    def __init__(self, bmn: nn.Module, forward: Callable):
+        self._bmn, self._forward = bmn, forward
+
+    def __getattr__(self, name):
+        return getattr(self._bmn, name)
+
+
+def bmn_proposals(bmn: nn.Module, run: Runner, features: np.ndarray, samples: list) -> list:
+    """Proposals of one video: the network through `run`, then mmaction's own `BMN.predict`."""
+    def forward(x):
+        return tuple(torch.from_numpy(o) for o in run(x.numpy()))
+    return type(bmn).predict(_WithForward(bmn, forward), torch.from_numpy(features), samples)
+
+
+def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
+    """Validation features (1, C, T) with their data samples."""
+    dataset = _build_dataset(cfg, cfg.val_dataloader.dataset)
+    items = []
+    for i in _spread(len(dataset), limit):
+        item = dataset[i]
+        items.append((item['inputs'].float().numpy()[None], [item['data_samples']]))
+    return items
+
+
+def proposal_recall(bmn: nn.Module, run: Runner, items: list, cfg, out_dir: os.PathLike,
+                    key: str = 'AR@100') -> tuple[float, dict]:
+    """mmaction's ANetMetric (AR@AN, AUC) of a runner on BMN validation items."""
+    from mmengine.evaluator import Evaluator
+    metric_cfg = dict(cfg.val_evaluator)
+    metric_cfg['dump_config'] = dict(out=str(os.path.join(out_dir, 'proposals.json')),
+                                     output_format='json')
+    os.makedirs(out_dir, exist_ok=True)
+    with quiet():
+        evaluator = Evaluator(metric_cfg)
+        for features, samples in items:
+            evaluator.process(bmn_proposals(bmn, run, features, samples),
+                              data_batch={'data_samples': samples})
+        metrics = evaluator.evaluate(len(items))
+    return float(metrics[key]), metrics

@@ -1,0 +1,115 @@
+"""Lesson 08's bars, measured in one run: export, parity, INT8 (NNCF) and speed on this CPU.
+
+    COURSE_PROFILE=smoke .venv/bin/python scripts/benchmark_export.py [--repeats 20] [--skip-bmn]
+
+For the recognizer (lesson 03) and the ATSS detector (lesson 06), and BMN (lesson 04, export and
+parity only), it exports the trained checkpoint to OpenVINO IR, checks parity on inputs not used for
+tracing, quantizes to INT8 with nncf.quantize_with_accuracy_control (max drop 1 point, calibration on
+training data), and times PyTorch eager FP32, OpenVINO FP32 and OpenVINO INT8 side by side on the
+same inputs (warm-up, interleaved repeats, median; 2 threads each). It prints the tables and exits
+non-zero when a bar fails:
+  - FP32 IR: max abs error <= 1e-4 relative to the output's scale, task metric identical;
+  - recognizer INT8: >= 3x faster than PyTorch eager FP32, >= 1.5x faster than OpenVINO FP32,
+    top-1 drop <= 1 point on the validation split;
+  - detector INT8: mAP@0.5 drop <= 1 point.
+Speed is measured at the recognizer's own input (one 8 x 32 x 32 clip, batch 1), the size it was
+trained and evaluated at; --batch changes the batch. Not a unit test: it trains the models first if
+their checkpoints are missing and takes a few minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+import course_lib  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement, print the tables, return the number of failed bars."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--repeats', type=int, default=20, help='timed repeats per runtime')
+    parser.add_argument('--batch', type=int, default=1, help='recognizer batch size for speed')
+    parser.add_argument('--threads', type=int, default=2, help='threads for every runtime')
+    parser.add_argument('--skip-bmn', action='store_true', help='leave BMN out (saves ~1 min)')
+    parser.add_argument('--plot', default=None, help='save the accuracy-vs-speed plot here')
+    args = parser.parse_args(argv)
+    warnings.filterwarnings('ignore')
+
+    import openvino as ov
+    import torch
+
+    from course_lib.export import benchmark, cases, parity, quantize, tasks
+    from course_lib.export.convert import ir_size_mb, torch_size_mb
+    torch.set_num_threads(args.threads)
+
+    failures: list[str] = []
+
+    def bar(ok: bool, text: str) -> None:
+        print(('  PASS  ' if ok else '  FAIL  ') + text)
+        if not ok:
+            failures.append(text)
+
+    makers = [('recognizer', lambda: cases.recognizer_case(bench_batch=args.batch)),
+              ('detector', cases.detector_case)]
+    if not args.skip_bmn:
+        makers.append(('BMN', cases.bmn_case))
+    parity_rows, bench_rows, drops = [], [], {}
+    for name, make in makers:
+        print(f'\n== {name}')
+        case = make()
+        fp32 = tasks.ov_runner(parity.compile_ir(case.xml, threads=args.threads))
+        row = parity.ParityRow(name, case.metric_name,
+                               parity.compare(case.torch_run, fp32, case.fresh_inputs),
+                               case.metric(case.torch_run), case.metric(fp32))
+        parity_rows.append(row)
+        bar(row.error.relative <= 1e-4, f'{name} FP32 IR {row.error}')
+        bar(row.metric_torch == row.metric_ir,
+            f'{name} {case.metric_name}: PyTorch {row.metric_torch:.4f}, IR {row.metric_ir:.4f}')
+        if case.validate is None:
+            continue
+        int8_model = quantize.quantize_with_accuracy_control(
+            case.xml, case.calibration, case.validation, case.validate, max_drop=0.01)
+        int8_xml = case.xml.with_name(f'{name}_int8.xml')
+        ov.save_model(int8_model, str(int8_xml))
+        int8 = tasks.ov_runner(parity.compile_ir(int8_xml, threads=args.threads))
+        metric_int8 = case.metric(int8)
+        drops[name] = row.metric_torch - metric_int8
+        bar(drops[name] <= 0.01 + 1e-9, f'{name} INT8 {case.metric_name} {metric_int8:.4f}: drop '
+            f'{100 * drops[name]:.2f} points (<= 1), '
+            f'{quantize.fake_quantize_count(int8_model)} FakeQuantize ops')
+        timings = benchmark.measure({'PyTorch FP32': case.torch_run, 'OpenVINO FP32': fp32,
+                                     'OpenVINO INT8': int8}, case.bench_input,
+                                    repeats=args.repeats)
+        sizes = {'PyTorch FP32': torch_size_mb(case.net), 'OpenVINO FP32': ir_size_mb(case.xml),
+                 'OpenVINO INT8': ir_size_mb(int8_xml)}
+        metrics = {'PyTorch FP32': row.metric_torch, 'OpenVINO FP32': row.metric_ir,
+                   'OpenVINO INT8': metric_int8}
+        rows = [benchmark.BenchRow(name, rt, timings[rt], sizes[rt], case.metric_name, metrics[rt])
+                for rt in timings]
+        bench_rows += rows
+        if name == 'recognizer':
+            up_eager = benchmark.speedups(rows, 'PyTorch FP32')['OpenVINO INT8']
+            up_ov = benchmark.speedups(rows, 'OpenVINO FP32')['OpenVINO INT8']
+            bar(up_eager >= 3, f'recognizer INT8 is {up_eager:.1f}x faster than PyTorch eager FP32 '
+                f'(>= 3x) at batch {args.batch}')
+            bar(up_ov >= 1.5, f'recognizer INT8 is {up_ov:.1f}x faster than OpenVINO FP32 (>= 1.5x)')
+
+    print('\n## Parity (FP32 IR, f32 inference precision, inputs not used for tracing)\n')
+    print(parity.parity_table(parity_rows))
+    print(f'\n## Speed ({args.threads} threads, median of {args.repeats} interleaved repeats; '
+          'size: PyTorch = FP32 weights of the exported part, OpenVINO = .xml + .bin)\n')
+    print(benchmark.benchmark_table(bench_rows))
+    if args.plot:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+        benchmark.plot_accuracy_vs_speed(bench_rows)
+        plt.savefig(args.plot, dpi=110)
+    print(f'\n{len(failures)} bar(s) failed' + (':\n  ' + '\n  '.join(failures) if failures else ''))
+    return len(failures)
+
+
+if __name__ == '__main__':
+    sys.exit(1 if main() else 0)
