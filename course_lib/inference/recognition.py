@@ -130,9 +130,39 @@ class Recognition:
         return plot_topk(self.labels, self.scores, ax=ax, title=title or f'top-{len(self.labels)}')
 
 
+class IRRecognizer:
+    """A recognizer exported to OpenVINO IR (lesson 08), usable wherever `recognize` takes a model.
+
+    The IR (course_lib.export.convert.RecognizerNet) maps clips in 0..255 to class logits; the
+    config's test pipeline still prepares the clips, and the views are averaged as the config's head
+    does (`average_clips`: 'prob' averages softmax scores, 'score' the logits).
+    """
+
+    def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU') -> None:
+        import openvino as ov
+        if not Path(xml).is_file():
+            raise FileNotFoundError(f'{xml}: no IR. Export one first (lesson 08, '
+                                    'course_lib.export.convert.export_recognizer).')
+        self.cfg = cfg
+        self.compiled = ov.Core().compile_model(str(xml), device)
+
+    def test_step(self, data: dict) -> list:
+        """Score a collated batch like mmaction's Recognizer3D.test_step (pred_score per sample)."""
+        import torch
+        clips = torch.stack(list(data['inputs'])).float()  # (B, views, C, T, H, W)
+        logits = torch.from_numpy(self.compiled(clips.flatten(0, 1).numpy())[0])
+        logits = logits.view(clips.shape[0], clips.shape[1], -1)
+        mode = self.cfg.model.cls_head.get('average_clips', 'prob')
+        scores = (logits.softmax(-1) if mode == 'prob' else logits).mean(dim=1)
+        samples = data['data_samples']
+        for sample, score in zip(samples, scores):
+            sample.set_field(score, 'pred_score')
+        return samples
+
+
 def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[str] | None = None,
               k: int = 5) -> Recognition:
-    """Classify a video file, a frame folder or an RGB array with the model's own test pipeline."""
+    """Classify a video file, a frame folder or an RGB array (PyTorch model or IRRecognizer)."""
     from mmaction.apis import inference_recognizer
     from mmengine.dataset import Compose
     from mmengine.registry import DefaultScope

@@ -178,3 +178,22 @@ def test_recognize_takes_a_video_file_a_frame_folder_and_an_array(untrimmed_vide
     from course_lib.viz.video import VideoReadError
     with pytest.raises(VideoReadError, match='missing.mp4'):
         recognize(model, path.with_name('missing.mp4'))
+
+
+def test_recognize_runs_an_openvino_ir_like_the_pytorch_model(untrimmed_video, tmp_path):
+    from mmaction.apis import init_recognizer
+
+    from course_lib.export.convert import export_recognizer
+    from course_lib.inference.recognition import IRRecognizer, recognize
+    from course_lib.train import load_config
+    rgb, path, folder, spec = untrimmed_video
+    cfg = load_config(REC)
+    torch.manual_seed(0)
+    model = init_recognizer(cfg, None, device='cpu')
+    ir = IRRecognizer(export_recognizer(model, tmp_path / 'rec.xml'), cfg)
+    for video in (path, folder, rgb):
+        on_torch, on_ir = recognize(model, video, k=3), recognize(ir, video, k=3)
+        assert np.allclose(on_torch.all_scores, on_ir.all_scores, atol=1e-4)
+        assert on_torch.labels == on_ir.labels
+    with pytest.raises(FileNotFoundError, match='lesson 08'):
+        IRRecognizer(tmp_path / 'missing.xml', cfg)
