@@ -67,6 +67,14 @@ def restore_numpy_trapz() -> None:
         APPLIED.append('numpy.trapz -> numpy.trapezoid')
 
 
+def restore_numpy_nan_alias() -> None:
+    """NumPy 2 removed `np.NAN`, which mmaction's AVA metric returns for an action without ground truth."""
+    import numpy as np
+    if not hasattr(np, 'NAN'):
+        np.NAN = np.nan
+        APPLIED.append('numpy.NAN -> numpy.nan')
+
+
 def load_from_trusted_local(filename: str, map_location=None):
     """torch.load with weights_only=False: mmengine checkpoints hold more than tensors."""
     import os.path as osp
@@ -135,6 +143,7 @@ def apply_all() -> list[str]:
         stub_missing_drn()
         provide_importlib_metadata()
         restore_numpy_trapz()
+        restore_numpy_nan_alias()
         allow_mmengine_checkpoints()
         allow_cpu_torchrun()
     return list(APPLIED)

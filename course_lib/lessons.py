@@ -55,7 +55,7 @@ LESSONS: tuple[Lesson, ...] = (
            'synthetic cell images, trained from scratch'),
     Lesson('07', '07_spatiotemporal_detection.ipynb', 'Spatio-temporal action detection',
            'train an AVA-format detector, convert AVA <-> CVAT, evaluate frame-mAP', 3,
-           '~3 h on a GPU (JHMDB)', 'JHMDB / AVA (full); generated figures (smoke)',
+           '~3 h on a GPU (JHMDB)', 'JHMDB in AVA format (full); generated stick figures (smoke)',
            'synthetic clips of moving figures, trained from scratch'),
     Lesson('08', '08_openvino_nncf.ipynb', 'Export to OpenVINO and INT8 with NNCF',
            'export, check parity, quantize with accuracy control, benchmark', 4, '20 min',

@@ -64,3 +64,8 @@ register('bccd_voc_github', RemoteFile(
          'sha256 of the first download is recorded beside it and later copies are checked.'))
 
 # --- lesson 07: spatio-temporal detection ---
+register('slowonly_r50_k400', RemoteFile(
+    f'{MMACTION}/recognition/slowonly/slowonly_imagenet-pretrained-r50_8xb16-4x16x1-steplr-150e_kinetics400-rgb/'
+    'slowonly_imagenet-pretrained-r50_8xb16-4x16x1-steplr-150e_kinetics400-rgb_20220901-e7b65fad.pth',
+    note='SlowOnly R50 4x16x1 on Kinetics-400, the backbone start of mmaction2\'s AVA recipes; lesson 07 '
+         'full profile (slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full, via its init_cfg)'))

@@ -121,3 +121,12 @@ def test_mmengine_still_raises_the_pkg_resources_warning_and_course_lib_hides_it
     check = 'from mmengine.utils import is_installed; is_installed("mmcv")'  # imports pkg_resources
     assert 'pkg_resources is deprecated' in stderr_of(check)
     assert 'pkg_resources' not in stderr_of(f'import course_lib; {check}')
+
+
+def test_mmaction_ava_metric_still_uses_np_NAN_which_numpy_2_removed():
+    import inspect
+
+    from mmaction.evaluation.functional.ava_evaluation import metrics
+    assert 'np.NAN' in inspect.getsource(metrics.compute_average_precision)
+    assert run_python('import numpy; assert not hasattr(numpy, "NAN")').returncode == 0
+    assert np.isnan(metrics.compute_average_precision(None, None))  # works with course_lib's alias
