@@ -23,8 +23,8 @@ import torch
 from tqdm.auto import tqdm
 
 from ..viz.timeline import Segment, temporal_iou
+from .inputs import load_frames  # noqa: F401  (video file, frame folder or array)
 
-FRAME_PATTERNS = ('img_*.jpg', '*.jpg', '*.png')
 
 
 @dataclass(frozen=True)
@@ -53,30 +53,6 @@ class Windows:
         starts = np.round(centers - span / 2).astype(int)
         rows = starts[:, None] + np.arange(self.clip_len) * self.frame_interval
         return np.clip(rows, 0, num_frames - 1)
-
-
-def load_frames(video: str | os.PathLike | np.ndarray, fps: float | None = None
-                ) -> tuple[np.ndarray, float]:
-    """Return (T, H, W, 3) RGB frames and the frame rate of a video file, a frame folder or an array."""
-    import cv2
-
-    from ..viz.video import read_frames
-    if isinstance(video, np.ndarray):
-        if video.ndim != 4 or video.shape[-1] != 3:
-            raise ValueError(f'an array video must be (frames, height, width, 3) RGB, got {video.shape}.')
-        if not fps:
-            raise ValueError('an array has no frame rate: pass fps=... (frames per second).')
-        return video, float(fps)
-    path = Path(video)
-    if path.is_dir():
-        files = next((sorted(path.glob(p)) for p in FRAME_PATTERNS if any(path.glob(p))), [])
-        if not files:
-            raise FileNotFoundError(f'{path}: no frames ({", ".join(FRAME_PATTERNS)}). Extract them '
-                                    'with data_scripts/extract_rawframes.py or pass the video file.')
-        frames = [cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files]
-        return np.stack(frames), float(fps or 30.0)
-    frames, file_fps = read_frames(path)
-    return frames, float(fps or file_fps)
 
 
 @torch.no_grad()
@@ -168,18 +144,19 @@ class TemporalActionDetector:
         bmn.eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
-    def features(self, frames: np.ndarray) -> np.ndarray:
-        """(temporal_dim, C) features of RGB frames, ready for the BMN."""
-        return rescale_features(clip_features(self.recognizer, frames, self.windows),
-                                self.bmn.tscale)
+    def features(self, frames: np.ndarray, progress: bool | None = None) -> np.ndarray:
+        """(temporal_dim, C) features of RGB frames, ready for the BMN (a bar on long videos)."""
+        progress = len(frames) > 2000 if progress is None else progress
+        return rescale_features(clip_features(self.recognizer, frames, self.windows,
+                                              progress=progress), self.bmn.tscale)
 
     @torch.no_grad()
     def __call__(self, video: str | os.PathLike | np.ndarray, fps: float | None = None,
-                 name: str = 'video') -> Localization:
+                 name: str = 'video', progress: bool | None = None) -> Localization:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
         from mmaction.structures import ActionDataSample
         frames, fps = load_frames(video, fps)
-        features = self.features(frames)
+        features = self.features(frames, progress)
         meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
                     feature_frame=len(frames))
         sample = ActionDataSample(metainfo=meta)

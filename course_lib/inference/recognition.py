@@ -73,24 +73,10 @@ def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str 
     return init_recognizer(cfg, str(checkpoint) if checkpoint else None, device=device)
 
 
+from .inputs import input_kind  # noqa: E402,F401  (the kinds recognize() accepts)
+
 DECODERS = ('DecordDecode', 'PyAVDecode', 'OpenCVDecode', 'RawFrameDecode', 'ArrayDecode')
 INITS = ('DecordInit', 'PyAVInit', 'OpenCVInit')
-
-
-def input_kind(video) -> str:
-    """'array' for an (T, H, W, 3) RGB array, 'frames' for a folder of frames, 'video' for a file."""
-    if isinstance(video, np.ndarray):
-        if video.ndim != 4 or video.shape[-1] != 3:
-            raise ValueError(f'an array video must be (frames, height, width, 3) RGB, got {video.shape}.')
-        return 'array'
-    path = Path(video)
-    if path.is_dir():
-        return 'frames'
-    if not path.is_file():
-        from ..viz.video import VideoReadError
-        raise VideoReadError(f'Video not found: {path} is no video file nor frame folder. Check the '
-                             'path (relative paths start at the notebook folder).')
-    return 'video'
 
 
 def pipeline_for(pipeline: list[dict], kind: str) -> list[dict]:

@@ -54,6 +54,11 @@ class SpatioTemporalResult:
     frame_size: tuple[int, int] = (0, 0)  # (height, width) of the rendered frames
     notes: list[str] = field(default_factory=list)
 
+    def actions(self, label_map: Mapping[int, str], thr: float = 0.5, k: int = 3) -> dict:
+        """Plain results: {keyframe: [(box x1, y1, x2, y2), [(action, score), ...]] per person}."""
+        return {p.frame: [(tuple(float(v) for v in box), labels) for box, labels in
+                          zip(p.boxes, p.top(label_map, thr, k))] for p in self.predictions}
+
 
 def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
                    cfg_options: dict | None = None, device: str = 'cpu'):
@@ -232,3 +237,43 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
         h, w = rendered[0].shape[:2]
         result.frame_size = (h - h % 2, w - w % 2)  # write_video keeps even sizes (yuv420p)
     return result
+
+
+class SpatioTemporalDetector:
+    """A person detector and an AVA-type model: call it on a video file, a frame folder or an array.
+
+    The same steps as `run_demo` (keyframes every `stepsize` frames, persons on each, actions of
+    each person box), returning a SpatioTemporalResult; `show` renders it to an MP4 for the player.
+    """
+
+    def __init__(self, model, cfg, person_detector: PersonDetector, label_map: Mapping[int, str],
+                 stepsize: int = 8, short_side: int | None = 256, action_thr: float = 0.5) -> None:
+        self.model, self.cfg, self.person_detector = model, cfg, person_detector
+        self.label_map, self.stepsize = dict(label_map), stepsize
+        self.short_side, self.action_thr = short_side, action_thr
+
+    def __call__(self, video, fps: float | None = None, progress: bool = True
+                 ) -> SpatioTemporalResult:
+        """Detect persons on the keyframes and score their actions."""
+        from .inputs import load_frames
+        frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None))
+        clip_len, interval = clip_sampling(self.cfg)
+        keys = keyframes(len(frames), clip_len, interval, self.stepsize)
+        if not keys:
+            raise ValueError(f'The video has {len(frames)} frames; the model needs at least '
+                             f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}).')
+        persons = detect_persons(frames, self.person_detector, keys, progress)
+        predictions = predict_actions(self.model, frames, persons, clip_len, interval,
+                                      self.short_side, progress)
+        return SpatioTemporalResult(predictions, persons)
+
+    def show(self, video, result: SpatioTemporalResult, out_path: str | os.PathLike,
+             fps: float = 6, output_stepsize: int = 4) -> Path:
+        """Render the result's boxes and actions on the video's frames into an MP4; return its path."""
+        from ..viz.video import write_video
+        from .inputs import load_frames
+        frames, _ = load_frames(video, 25.0 if isinstance(video, np.ndarray) else None)
+        rendered = render(frames, result.predictions, self.label_map, self.stepsize,
+                          output_stepsize, self.action_thr)
+        result.video = write_video(rendered, out_path, fps=fps)
+        return result.video

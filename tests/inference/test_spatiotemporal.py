@@ -73,3 +73,30 @@ def test_missing_frames_for_a_clip_are_refused(tiny_model):
     model, _ = tiny_model
     with pytest.raises(ValueError, match='leaves the 40-frame video'):
         st.predict_actions(model, _video(40), {20: BOXES}, 8, 8, short_side=None, progress=False)
+
+
+def test_the_detector_takes_a_file_a_frame_folder_and_an_array(tiny_model, tmp_path):
+    """The spatio-temporal entry point: same keyframes and boxes whatever the input kind."""
+    from course_lib.data.ava import read_label_map
+    from course_lib.data.rawframes import extract_rawframes
+    from course_lib.viz.video import read_frames, write_video
+    model, cfg = tiny_model
+    frames = _video()
+    path = write_video(frames, tmp_path / 'videos' / 'clip.mp4', fps=25)
+    extract_rawframes(tmp_path / 'videos', tmp_path / 'frames', progress=False)
+    detector = st.SpatioTemporalDetector(model, cfg, lambda frame: BOXES, read_label_map(),
+                                         stepsize=8, short_side=None, action_thr=0.0)
+    results = [detector(v, progress=False) for v in (path, tmp_path / 'frames' / 'clip', frames)]
+    for result in results:
+        assert [p.frame for p in result.predictions] == [31, 39]
+        for pred in result.predictions:
+            np.testing.assert_allclose(pred.boxes, BOXES[:, :4], atol=1e-3)
+    np.testing.assert_allclose(results[1].predictions[0].scores, results[0].predictions[0].scores,
+                               atol=0.05)  # JPEG frames of the decoded MPEG-4
+    plain = results[2].actions(read_label_map(), thr=0.0, k=2)
+    assert sorted(plain) == [31, 39] and len(plain[31]) == 2
+    box, labels = plain[31][0]
+    assert box == pytest.approx(tuple(BOXES[0, :4]), abs=1e-3) and len(labels) == 2
+    assert all(name in read_label_map().values() for name, _ in labels)
+    video = detector.show(frames, results[2], tmp_path / 'shown.mp4')
+    assert len(read_frames(video)[0]) == len(range(27, 43, 4))
