@@ -14,14 +14,9 @@ BMN = 'bmn_1xb4-400x32-2e_activitynet-synthetic_smoke'
 def prepare_data(config: str) -> Path:
     """Make sure a smoke config's synthetic data set is on disk (skipped when already there)."""
     if config == RECOGNIZER:
-        from ..data import splits
-        from ..data.rawframes import extract_rawframes
-        from ..data.synthetic.motion_clips import MotionSetSpec, generate_motion_clips
+        from ..data.synthetic.motion_clips import MotionSetSpec, build_motion_set
         root = data_dir() / 'motion_clips'
-        generate_motion_clips(root, MotionSetSpec(seed=0))
-        extract_rawframes(root / 'videos', root / 'rawframes', progress=False)
-        split = splits.read_ucf101_split(root / 'annotations', split=1, name='motion')
-        splits.write_split_lists(split, root / 'lists', frames_root=root / 'rawframes')
+        build_motion_set(root, MotionSetSpec(seed=0), progress=False)  # videos, rawframes, lists
         return root
     if config == DETECTOR:
         from ..data.synthetic.blood_cells import generate_blood_cells
@@ -33,10 +28,11 @@ def prepare_data(config: str) -> Path:
 
 
 def trained_checkpoint(config: str) -> Path:
-    """The checkpoint an earlier lesson trained for `config`; trains it (smoke) when missing."""
-    from ..train import last_checkpoint, train
+    """The checkpoint an earlier lesson trained for `config`; trains (or finishes) it in smoke when missing."""
+    from ..train import last_checkpoint, load_config, train
     checkpoint = last_checkpoint(work_dir(config))
-    if checkpoint is None:
+    finished = f'epoch_{load_config(config).train_cfg.max_epochs}.pth'
+    if checkpoint is None or checkpoint.name != finished:  # an interrupted run resumes
         prepare_data(config)
         print(f'{config}: no checkpoint from the earlier lesson, training it now (smoke profile)')
         train(config)
