@@ -327,13 +327,16 @@ def sanity_num_action_classes():
     from course_lib import sanity
     from course_lib.data.synthetic.anet_features import SyntheticAnetSpec, prepare_synthetic
     from course_lib.train import load_config
-    prepare_synthetic(SyntheticAnetSpec(num_train=8, num_val=4), TMP / 'anet_syn')
-    cfg = load_config('bmn_cls_1xb2-400x32-1e_activitynet-synthetic_smoke',
-                      {'model.num_action_classes': 20})
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[key].dataset.data_root = str(TMP / 'anet_syn')
-        cfg[key].dataset.ann_file = str(TMP / 'anet_syn' / Path(cfg[key].dataset.ann_file).name)
-    report = sanity.run(cfg)
+    saved = os.environ.get('COURSE_DATA_DIR')
+    os.environ['COURSE_DATA_DIR'] = str(TMP / 'anet_env')  # the config's data_root
+    try:
+        prepare_synthetic(SyntheticAnetSpec(num_train=8, num_val=4),
+                          TMP / 'anet_env' / 'activitynet_synthetic_t32', progress=False)
+        cfg = load_config('bmn_cls_1xb2-400x32-1e_activitynet-synthetic_smoke',
+                          {'model.num_action_classes': 20})
+        report = sanity.run(cfg)
+    finally:
+        os.environ.pop('COURSE_DATA_DIR') if saved is None else os.environ.update(COURSE_DATA_DIR=saved)
     return 'sanity passed' if report.ok else f'sanity failed: {report}'
 
 
@@ -545,8 +548,8 @@ def cases() -> list[Case]:
              ['-m', 'course_lib.train', 'r2plus1d_r18_motion_smoke', '--cfg-options',
               'model.cls_head.num_classes.x=1'], words=('num_classes',)),
         Case(L, 'convert_ava_cvat: missing CSV',
-             [_script('convert_ava_cvat'), 'ava2cvat', '--ann', 'gone.csv', '--labels', 'l.txt',
-              '--frames', 'f', '--out', 'o'], words=('gone.csv',)),
+             [_script('convert_ava_cvat'), 'ava2cvat', '--ann', 'gone.csv', '--labels',
+              str(ava_files('bom')[1]), '--frames', 'f', '--out', 'o'], words=('gone.csv',)),
         # environment
         Case(E, 'COURSE_DATA_DIR is a file: generate_blood_cells --help',
              [_script('generate_blood_cells'), '--help'], expect='correct',
