@@ -80,8 +80,9 @@ def classify(case: Case) -> tuple[str, str]:
         return 'clear', first
     if case.expect == 'error':
         text = out.getvalue()
-        if isinstance(result, str) and _has(result + text, case.words) and case.words:
-            return 'clear', f'message: {result[:120]}'
+        if isinstance(result, str) and result.startswith('FAIL: '):  # a reported failure
+            ok = _has(result, case.words) and not _has_any(result, case.forbidden)
+            return ('clear' if ok else 'wrong fix'), result[:160].replace('\n', ' ')
         return 'silent', f'returned {str(result)[:120]!r}'
     ok = case.check(result) if case.check else True
     return ('correct' if ok else 'silent'), f'returned {str(result)[:120]!r}'
@@ -337,7 +338,7 @@ def sanity_num_action_classes():
         report = sanity.run(cfg)
     finally:
         os.environ.pop('COURSE_DATA_DIR') if saved is None else os.environ.update(COURSE_DATA_DIR=saved)
-    return 'sanity passed' if report.ok else f'sanity failed: {report}'
+    return 'sanity passed' if report.ok else f'FAIL: {report}'
 
 
 def sanity_missing_frames():
@@ -359,7 +360,7 @@ def sanity_missing_frames():
             ds.ann_file = str(lists / 'train.txt')
             ds.data_prefix = dict(img=str(root / 'rawframes'))
     report = sanity.run(cfg)
-    return 'sanity passed' if report.ok else f'sanity failed: {report}'
+    return 'sanity passed' if report.ok else f'FAIL: {report}'
 
 
 def doctor_network_calls() -> object:
@@ -385,7 +386,7 @@ def check(key: str, answer) -> object:
     with contextlib.redirect_stdout(out):
         ok = cl.check(key, answer)
     text = out.getvalue()
-    return text if not ok else 'correct'
+    return f'FAIL: {text}' if not ok else 'correct'
 
 
 def solution(key: str):
