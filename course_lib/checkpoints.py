@@ -71,3 +71,21 @@ def check_checkpoint_keys(model: nn.Module, checkpoint: str | os.PathLike | Mapp
         f'{source} does not fit the model {type(model).__name__}{" (" + prefix.rstrip(".") + ")" if prefix else ""}: '
         + '; '.join(parts) + '. It was probably trained with another config or architecture: load the checkpoint '
         'made with this config (or pass the config it was trained with).')
+
+
+def load_checked(model: nn.Module, checkpoint: str | os.PathLike | Mapping,
+                 replaced_prefixes: Sequence[str] = ()) -> nn.Module:
+    """Load a checkpoint into a model after `check_checkpoint_keys` (read once); return the model."""
+    from mmengine.runner.checkpoint import load_state_dict
+    state = read_state_dict(checkpoint)
+    try:
+        check_checkpoint_keys(model, state, replaced_prefixes)
+    except CheckpointMismatchError as err:
+        if isinstance(checkpoint, Mapping):
+            raise
+        raise CheckpointMismatchError(f'{checkpoint} ' + str(err).removeprefix('the checkpoint ')) from None
+    own = model.state_dict()
+    load_state_dict(model, {k: v for k, v in state.items()
+                            if k in own and tuple(own[k].shape) == tuple(v.shape)},
+                    strict=False, logger='silent')
+    return model

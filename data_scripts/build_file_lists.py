@@ -10,7 +10,7 @@
 
 `ucf101` reads classInd.txt + trainlist0N.txt + testlist0N.txt; `hmdb51` reads the
 <class>_test_splitN.txt files (1 train, 2 test, 0 unused); `folders` splits your own videos sorted
-into one folder per class; `clips` converts seed 001's clip list
+into one folder per class; `clips` converts OpenVINO Training Extensions' clip list
 (`<dir> <label> <video start> <video end> <clip start> <clip end> <fps>`) into a rawframe list read
 with `with_offset=True`. Labels are 0-based. With --frames, rawframe lists count the extracted frames
 (run extract_rawframes.py first).
@@ -20,6 +20,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from course_lib.errors import run_cli
+from course_lib.validate import fraction, non_negative_int
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,11 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument('--frames', type=Path, default=None,
                        help='rawframes root: also write rawframe lists')
         if name == 'folders':
-            p.add_argument('--val-fraction', type=float, default=0.2)
-            p.add_argument('--seed', type=int, default=0)
+            p.add_argument('--val-fraction', type=fraction, default=0.2)
+            p.add_argument('--seed', type=non_negative_int, default=0)
         else:
             p.add_argument('--split', type=int, default=1, choices=(1, 2, 3))
-    p = sub.add_parser('clips', help="seed 001's clip list -> rawframe list with offsets")
+    p = sub.add_parser('clips', help="OpenVINO Training Extensions' clip list -> rawframe list with offsets")
     p.add_argument('clip_list', type=Path)
     p.add_argument('rawframe_list', type=Path)
     args = parser.parse_args(argv)
@@ -63,4 +66,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

@@ -1,4 +1,4 @@
-"""Convert spatio-temporal annotations between AVA (mmaction2) and CVAT's video XML (seed 000).
+"""Convert spatio-temporal annotations between AVA (mmaction2) and CVAT's video XML (as OpenVINO Training Extensions' action-detection tutorial uses).
 
     python data_scripts/convert_ava_cvat.py ava2cvat --ann ava_val.csv --labels ava_action_list.pbtxt \\
         --frames rawframes --out cvat/val --fps 30 --timestamp-start 900
@@ -15,6 +15,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     to_ava.add_argument('--frames', type=Path, default=None, help='rawframes folder to write')
     for p in (to_cvat, to_ava):
         p.add_argument('--labels', type=Path, required=True, help='label map (pbtxt or id: name)')
-        p.add_argument('--fps', type=int, default=30, help='frames per AVA second (AVA: 30)')
-        p.add_argument('--timestamp-start', type=int, default=900,
+        p.add_argument('--fps', type=positive_int, default=30, help='frames per AVA second (AVA: 30)')
+        p.add_argument('--timestamp-start', type=non_negative_int, default=900,
                        help='the AVA second of frame 0 (AVA: 900)')
     args = parser.parse_args(argv)
     from course_lib.data import cvat
@@ -50,4 +53,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

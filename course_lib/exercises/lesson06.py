@@ -141,7 +141,8 @@ def _close(a: float, b: float, rel: float = 0.03) -> bool:
 
 
 @exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split by '
-          'the size of the smallest anchor: answer {class name: ratio}.', starter={})
+          'the size of the smallest anchor: answer {class name: ratio}.', starter={},
+          shape='a dict {class name: ratio (a number)}')
 def size_to_anchor_ratios(answer: dict) -> str | None:
     """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
     from ..train import load_config
@@ -169,7 +170,8 @@ def size_to_anchor_ratios(answer: dict) -> str | None:
 
 @exercise('06.3', 'Give the cfg-options, as a dict, that make the smallest anchor as large as the '
           'platelets\' mean box size (within 1 px), keeping the strides and one anchor per '
-          'position.', starter={})
+          'position.', starter={},
+          shape='a dict of cfg-options {"dotted.config.key": value}')
 def smallest_anchor_for_platelets(answer: dict) -> str | None:
     """Right when the overridden config's smallest anchor is within 1 px of the platelet mean."""
     from ..train import load_config

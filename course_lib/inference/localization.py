@@ -36,6 +36,11 @@ class Windows:
     stride: int = 4
     input_size: int = 32
 
+    def __post_init__(self) -> None:
+        from ..validate import positive
+        for name in ('clip_len', 'frame_interval', 'stride', 'input_size'):
+            positive(name, getattr(self, name))
+
     @classmethod
     def from_config(cls, cfg, stride: int = 4) -> 'Windows':
         """Read clip length, frame interval and input size from a recognizer config's test pipeline."""
@@ -132,15 +137,14 @@ class TemporalActionDetector:
                      stride: int = 4) -> 'TemporalActionDetector':
         """Build both models from course configs and load their checkpoints (CPU)."""
         from mmaction.apis import init_recognizer
-        from mmengine.runner import load_checkpoint
 
+        from ..checkpoints import load_checked
         from ..train import load_config
         rec_cfg = load_config(recognizer_config)
-        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device='cpu')
+        recognizer = load_checked(init_recognizer(rec_cfg, None, device='cpu'), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)
         from mmaction.registry import MODELS
-        bmn = MODELS.build(bmn_cfg.model)
-        load_checkpoint(bmn, str(bmn_checkpoint), map_location='cpu', logger='silent')
+        bmn = load_checked(MODELS.build(bmn_cfg.model), bmn_checkpoint)
         bmn.eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
@@ -155,7 +159,8 @@ class TemporalActionDetector:
                  name: str = 'video', progress: bool | None = None) -> Localization:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
         from mmaction.structures import ActionDataSample
-        frames, fps = load_frames(video, fps)
+        window = self.windows.clip_len * self.windows.frame_interval
+        frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
         features = self.features(frames, progress)
         meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
                     feature_frame=len(frames))
@@ -220,5 +225,6 @@ def lesson03_recognizer(config: str = 'r2plus1d_r18_motion_smoke', quiet: bool =
     from ..train import load_config
     with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
         checkpoint = trained_checkpoint(config)  # about a minute on 2 cores when missing
+    from ..checkpoints import load_checked
     cfg = load_config(config)
-    return init_recognizer(cfg, str(checkpoint), device='cpu'), cfg, checkpoint
+    return load_checked(init_recognizer(cfg, None, device='cpu'), checkpoint), cfg, checkpoint
