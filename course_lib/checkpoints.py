@@ -32,10 +32,14 @@ def read_state_dict(checkpoint: str | os.PathLike | Mapping) -> dict:
             raise CheckpointMismatchError(
                 f'{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc}); it may be '
                 f'truncated by an interrupted download or copy: delete it and download / train it again.') from exc
+        name = str(path)
+    else:
+        name = 'The checkpoint'
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, Mapping) else None
     if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointMismatchError('The checkpoint holds no state dict of tensors '
-                                      '(expected a dict of tensors, or mmengine\'s {"state_dict": ...}).')
+        raise CheckpointMismatchError(f'{name} holds no state dict of tensors '
+                                      '(expected a dict of tensors, or mmengine\'s {"state_dict": ...}): '
+                                      'give the checkpoint file of a trained model.')
     return {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
 
 

@@ -236,10 +236,40 @@ def _pointer(name: str, value: Any, same: list[str], built: list[str]) -> str:
             'file and change it there')
 
 
+# Config keys whose values only make sense in a range (whatever group they are in).
+POSITIVE_KEYS = frozenset({'max_epochs', 'max_iters', 'batch_size', 'lr', 'interval', 'val_interval',
+                           'num_classes', 'num_action_classes', 'clip_len', 'frame_interval',
+                           'num_clips', 'temporal_dim', 'feat_dim', 'max_keep_ckpts'})
+NON_NEGATIVE_KEYS = frozenset({'num_workers', 'val_begin', 'weight_decay', 'begin', 'end'})
+FRACTION_KEYS = frozenset({'dropout_ratio', 'score_thr', 'iou_threshold', 'action_thr', 'momentum',
+                           'person_det_score_thr'})
+
+
+def _value_problem(leaf: str, value: Any) -> str | None:
+    if leaf not in POSITIVE_KEYS | NON_NEGATIVE_KEYS | FRACTION_KEYS:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f'must be a number, got {value!r}' if isinstance(value, (str, bool)) else None
+    if not np.isfinite(value):
+        return 'must be a finite number'
+    if leaf in POSITIVE_KEYS and value <= 0:
+        return 'must be > 0'
+    if leaf in NON_NEGATIVE_KEYS and value < 0:
+        return 'must be >= 0'
+    if leaf in FRACTION_KEYS and not 0 <= value <= 1:
+        return 'must lie between 0 and 1'
+    return None
+
+
 def cfg_options(cfg: Mapping, options: Mapping[str, Any], source: str = 'the config') -> None:
-    """Refuse `--cfg-options` keys that do not exist, or top-level variables the config already used."""
+    """Refuse `--cfg-options` keys that do not exist, top-level variables the config already used, and
+    values out of range for well-known keys (max_epochs=0, lr=-1, dropout_ratio=2...)."""
     for key, value in options.items():
         _cfg_option(cfg, str(key), value, options, source)
+        problem = _value_problem(str(key).split('.')[-1], value)
+        if problem:
+            raise ConfigError(f'--cfg-options {key}={value!r}: {str(key).split(".")[-1]} {problem}. '
+                              'Give a value in that range.')
 
 
 def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: str) -> None:

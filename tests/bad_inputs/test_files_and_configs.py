@@ -103,10 +103,15 @@ CFG_CASES = [
     ({'model.cls_head.num_clases': 3}, ['did you mean model.cls_head.num_classes']),
     ({'train_dataloader.dataset.pipeline.42.scale': 3}, ['a list of', 'number 0..']),
     ({'nosuchkey.x': 1}, ["no key 'nosuchkey' in the top level"]),
+    ({'train_cfg.max_epochs': 0}, ['max_epochs must be > 0']),
+    ({'optim_wrapper.optimizer.lr': -0.1}, ['lr must be > 0']),
+    ({'model.cls_head.dropout_ratio': 1.5}, ['dropout_ratio must lie between 0 and 1']),
+    ({'train_dataloader.batch_size': 'eight'}, ["batch_size must be a number, got 'eight'"]),
+    ({'train_dataloader.num_workers': -2}, ['num_workers must be >= 0']),
 ]
 
 
-@pytest.mark.parametrize('options, words', CFG_CASES, ids=[next(iter(c[0])) for c in CFG_CASES])
+@pytest.mark.parametrize('options, words', CFG_CASES, ids=[f'{k}={v}' for c in CFG_CASES for k, v in c[0].items()])
 def test_cfg_options_that_would_do_nothing_or_crash(options, words):
     from course_lib.configs import load_config
     with pytest.raises(ConfigError) as err:
