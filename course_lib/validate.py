@@ -427,7 +427,14 @@ def positive(name: str, value: Any, whole: bool = True, zero: bool = False) -> N
         raise InputError(f'{name}={value!r}: must be a {kind} {">= 0" if zero else "> 0"}.')
 
 
+def fraction_value(name: str, value: Any) -> None:
+    """Raise InputError unless a parameter is a number in [0, 1] (a threshold, a tIoU, a fraction)."""
+    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) and np.isfinite(value)
+    if not (ok and 0 <= value <= 1):
+        raise InputError(f'{name}={value!r}: must be a number between 0 and 1.')
+
+
 __all__ = ['FrameFolder', 'RUNNER_KEYS', 'cfg_options', 'check_environment', 'environment',
-           'fps', 'folder_problem', 'fraction', 'frame_folder', 'image_size', 'non_negative_int',
+           'fps', 'folder_problem', 'fraction', 'fraction_value', 'frame_folder', 'image_size', 'non_negative_int',
            'positive', 'positive_float', 'positive_int', 'pretrained_head', 'read_text',
            'video_array', 'video_input']

@@ -118,6 +118,8 @@ class Localization:
 def segment_recall(gt: Sequence[Segment], pred: Sequence[Segment], tiou: float = 0.5,
                    same_label: bool = False) -> float:
     """The fraction of GT segments that some predicted segment overlaps with tIoU >= tiou."""
+    from ..validate import fraction_value
+    fraction_value('tiou', tiou)
     if not gt:
         return 1.0
     found = sum(any(temporal_iou(g, p) >= tiou and (not same_label or g.label == p.label)

@@ -180,6 +180,9 @@ def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[st
     from mmaction.apis import inference_recognizer
     from mmengine.dataset import Compose
     from mmengine.registry import DefaultScope
+
+    from ..validate import positive
+    positive('k', k)
     kind = input_kind(video)
     sample = sample_input(video, kind)  # clear errors for bad input before any model work
     if 'array' in sample and kind == 'frames':

@@ -248,6 +248,11 @@ class SpatioTemporalDetector:
 
     def __init__(self, model, cfg, person_detector: PersonDetector, label_map: Mapping[int, str],
                  stepsize: int = 8, short_side: int | None = 256, action_thr: float = 0.5) -> None:
+        from ..validate import fraction_value, positive
+        positive('stepsize', stepsize)
+        if short_side is not None:
+            positive('short_side', short_side)
+        fraction_value('action_thr', action_thr)
         self.model, self.cfg, self.person_detector = model, cfg, person_detector
         self.label_map, self.stepsize = dict(label_map), stepsize
         self.short_side, self.action_thr = short_side, action_thr

@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from course_lib import validate
@@ -75,3 +76,19 @@ def test_scripts_refuse_impossible_numbers(script, argv, option, capsys, tmp_pat
 def test_positive_parameters(name, value, kwargs):
     with pytest.raises(InputError, match=f'{name}={value!r}: must be a'):
         validate.positive(name, value, **kwargs)
+
+
+def test_library_parameters_out_of_range(recognizer):
+    from course_lib.inference.localization import Windows, segment_recall
+    from course_lib.inference.recognition import recognize
+    from course_lib.inference.spatiotemporal import SpatioTemporalDetector
+    with pytest.raises(InputError, match='k=-1: must be a whole number > 0'):
+        recognize(recognizer[0], np.zeros((8, 32, 32, 3), np.uint8), list(recognizer[1].classes), k=-1)
+    with pytest.raises(InputError, match='stride=0'):
+        Windows(stride=0)
+    with pytest.raises(InputError, match='tiou=1.5: must be a number between 0 and 1'):
+        segment_recall([], [], tiou=1.5)
+    with pytest.raises(InputError, match='stepsize=0'):
+        SpatioTemporalDetector(None, None, None, {}, stepsize=0)
+    with pytest.raises(InputError, match='action_thr=5'):
+        SpatioTemporalDetector(None, None, None, {}, action_thr=5)
