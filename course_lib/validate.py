@@ -336,14 +336,13 @@ def environment() -> list[tuple[str, str, str]]:
     if value.strip().lower() not in ('', *PROFILES):
         problems.append(('COURSE_PROFILE', f'COURSE_PROFILE={value!r} is not a profile',
                          'export COURSE_PROFILE=smoke (or full), or unset it (default: smoke).'))
-    for name in ('COURSE_DATA_DIR', 'COURSE_CACHE_DIR'):
+    defaults = {'COURSE_DATA_DIR': 'data/ in the repository', 'COURSE_CACHE_DIR': '$COURSE_DATA_DIR/cache'}
+    for name, default in defaults.items():
         folder = os.environ.get(name)
-        if folder:
-            problem = folder_problem(Path(folder).expanduser())
-            if problem:
-                problems.append((name, f'{name}={folder}: {problem}',
-                                 f'export {name}=<a folder you can write to>, or unset it '
-                                 f'(default: {"data/ in the repository" if name == "COURSE_DATA_DIR" else "$COURSE_DATA_DIR/cache"}).'))
+        problem = folder_problem(Path(folder).expanduser()) if folder else None
+        if problem:
+            problems.append((name, f'{name}={folder}: {problem}',
+                             f'export {name}=<a folder you can write to>, or unset it (default: {default}).'))
     return problems
 
 

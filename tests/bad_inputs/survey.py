@@ -100,7 +100,8 @@ def _classify_cli(case: Case) -> tuple[str, str]:
     except subprocess.TimeoutExpired:
         return 'silent', 'ran for more than 240 s (accepted the input)'
     text = proc.stdout + proc.stderr
-    last = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [''])[-1][:160]
+    lines = proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or ['']
+    last = next((ln for ln in lines if ln.startswith('error:') or ': error:' in ln), lines[-1])[:160]
     if 'Traceback (most recent call last)' in text:
         return 'traceback', last
     if case.expect == 'correct':
