@@ -1,0 +1,141 @@
+"""pytest plugin (make notebooks): save each notebook as nbval executed it, for the book.
+
+Loaded with `-p tests.executed_notebooks`. After a notebook's last cell ran, it writes the notebook
+with the outputs nbval received (figures, tables, videos, errors) and the final state of its
+widgets (tqdm bars, sliders, toggles) to `build/executed/NN_topic.ipynb` (`--executed-dir` moves
+it). `make book` renders those files (course_lib/book.py), so CI executes every lesson once.
+
+nbval reads the kernel's messages and keeps only outputs; widget state arrives in comm messages,
+which it drops. `WidgetState` keeps them the way nbclient does (the notebook format's
+`application/vnd.jupyter.widget-state+json`), so the book can draw each widget as it ended.
+"""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import nbformat
+import pytest
+
+WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json'
+
+
+class WidgetState:
+    """The last state of every widget model, built from the kernel's comm messages."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, dict] = {}
+        self.buffers: dict[str, dict[tuple, dict]] = {}
+
+    def add(self, msg: dict) -> None:
+        """Fold one iopub message into the state (messages other than comm_open/comm_msg are ignored)."""
+        if msg.get('msg_type') not in ('comm_open', 'comm_msg'):
+            return
+        content = msg['content']
+        data = content.get('data') or {}
+        if 'state' not in data:  # custom messages, e.g. a button click
+            return
+        comm_id = content['comm_id']
+        self.models.setdefault(comm_id, {}).update(data['state'])
+        for path, buffer in zip(data.get('buffer_paths') or [], msg.get('buffers') or []):
+            self.buffers.setdefault(comm_id, {})[tuple(path)] = {
+                'path': list(path), 'encoding': 'base64',
+                'data': base64.b64encode(bytes(buffer)).decode('ascii')}
+
+    def to_metadata(self) -> dict:
+        """Return the state in the notebook format's widget-state layout (as nbclient stores it)."""
+        state = {}
+        for comm_id, model in self.models.items():
+            state[comm_id] = {'model_name': model.get('_model_name'),
+                              'model_module': model.get('_model_module'),
+                              'model_module_version': model.get('_model_module_version'),
+                              'state': model}
+            if comm_id in self.buffers:
+                state[comm_id]['buffers'] = list(self.buffers[comm_id].values())
+        return {WIDGET_STATE_MIME: {'version_major': 2, 'version_minor': 0, 'state': state}}
+
+
+def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: float,
+                   failed: list[int]) -> nbformat.NotebookNode:
+    """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing."""
+    if widgets.models:
+        nb.metadata['widgets'] = widgets.to_metadata()
+    nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed}
+    return nb
+
+
+class _Record:
+    """What one notebook's run collected so far."""
+
+    def __init__(self) -> None:
+        self.widgets = WidgetState()
+        self.seconds = 0.0
+        self.count = 0
+        self.failed: list[int] = []
+
+
+_records: dict[str, _Record] = {}
+
+
+def _is_nbval_cell(item) -> bool:
+    return hasattr(item, 'cell') and hasattr(item, 'cell_num') and hasattr(item.parent, 'nb')
+
+
+def pytest_addoption(parser):
+    """--executed-dir: where the executed notebooks go (default build/executed)."""
+    parser.addoption('--executed-dir', default=None,
+                     help='folder for the notebooks as nbval executed them (default: build/executed)')
+
+
+def _out_dir(config) -> Path:
+    folder = config.getoption('--executed-dir')
+    return Path(folder) if folder else Path(str(config.rootdir)) / 'build' / 'executed'
+
+
+def _watch_comms(notebook) -> None:
+    """Let every message nbval reads pass through the notebook's WidgetState first."""
+    if getattr(notebook, '_course_watched', False):
+        return
+    record = _records.setdefault(str(notebook.fspath), _Record())
+    read = notebook.get_kernel_message
+
+    def get_kernel_message(*args, **kwargs):
+        msg = read(*args, **kwargs)
+        record.widgets.add(msg)
+        return msg
+
+    notebook.get_kernel_message = get_kernel_message
+    notebook._course_watched = True
+
+
+def pytest_runtest_call(item):
+    """Before a cell runs: watch its kernel's comm messages."""
+    if _is_nbval_cell(item):
+        _watch_comms(item.parent)
+
+
+def pytest_runtest_makereport(item, call):
+    """After a cell ran: store the outputs nbval received in the notebook's cell."""
+    if call.when != 'call' or not _is_nbval_cell(item):
+        return
+    record = _records.setdefault(str(item.parent.fspath), _Record())
+    record.seconds += call.duration
+    if call.excinfo is not None and not call.excinfo.errisinstance(pytest.skip.Exception):
+        record.failed.append(item.cell_num)
+    record.count += 1
+    item.cell.outputs = [nbformat.from_dict(dict(o)) for o in (item.test_outputs or [])]
+    item.cell.execution_count = record.count
+    for out in item.cell.outputs:
+        if out.get('output_type') == 'execute_result':
+            out['execution_count'] = record.count
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """After a notebook's last cell: write it to the executed folder."""
+    if not _is_nbval_cell(item) or (nextitem is not None and nextitem.parent is item.parent):
+        return
+    record = _records.pop(str(item.parent.fspath), _Record())
+    nb = saved_notebook(item.parent.nb, record.widgets, record.seconds, record.failed)
+    folder = _out_dir(item.config)
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(folder / Path(str(item.parent.fspath)).name))
