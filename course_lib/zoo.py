@@ -10,7 +10,7 @@ MMACTION = 'https://download.openmmlab.com/mmaction/v1.0'
 MMDET = 'https://download.openmmlab.com/mmdetection'
 
 # --- lesson 02: pretrained demos ---
-# URLs from the metafiles / README shipped in the wheels (mmaction/.mim/configs/..., seed 002);
+# URLs from the metafiles / README shipped in the wheels (mmaction/.mim/configs/..., "Lesson 10");
 # each name ends in the first 8 hex digits of the file's sha256, which download() checks.
 register('x3d_s_k400', RemoteFile(
     f'{MMACTION}/recognition/x3d/facebook/x3d_s_13x6x1_facebook-kinetics400-rgb_20201027-623825a0.pth',
@@ -19,7 +19,7 @@ register('x3d_s_k400', RemoteFile(
 register('ava_slowonly_r101', RemoteFile(
     'https://download.openmmlab.com/mmaction/detection/ava/slowonly_omnisource_pretrained_r101_8x8x1'
     '_20e_ava_rgb/slowonly_omnisource_pretrained_r101_8x8x1_20e_ava_rgb_20201217-16378594.pth',
-    note='SlowOnly R101 8x8 on AVA v2.1 (81 classes); seed 002 and mmaction2 demo README, config '
+    note='SlowOnly R101 8x8 on AVA v2.1 (81 classes); "Lesson 10" and mmaction2 demo README, config '
          'mmaction::detection/slowonly/slowonly_kinetics400-pretrained-r101_8xb16-8x8x1-20e_ava21-rgb.py'))
 register('faster_rcnn_r50_coco', RemoteFile(
     f'{MMDET}/v2.0/faster_rcnn/faster_rcnn_r50_fpn_2x_coco/'
