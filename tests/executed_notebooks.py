@@ -120,7 +120,9 @@ def pytest_runtest_makereport(item, call):
         return
     record = _records.setdefault(str(item.parent.fspath), _Record())
     record.seconds += call.duration
-    if call.excinfo is not None and not call.excinfo.errisinstance(pytest.skip.Exception):
+    if call.excinfo is not None and call.excinfo.errisinstance(pytest.skip.Exception):
+        return  # a cell nbval was told to skip: not run, no outputs
+    if call.excinfo is not None:
         record.failed.append(item.cell_num)
     record.count += 1
     item.cell.outputs = [nbformat.from_dict(dict(o)) for o in (item.test_outputs or [])]
