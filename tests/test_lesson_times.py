@@ -88,6 +88,8 @@ def test_course_map_and_profile_text_use_the_same_times():
     assert LOADED_MACHINE_NOTE in text
     low, high = min(x.minutes_smoke for x in LESSONS), max(x.minutes_smoke for x in LESSONS)
     assert f'{low} to {high} minutes' in PROFILE_TEXT['smoke']
+    lesson00 = (ROOT / 'notebooks' / LESSONS[0].notebook).read_text()
+    assert f'| {low}-{high} min on 2 CPU cores' in lesson00, "lesson 00's table of profiles"
 
 
 def test_teaching_notes_give_the_times_of_lessons():
