@@ -293,7 +293,10 @@ def main(argv: list[str] | None = None) -> None:
                         help='folder of executed lessons (default: build/executed, written by make notebooks)')
     parser.add_argument('--out', type=Path, default=BOOK_DIR, help='where the site goes (default: build/book)')
     args = parser.parse_args(argv)
-    pages = build_book(args.executed, args.out)
+    try:
+        pages = build_book(args.executed, args.out)
+    except FileNotFoundError as error:
+        raise SystemExit(f'make book: {error}') from None
     print(f'{len(pages) - 1} lesson page(s) and the index written; open {pages[0]}')
 
 

@@ -111,3 +111,15 @@ def test_widget_html_of_a_finished_progress_bar_and_an_unknown_model():
 def test_build_book_without_executed_lessons_says_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match='make notebooks'):
         book.build_book(tmp_path, tmp_path / 'book')
+
+
+def test_make_book_without_executed_lessons_exits_with_the_fix(tmp_path):
+    with pytest.raises(SystemExit, match='run `make notebooks` first'):
+        book.main(['--executed', str(tmp_path), '--out', str(tmp_path / 'book')])
+
+
+def test_make_book_writes_the_index_and_the_pages(site, tmp_path, capsys):
+    book.main(['--executed', str(tmp_path / 'executed'), '--out', str(tmp_path / 'again')])
+    assert sorted(p.name for p in (tmp_path / 'again').iterdir()) == ['00_setup.html', '01_video_tasks.html',
+                                                                    'index.html']
+    assert '2 lesson page(s)' in capsys.readouterr().out
