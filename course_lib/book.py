@@ -101,17 +101,16 @@ def _progress(model: dict) -> str:
             f'max="{model.get("max", 100)}"></progress></span>')
 
 
-def _outputs(model: dict) -> str:
-    parts = []
-    for out in model.get('outputs') or []:
-        data = out.get('data', {})
-        if 'text/html' in data:
-            parts.append(''.join(data['text/html']))
-        elif 'image/png' in data:
-            parts.append(f'<img src="data:image/png;base64,{"".join(data["image/png"])}">')
-        elif 'text' in out or 'text/plain' in data:
-            parts.append(f'<pre>{html.escape("".join(out.get("text") or data["text/plain"]))}</pre>')
-    return ''.join(parts)
+def _captured(state: dict, ref: str, depth: int = 0) -> list[dict]:
+    """Return the outputs that Output widgets in this widget's tree captured, in drawing order."""
+    found = _model(state, ref)
+    if found is None or depth > 20:
+        return []
+    model = found[1]['state']
+    if found[1].get('model_name') == 'OutputModel':
+        return list(model.get('outputs') or [])
+    return [out for c in model.get('children') or [] if isinstance(c, str)
+            for out in _captured(state, c, depth + 1)]
 
 
 def _draw(state: dict, ref: str, depth: int = 0) -> str:
@@ -133,8 +132,8 @@ def _draw(state: dict, ref: str, depth: int = 0) -> str:
         return _progress(model)
     if name == 'ImageModel':
         return _image(entry)
-    if name == 'OutputModel':
-        return _outputs(model)
+    if name == 'OutputModel':  # its outputs follow the widget as ordinary outputs (StaticWidgets)
+        return ''
     if name in ('ToggleButtonsModel', 'RadioButtonsModel'):
         index = model.get('index')
         buttons = ''.join(f'<span class="w-button{" w-selected" if i == index else ""}">'
@@ -187,24 +186,30 @@ def widget_html(model_id: str, state: dict) -> str | None:
 class StaticWidgets(Preprocessor):
     """Replace every widget output by a static HTML drawing of its saved state, and drop the state.
 
-    Without the state (a notebook saved without it) the widget's text/plain stays, with a note.
+    What Output widgets inside it captured follows the drawing as ordinary outputs. Without the
+    state (a notebook saved without it) the widget's text/plain stays, with a note.
     """
 
     def preprocess(self, nb, resources):
         """Draw the widgets of every cell; remove the notebook's widget state afterwards."""
         widgets = nb.metadata.get('widgets', {}).get(WIDGET_STATE_MIME, {}).get('state', {})
         for cell in nb.cells:
+            outputs = []
             for out in cell.get('outputs', []):
+                outputs.append(out)
                 data = out.get('data', {})
                 if WIDGET_VIEW_MIME not in data:
                     continue
-                view = data.pop(WIDGET_VIEW_MIME)
-                drawn = widget_html(view.get('model_id', ''), widgets)
+                model_id = data.pop(WIDGET_VIEW_MIME).get('model_id', '')
+                drawn = widget_html(model_id, widgets)
                 if drawn is None:
                     plain = html.escape(''.join(data.get('text/plain', '')))
                     drawn = (f'<div class="course-widget"><pre>{plain}</pre><div class="w-note">'
                              'A widget whose state was not saved: run the notebook to see it.</div></div>')
                 data['text/html'] = drawn
+                outputs += [nbformat.from_dict(o) for o in _captured(widgets, model_id)]
+            if 'outputs' in cell:
+                cell.outputs = outputs
         nb.metadata.pop('widgets', None)
         return nb, resources
 

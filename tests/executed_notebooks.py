@@ -7,7 +7,8 @@ it). `make book` renders those files (course_lib/book.py), so CI executes every 
 
 nbval reads the kernel's messages and keeps only outputs; widget state arrives in comm messages,
 which it drops. `WidgetState` keeps them the way nbclient does (the notebook format's
-`application/vnd.jupyter.widget-state+json`), so the book can draw each widget as it ended.
+`application/vnd.jupyter.widget-state+json`), so the book can draw each widget as it ended, and
+gives the outputs captured by an Output widget to that widget, as JupyterLab does.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class WidgetState:
     def __init__(self) -> None:
         self.models: dict[str, dict] = {}
         self.buffers: dict[str, dict[tuple, dict]] = {}
+        self.clear_pending: set[str] = set()
 
     def add(self, msg: dict) -> None:
         """Fold one iopub message into the state (messages other than comm_open/comm_msg are ignored)."""
@@ -41,6 +43,39 @@ class WidgetState:
             self.buffers.setdefault(comm_id, {})[tuple(path)] = {
                 'path': list(path), 'encoding': 'base64',
                 'data': base64.b64encode(bytes(buffer)).decode('ascii')}
+
+    def route(self, msg: dict) -> bool:
+        """Put an output meant for an Output widget into its state (as a frontend would); True if so.
+
+        An Output widget (`with out: display(...)`) claims the outputs of the request it captures.
+        Errors are never routed, so that nbval still fails the cell on them.
+        """
+        kind = msg.get('msg_type')
+        parent = (msg.get('parent_header') or {}).get('msg_id')
+        if kind not in ('stream', 'display_data', 'clear_output') or not parent:
+            return False
+        comm_id = next((c for c, m in self.models.items()
+                        if m.get('_model_name') == 'OutputModel' and m.get('msg_id') == parent), None)
+        if comm_id is None:
+            return False
+        content, outputs = msg['content'], self.models[comm_id].setdefault('outputs', [])
+        if kind == 'clear_output':
+            if content.get('wait'):
+                self.clear_pending.add(comm_id)
+            else:
+                outputs.clear()
+            return True
+        if comm_id in self.clear_pending:
+            self.clear_pending.discard(comm_id)
+            outputs.clear()
+        if kind == 'stream' and outputs and outputs[-1].get('name') == content['name']:
+            outputs[-1]['text'] += content['text']
+        elif kind == 'stream':
+            outputs.append({'output_type': 'stream', 'name': content['name'], 'text': content['text']})
+        else:
+            outputs.append({'output_type': 'display_data', 'data': content['data'],
+                            'metadata': content.get('metadata', {})})
+        return True
 
     def to_metadata(self) -> dict:
         """Return the state in the notebook format's widget-state layout (as nbclient stores it)."""
@@ -102,6 +137,8 @@ def _watch_comms(notebook) -> None:
     def get_kernel_message(*args, **kwargs):
         msg = read(*args, **kwargs)
         record.widgets.add(msg)
+        if record.widgets.route(msg):  # the output belongs to an Output widget, not to the cell:
+            msg = {**msg, 'parent_header': {}}  # nbval skips messages of other requests
         return msg
 
     notebook.get_kernel_message = get_kernel_message

@@ -29,7 +29,10 @@ STATE = {  # a tqdm bar that finished (190/190), lesson 00's profile toggle, a f
     'left': _model('HTMLModel', value='training: 100%'),
     'pbar': _model('FloatProgressModel', value=190.0, max=190.0, bar_style='success'),
     'right': _model('HTMLModel', value=' 190/190 [00:42&lt;00:00, 4.5it/s]'),
-    'box': _model('VBoxModel', children=['IPY_MODEL_toggle']),
+    'box': _model('VBoxModel', children=['IPY_MODEL_toggle', 'IPY_MODEL_hint']),
+    'hint': _model('OutputModel', outputs=[{'output_type': 'display_data', 'metadata': {},
+                                            'data': {'text/markdown': 'Start with **smoke**',
+                                                     'text/plain': 'Markdown'}}]),
     'toggle': _model('ToggleButtonsModel', _options_labels=['smoke', 'full'], index=0,
                      description='profile'),
     'frames': _model('VBoxModel', children=['IPY_MODEL_slider', 'IPY_MODEL_image']),
@@ -87,6 +90,7 @@ def test_widgets_are_drawn_from_their_final_state_without_the_network(site):
     assert '0/190 [00:00' not in page  # the bar's first text, which nbconvert would show
     assert 'w-button w-selected">smoke<' in page and 'w-button">full<' in page
     assert 'value="7"' in page and 'max="119"' in page
+    assert page.index('w-selected') < page.index('Start with <strong>smoke</strong>'), 'Output widget content'
     assert page.count(f'data:image/png;base64,{PNG}') == 2  # the figure and the slider's frame
     assert 'IntSlider(value=3)' in page and 'state was not saved' in page
     assert not re.search(r'''(src|href)=["']?https?:|url\(["']?https?:|@import''', page), 'no CDN'

@@ -32,6 +32,29 @@ def test_widget_state_keeps_the_last_update_and_the_buffers():
     assert set(state) == {'p', 'i'}
 
 
+def _output(kind, parent, **content):
+    return {'msg_type': kind, 'parent_header': {'msg_id': parent}, 'content': content}
+
+
+def test_outputs_captured_by_an_output_widget_go_to_its_state():
+    widgets = WidgetState()
+    widgets.add(_comm('comm_open', 'o', {'state': {'_model_name': 'OutputModel', 'outputs': [], 'msg_id': ''}}))
+    assert not widgets.route(_output('stream', 'cell-1', name='stdout', text='before\n'))
+    widgets.add(_comm('comm_msg', 'o', {'method': 'update', 'state': {'msg_id': 'cell-1'}}))
+    assert widgets.route(_output('stream', 'cell-1', name='stdout', text='old\n'))
+    assert widgets.route(_output('clear_output', 'cell-1', wait=True))
+    assert widgets.route(_output('stream', 'cell-1', name='stdout', text='a'))
+    assert widgets.route(_output('stream', 'cell-1', name='stdout', text='b\n'))
+    assert widgets.route(_output('display_data', 'cell-1', data={'text/markdown': '**hi**'}, metadata={}))
+    assert not widgets.route(_output('error', 'cell-1', ename='ValueError', evalue='', traceback=[]))
+    assert not widgets.route(_output('stream', 'cell-2', name='stdout', text='elsewhere\n'))
+    widgets.add(_comm('comm_msg', 'o', {'method': 'update', 'state': {'msg_id': ''}}))
+    assert not widgets.route(_output('stream', 'cell-1', name='stdout', text='after\n'))
+    assert widgets.models['o']['outputs'] == [
+        {'output_type': 'stream', 'name': 'stdout', 'text': 'ab\n'},
+        {'output_type': 'display_data', 'data': {'text/markdown': '**hi**'}, 'metadata': {}}]
+
+
 def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
@@ -39,6 +62,8 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
                 nbformat.v4.new_code_cell("from tqdm.auto import tqdm\n"
                                           "for _ in tqdm(range(7), desc='steps'):\n    pass"),
                 nbformat.v4.new_code_cell("print('top-1', 0.97)\n6 * 7"),
+                nbformat.v4.new_code_cell("import ipywidgets\nhint = ipywidgets.Output()\n"
+                                          "with hint:\n    print('inside the widget')\nhint"),
                 nbformat.v4.new_code_cell("1 / 0")]
     nbformat.write(nb, tmp_path / '99_try.ipynb')
     run = subprocess.run(
@@ -46,10 +71,10 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
          '-p', 'tests.executed_notebooks', '--executed-dir', str(tmp_path / 'executed'), '-q',
          '99_try.ipynb'], cwd=tmp_path, capture_output=True, text=True, timeout=300,
         env={**os.environ, 'PYTHONPATH': str(ROOT)})
-    assert '1 failed, 2 passed' in run.stdout, run.stdout[-2000:]
+    assert '1 failed, 3 passed' in run.stdout, run.stdout[-2000:]
     saved = nbformat.read(tmp_path / 'executed' / '99_try.ipynb', as_version=4)
-    bar, printed, error = (c for c in saved.cells if c.cell_type == 'code')
-    assert [c.execution_count for c in (bar, printed, error)] == [1, 2, 3]
+    bar, printed, output, error = (c for c in saved.cells if c.cell_type == 'code')
+    assert [c.execution_count for c in (bar, printed, output, error)] == [1, 2, 3, 4]
     assert printed.outputs[0].text == 'top-1 0.97\n'
     assert printed.outputs[1].data['text/plain'] == '42' and printed.outputs[1].execution_count == 2
     assert error.outputs[0].ename == 'ZeroDivisionError'
@@ -57,5 +82,8 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     view = bar.outputs[0].data['application/vnd.jupyter.widget-view+json']['model_id']
     progress = [m['state'] for m in state.values() if m['model_name'] == 'FloatProgressModel']
     assert view in state and progress and progress[0]['value'] == progress[0]['max'] == 7
-    assert saved.metadata.course_execution['failed_cells'] == [2]
+    captured = [m['state'] for m in state.values() if m['model_name'] == 'OutputModel']
+    assert captured[0]['outputs'] == [{'output_type': 'stream', 'name': 'stdout', 'text': 'inside the widget\n'}]
+    assert [o.output_type for o in output.outputs] == ['execute_result'], 'the print went to the widget'
+    assert saved.metadata.course_execution['failed_cells'] == [3]
     nbformat.validate(saved)
