@@ -230,8 +230,10 @@ def _nav(lesson: Lesson, pages: dict[str, str]) -> str:
     return '<nav class="course-nav">' + ''.join(links) + '</nav>'
 
 
-def render_lesson(nb: nbformat.NotebookNode, nav: str) -> str:
+def render_lesson(nb: nbformat.NotebookNode, nav: str, title: str = '') -> str:
     """Return one executed lesson as a standalone HTML page (images embedded, no network)."""
+    if title:
+        nb.metadata['title'] = title
     exporter = HTMLExporter(template_name='lab', template_file='course_book.html.j2',
                             extra_loaders=[jinja2.DictLoader({'course_book.html.j2': TEMPLATE})],
                             preprocessors=[StaticWidgets])
@@ -284,7 +286,9 @@ def build_book(executed_dir: Path = EXECUTED_DIR, out_dir: Path = BOOK_DIR) -> l
     for lesson in LESSONS:
         if lesson.number in executed:
             page = out_dir / pages[lesson.number]
-            page.write_text(render_lesson(executed[lesson.number], _nav(lesson, pages)), encoding='utf-8')
+            html_page = render_lesson(executed[lesson.number], _nav(lesson, pages),
+                                      f'Lesson {lesson.number} — {lesson.title}')
+            page.write_text(html_page, encoding='utf-8')
             written.append(page)
     index = out_dir / 'index.html'
     index.write_text(render_index(executed, pages), encoding='utf-8')

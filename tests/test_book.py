@@ -80,7 +80,7 @@ def test_the_index_lists_every_lesson_and_links_the_executed_ones(site):
 def test_lesson_pages_link_the_index_and_their_neighbours(site):
     first, second = (site / '00_setup.html').read_text(), (site / '01_video_tasks.html').read_text()
     assert 'href="index.html"' in first and 'href="01_video_tasks.html" rel="next"' in first
-    assert 'rel="prev"' not in first
+    assert 'rel="prev"' not in first and f'<title>Lesson 00 — {LESSONS[0].title}</title>' in first
     assert 'href="00_setup.html" rel="prev"' in second and 'rel="next"' not in second
 
 
