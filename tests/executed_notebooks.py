@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json'
+WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json'
 
 
 class WidgetState:
@@ -28,9 +29,16 @@ class WidgetState:
         self.models: dict[str, dict] = {}
         self.buffers: dict[str, dict[tuple, dict]] = {}
         self.clear_pending: set[str] = set()
+        self.closed: set[str] = set()
 
     def add(self, msg: dict) -> None:
-        """Fold one iopub message into the state (messages other than comm_open/comm_msg are ignored)."""
+        """Fold one iopub message into the state (comm_open, comm_msg, comm_close; others are ignored)."""
+        if msg.get('msg_type') == 'comm_close':  # e.g. a tqdm bar with leave=False, gone when done
+            comm_id = msg['content']['comm_id']
+            self.closed.add(comm_id)
+            self.models.pop(comm_id, None)
+            self.buffers.pop(comm_id, None)
+            return
         if msg.get('msg_type') not in ('comm_open', 'comm_msg'):
             return
         content = msg['content']
@@ -92,7 +100,14 @@ class WidgetState:
 
 def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: float,
                    failed: list[int]) -> nbformat.NotebookNode:
-    """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing."""
+    """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing.
+
+    A widget closed during the run (a tqdm bar with leave=False) is dropped, as JupyterLab drops it.
+    """
+    for cell in nb.cells:
+        if cell.get('outputs'):
+            cell.outputs = [o for o in cell.outputs
+                            if o.get('data', {}).get(WIDGET_VIEW_MIME, {}).get('model_id') not in widgets.closed]
     if widgets.models:
         nb.metadata['widgets'] = widgets.to_metadata()
     nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed}

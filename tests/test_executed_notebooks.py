@@ -25,11 +25,13 @@ def test_widget_state_keeps_the_last_update_and_the_buffers():
     widgets.add(_comm('comm_open', 'i', {'state': {'_model_name': 'ImageModel'},
                                          'buffer_paths': [['value']]}, [memoryview(b'\x89PNG')]))
     widgets.add({'msg_type': 'stream', 'content': {'name': 'stdout', 'text': 'x'}})
+    widgets.add(_comm('comm_open', 'gone', {'state': {'_model_name': 'HBoxModel'}}))
+    widgets.add({'msg_type': 'comm_close', 'content': {'comm_id': 'gone', 'data': {}}})
     state = widgets.to_metadata()[WIDGET_STATE_MIME]['state']
     assert state['p']['state'] == {'_model_name': 'FloatProgressModel', 'value': 190.0, 'max': 190.0}
     assert state['p']['model_name'] == 'FloatProgressModel' and 'buffers' not in state['p']
     assert state['i']['buffers'] == [{'path': ['value'], 'encoding': 'base64', 'data': 'iVBORw=='}]
-    assert set(state) == {'p', 'i'}
+    assert set(state) == {'p', 'i'} and widgets.closed == {'gone'}
 
 
 def _output(kind, parent, **content):
@@ -60,7 +62,8 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     nb.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
     nb.cells = [nbformat.v4.new_markdown_cell('# A lesson'),
                 nbformat.v4.new_code_cell("from tqdm.auto import tqdm\n"
-                                          "for _ in tqdm(range(7), desc='steps'):\n    pass"),
+                                          "for _ in tqdm(range(7), desc='steps'):\n    pass\n"
+                                          "for _ in tqdm(range(3), desc='gone', leave=False):\n    pass"),
                 nbformat.v4.new_code_cell("print('top-1', 0.97)\n6 * 7"),
                 nbformat.v4.new_code_cell("import ipywidgets\nhint = ipywidgets.Output()\n"
                                           "with hint:\n    print('inside the widget')\nhint"),
@@ -81,6 +84,7 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     state = saved.metadata.widgets[WIDGET_STATE_MIME]['state']
     view = bar.outputs[0].data['application/vnd.jupyter.widget-view+json']['model_id']
     progress = [m['state'] for m in state.values() if m['model_name'] == 'FloatProgressModel']
+    assert len(bar.outputs) == 1, 'the leave=False bar closed, so it is not kept'
     assert view in state and progress and progress[0]['value'] == progress[0]['max'] == 7
     captured = [m['state'] for m in state.values() if m['model_name'] == 'OutputModel']
     assert captured[0]['outputs'] == [{'output_type': 'stream', 'name': 'stdout', 'text': 'inside the widget\n'}]
