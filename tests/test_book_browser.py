@@ -1,4 +1,4 @@
-"""The static book in headless Chromium, offline: index, navigation, figures and widget fallbacks render.
+"""The static book in headless Chromium, offline: index, navigation, figures, videos and widget fallbacks render.
 
 `make test` runs it after `make notebooks` and `make book` with COURSE_BOOK_DIR=build/book, so it
 checks the site CI built (and fails if there is none). Without COURSE_BOOK_DIR it builds the book from
@@ -32,6 +32,9 @@ RESOURCES = """
 const linked = Array.from(document.querySelectorAll('script[src], link[href], img, video, source, iframe'))
     .map(e => e.src || e.href || '');
 return linked.concat(performance.getEntriesByType('resource').map(e => e.name));
+"""
+VIDEOS = """
+return Array.from(document.querySelectorAll('video')).map(v => [v.readyState, v.error && v.error.code]);
 """
 PROGRESS = """
 return Array.from(document.querySelectorAll('.course-widget progress')).map(
@@ -71,7 +74,9 @@ def browser(tmp_path):
 
 
 def test_book_renders_offline(book, browser):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     ARTIFACTS.mkdir(exist_ok=True)
     browser.get((book / 'index.html').as_uri())
@@ -82,7 +87,7 @@ def test_book_renders_offline(book, browser):
     browser.save_screenshot(str(ARTIFACTS / 'book_index.png'))
     links[0].click()
 
-    pages, images, widgets = [], 0, []
+    pages, images, videos, widgets = [], 0, 0, []
     while True:  # walk the lessons with the "next" links of the navigation bar
         name = Path(browser.current_url).name
         pages.append(name)
@@ -96,6 +101,12 @@ def test_book_renders_offline(book, browser):
         for widget in browser.find_elements(By.CSS_SELECTOR, '.course-widget'):
             assert widget.text.strip() or widget.find_elements(By.TAG_NAME, 'img'), f'{name}: empty widget'
             widgets.append((name, widget.text))
+        try:  # embedded videos (data: URIs) decode: metadata loaded, no media error
+            WebDriverWait(browser, 60).until(
+                lambda d: all(state >= 1 and not error for state, error in d.execute_script(VIDEOS)))
+        except TimeoutException:
+            pytest.fail(f'{name}: a video does not load: {browser.execute_script(VIDEOS)}')
+        videos += len(browser.execute_script(VIDEOS))
         bars = browser.execute_script(PROGRESS)
         assert all(value > 0 for value, _ in bars), f'{name}: a progress bar saved at 0: {bars}'
         body = browser.find_element(By.TAG_NAME, 'body').text
@@ -113,3 +124,5 @@ def test_book_renders_offline(book, browser):
     assert pages == executed, 'the "next" links visit every lesson page once, in order'
     assert images > 0, 'figures render as embedded images'
     assert widgets, 'the widget fallbacks render'
+    if '01_video_tasks.html' in pages:
+        assert videos > 0, "lesson 01's clip is embedded as a playable video"
