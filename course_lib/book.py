@@ -101,6 +101,53 @@ def _progress(model: dict) -> str:
             f'max="{model.get("max", 100)}"></progress></span>')
 
 
+def _buttons(model: dict) -> str:
+    index = model.get('index')
+    buttons = ''.join(f'<span class="w-button{" w-selected" if i == index else ""}">{html.escape(o)}</span>'
+                      for i, o in enumerate(_options(model)))
+    return f'<div class="w-row">{_label(model)}{buttons}</div>'
+
+
+def _slider(model: dict) -> str:
+    value, shown, low, high = model.get('value'), model.get('value'), model.get('min', 0), model.get('max', 100)
+    if model.get('_model_name') == 'SelectionSliderModel':
+        labels, value = _options(model), model.get('index', 0)
+        shown, low, high = labels[value] if labels else '', 0, max(len(labels) - 1, 0)
+    if isinstance(value, list):  # a range slider
+        shown, value = f'{value[0]} – {value[1]}', value[0]
+    return (f'<div class="w-row">{_label(model)}<input type="range" disabled min="{low}" max="{high}" '
+            f'value="{value}"><span class="w-value">{html.escape(str(shown))}</span></div>')
+
+
+def _dropdown(model: dict) -> str:
+    labels, index = _options(model), model.get('index')
+    shown = labels[index] if isinstance(index, int) and index < len(labels) else model.get('value', '')
+    return f'<div class="w-row">{_label(model)}<span class="w-button">{html.escape(str(shown))} ▾</span></div>'
+
+
+def _checkbox(model: dict) -> str:
+    return f'<div class="w-row">{"☑" if model.get("value") else "☐"} {_label(model)}</div>'
+
+
+def _value(model: dict) -> str:
+    value = model.get('value')
+    text = '' if value is None else html.escape(str(value))
+    return f'<div class="w-row">{_label(model)}<span class="w-value">{text}</span></div>'
+
+
+DRAWERS = {  # model name -> HTML of its saved state (boxes, images, sliders: _draw)
+    'HTMLModel': lambda m: f'<span class="w-html">{_label(m)}{m.get("value", "")}</span>',
+    'HTMLMathModel': lambda m: f'<span class="w-html">{_label(m)}{m.get("value", "")}</span>',
+    'LabelModel': lambda m: f'<span>{html.escape(str(m.get("value", "")))}</span>',
+    'FloatProgressModel': _progress, 'IntProgressModel': _progress,
+    'ToggleButtonsModel': _buttons, 'RadioButtonsModel': _buttons,
+    'DropdownModel': _dropdown, 'SelectModel': _dropdown, 'ComboboxModel': _dropdown,
+    'ButtonModel': lambda m: f'<span class="w-button">{html.escape(m.get("description", ""))}</span>',
+    'CheckboxModel': _checkbox, 'ToggleButtonModel': _checkbox,
+    'OutputModel': lambda m: '',  # what it captured follows the widget as ordinary outputs
+}
+
+
 def _captured(state: dict, ref: str, depth: int = 0) -> list[dict]:
     """Return the outputs that Output widgets in this widget's tree captured, in drawing order."""
     found = _model(state, ref)
@@ -118,50 +165,17 @@ def _draw(state: dict, ref: str, depth: int = 0) -> str:
     found = _model(state, ref)
     if found is None or depth > 20:
         return ''
-    _, entry = found
+    entry = found[1]
     model, name = entry['state'], entry.get('model_name') or ''
-    children = [c for c in model.get('children') or [] if isinstance(c, str)]
     if name in BOXES:
+        children = [c for c in model.get('children') or [] if isinstance(c, str)]
         kind = 'w-row' if name == 'HBoxModel' else 'w-col'
         return f'<div class="{kind}">' + ''.join(_draw(state, c, depth + 1) for c in children) + '</div>'
-    if name in ('HTMLModel', 'HTMLMathModel'):
-        return f'<span class="w-html">{_label(model)}{model.get("value", "")}</span>'
-    if name == 'LabelModel':
-        return f'<span>{html.escape(str(model.get("value", "")))}</span>'
-    if name in ('FloatProgressModel', 'IntProgressModel'):
-        return _progress(model)
     if name == 'ImageModel':
         return _image(entry)
-    if name == 'OutputModel':  # its outputs follow the widget as ordinary outputs (StaticWidgets)
-        return ''
-    if name in ('ToggleButtonsModel', 'RadioButtonsModel'):
-        index = model.get('index')
-        buttons = ''.join(f'<span class="w-button{" w-selected" if i == index else ""}">'
-                          f'{html.escape(o)}</span>' for i, o in enumerate(_options(model)))
-        return f'<div class="w-row">{_label(model)}{buttons}</div>'
     if name.endswith('SliderModel'):
-        value = model.get('value')
-        if name == 'SelectionSliderModel':
-            labels, index = _options(model), model.get('index', 0)
-            shown, value, low, high = labels[index] if labels else '', index, 0, max(len(labels) - 1, 0)
-        else:
-            shown, low, high = value, model.get('min', 0), model.get('max', 100)
-        if isinstance(value, list):  # a range slider
-            shown, value = f'{value[0]} – {value[1]}', value[0]
-        return (f'<div class="w-row">{_label(model)}<input type="range" disabled min="{low}" '
-                f'max="{high}" value="{value}"><span class="w-value">{html.escape(str(shown))}</span></div>')
-    if name in ('DropdownModel', 'SelectModel', 'ComboboxModel'):
-        labels, index = _options(model), model.get('index')
-        shown = labels[index] if isinstance(index, int) and index < len(labels) else model.get('value', '')
-        return f'<div class="w-row">{_label(model)}<span class="w-button">{html.escape(str(shown))} ▾</span></div>'
-    if name == 'ButtonModel':
-        return f'<span class="w-button">{html.escape(model.get("description", ""))}</span>'
-    if name in ('CheckboxModel', 'ToggleButtonModel'):
-        mark = '☑' if model.get('value') else '☐'
-        return f'<div class="w-row">{mark} {_label(model)}</div>'
-    value = model.get('value')
-    text = '' if value is None else html.escape(str(value))
-    return f'<div class="w-row">{_label(model)}<span class="w-value">{text}</span></div>'
+        return _slider(model)
+    return DRAWERS.get(name, _value)(model)
 
 
 def _interactive(state: dict, ref: str, depth: int = 0) -> bool:

@@ -127,3 +127,13 @@ def test_make_book_writes_the_index_and_the_pages(site, tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / 'again').iterdir()) == ['00_setup.html', '01_video_tasks.html',
                                                                     'index.html']
     assert '2 lesson page(s)' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('model, shown', [
+    (_model('SelectionSliderModel', _options_labels=['low', 'mid', 'high'], index=1), ('value="1"', '>mid<')),
+    (_model('IntRangeSliderModel', value=[2, 5], min=0, max=9), ('value="2"', '>2 – 5<')),
+    (_model('DropdownModel', _options_labels=['cpu', 'gpu'], index=1, description='device'), ('>gpu ▾<', '>device<')),
+    (_model('CheckboxModel', value=True, description='int8'), ('☑', '>int8<'))])
+def test_widget_html_shows_the_value_each_control_ended_with(model, shown):
+    drawn = book.widget_html('w', {'w': model})
+    assert all(part in drawn for part in shown), drawn
