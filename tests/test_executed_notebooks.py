@@ -83,9 +83,10 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     assert error.outputs[0].ename == 'ZeroDivisionError'
     state = saved.metadata.widgets[WIDGET_STATE_MIME]['state']
     view = bar.outputs[0].data['application/vnd.jupyter.widget-view+json']['model_id']
-    progress = [m['state'] for m in state.values() if m['model_name'] == 'FloatProgressModel']
+    left, pbar, right = (state[ref.removeprefix('IPY_MODEL_')]['state'] for ref in state[view]['state']['children'])
     assert len(bar.outputs) == 1, 'the leave=False bar closed, so it is not kept'
-    assert view in state and progress and progress[0]['value'] == progress[0]['max'] == 7
+    assert (pbar['value'], pbar['max'], pbar['bar_style']) == (7, 7, 'success'), pbar
+    assert '100%' in left['value'] and '7/7' in right['value']
     captured = [m['state'] for m in state.values() if m['model_name'] == 'OutputModel']
     assert captured[0]['outputs'] == [{'output_type': 'stream', 'name': 'stdout', 'text': 'inside the widget\n'}]
     assert [o.output_type for o in output.outputs] == ['execute_result'], 'the print went to the widget'
