@@ -3,12 +3,12 @@
 # Inherits mmaction2's own X3D-S config (which ships a test set-up only); training is added here.
 _base_ = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
 
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ucf101'
-# the Kinetics-400 checkpoint (course_lib.zoo 'x3d_s_k400'), as course_lib.download caches it
-load_from = ('{{$COURSE_DATA_DIR:data}}/cache/'
-             'x3d_s_13x6x1_facebook-kinetics400-rgb_20201027-623825a0.pth')
+# the Kinetics-400 checkpoint (hub 'x3d_s_k400'): its verified file in the course cache
+load_from = _hub_path('x3d_s_k400')
 max_epochs, batch_size = 30, 16
 
 model = dict(cls_head=dict(num_classes=101))  # a new 101-way classifier
