@@ -134,15 +134,17 @@ def activitynet(served: Path, temporal_dim: int = 100, feat_dim: int = 400) -> d
     return out
 
 
-def bccd(served: Path, source_zip: Path, per_split: int = 2) -> dict[str, Path]:
+def bccd(served: Path, source_zip: Path,
+         per_split: dict[str, int] | None = None) -> dict[str, Path]:
     """Write GitHub's BCCD archive layout with a few REAL images from source_zip (per split)."""
+    per_split = per_split or {'train': 2, 'val': 1, 'test': 1}
     members: dict[str, bytes] = {}
     with zipfile.ZipFile(source_zip) as src:
         names = src.namelist()
         top = names[0].split('/')[0]
         base = f'{top}/BCCD'
         for split in ('train', 'val', 'test'):
-            ids = src.read(f'{base}/ImageSets/Main/{split}.txt').decode().split()[:per_split]
+            ids = src.read(f'{base}/ImageSets/Main/{split}.txt').decode().split()[:per_split[split]]
             members[f'BCCD_Dataset-master/BCCD/ImageSets/Main/{split}.txt'] = (
                 '\n'.join(ids) + '\n').encode()
             for i in ids:
@@ -157,12 +159,13 @@ def bccd(served: Path, source_zip: Path, per_split: int = 2) -> dict[str, Path]:
     return {'bccd_voc_github': path}
 
 
-def jhmdb(root: Path, num_frames: int = 20, size: tuple[int, int] = (64, 48)) -> tuple[Path, Path]:
+def jhmdb(root: Path, num_frames: int = 20, size: tuple[int, int] = (64, 48),
+          train_clips: int = 2) -> tuple[Path, Path]:
     """Write ACT's JHMDB layout (Frames/<class>/<clip>/00001.png, JHMDB-GT.pkl); return both."""
     import cv2
     rng = np.random.default_rng(0)
     width, height = size
-    clips = {'train': ['brush_hair/fixture_train_clip_0', 'wave/fixture_train_clip_1'],
+    clips = {'train': ['brush_hair/fixture_train_clip_0', 'wave/fixture_train_clip_1'][:train_clips],
              'test': ['brush_hair/fixture_test_clip_0']}
     gttubes, resolution, nframes = {}, {}, {}
     for video in clips['train'] + clips['test']:
