@@ -26,6 +26,7 @@ import contextlib
 import dataclasses
 import functools
 import http.server
+import io
 import math
 import os
 import runpy
@@ -39,8 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import download as dl
+import importlib
+
 from .profile import REPO_ROOT
+
+dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
 SCRIPTS = REPO_ROOT / 'data_scripts'
 BCCD_ZIPS = (REPO_ROOT / 'data_shipped' / 'BCCD_Dataset-master.zip',  # where a shipped copy may be
@@ -60,7 +64,7 @@ class Start:
 START: dict[str, Start | None] = {  # None: trained from scratch, as mmaction2's recipe does
     'x3d_s_ucf101_full': Start(
         'x3d_s_k400', 'load_from',
-        'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py', ('cls_head.fc_cls',)),
+        'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py', ('cls_head.fc2',)),
     'r2plus1d_r34_hmdb51_full': Start(
         'r2plus1d_r34_k400', 'load_from',
         'mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py',
@@ -260,7 +264,7 @@ def stage_checkpoint(config: str, served: Path) -> tuple[str, object]:
     else:
         raise DryRunError(f'{config}: a fake {remote.filename} passed verification; the sha256 '
                           'prefix check is broken.')
-    with dl.accept_fixtures():
+    with dl.accept_fixtures(), contextlib.redirect_stderr(io.StringIO()):  # no download bar
         cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / config)
     built = _build(cfg.model, cfg.get('default_scope', 'mmaction'))
     return f'{refused}; accepted by the test switch; {check_config_checkpoint(config, cfg, built)}', cfg
@@ -279,10 +283,36 @@ def full_profile_smoke_view() -> Iterator[None]:
 
 # --- 2. data ---
 def _script(name: str, argv: list[str]) -> None:
+    """Run a data script's main(argv) with the fixtures accepted; its output only on failure."""
     main = runpy.run_path(str(SCRIPTS / name), run_name='course_dry_run')['main']
-    code = main(argv)
+    out = io.StringIO()
+    try:
+        with dl.accept_fixtures(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = main(argv)
+    except SystemExit as err:
+        code = err.code
+    except Exception as err:
+        raise type(err)(f'{err}\n  (data_scripts/{name} said: {out.getvalue()[-400:]!r})') from err
     if code not in (None, 0):
-        raise DryRunError(f'data_scripts/{name} {" ".join(argv)} exited with {code}')
+        raise DryRunError(f'data_scripts/{name} {" ".join(argv)} exited with {code}: '
+                          f'{out.getvalue()[-400:]}')
+
+
+def refused_without_switch(names: list[str]) -> str:
+    """Download each hub name as a user would: miniature fixtures must be refused (size floor)."""
+    refused = []
+    for name in names:
+        try:
+            dl.download(name, progress=False)
+        except dl.DownloadError as err:
+            if not isinstance(err, dl.ChecksumError) and not isinstance(err.__cause__,
+                                                                          dl.ChecksumError):
+                raise
+            refused.append(dl.HUB[name].filename)
+        else:
+            raise DryRunError(f'the miniature {dl.HUB[name].filename} passed verification without '
+                              'the test switch: its size floor is missing or broken')
+    return f'size floors refused the miniatures ({", ".join(refused)}), then accepted by the switch'
 
 
 def place(files: dict[str, Path], served: Path) -> None:
@@ -311,26 +341,35 @@ def _staging(served: Path) -> Path:
 
 def _data_ucf101(served: Path, data: Path) -> str:
     from .data import fixtures
-    place(fixtures.ucf101(_staging(served)), served)
+    files = fixtures.ucf101(_staging(served))
+    place(files, served)
+    refused = refused_without_switch(list(files))
     _script('prepare_ucf101.py', ['--root', str(data / 'ucf101'), '--no-checkpoint',
                                   '--short-side', '64'])
-    return 'UCF101.rar (zip inside: no rar writer here) + official split zip -> rawframes + lists'
+    return f'UCF101.rar (a zip inside: no rar writer here) + split zip -> rawframes + lists; {refused}'
 
 
 def _data_hmdb51(served: Path, data: Path) -> str:
     from .data import fixtures
-    place(fixtures.hmdb51(_staging(served)), served)
+    files = fixtures.hmdb51(_staging(served))
+    place(files, served)
+    refused = refused_without_switch(list(files))
     _script('prepare_hmdb51.py', ['--root', str(data / 'hmdb51'), '--no-checkpoint',
                                   '--short-side', '64'])
-    return 'hmdb51_org.rar of per-class archives + test_train_splits.rar (zips inside) -> lists'
+    return (f'hmdb51_org.rar of per-class archives + test_train_splits.rar (zips inside) -> lists; '
+            f'{refused}')
 
 
 def _data_activitynet(served: Path, data: Path) -> str:
     from .data import fixtures
-    if not (data / 'ActivityNet' / 'anet_anno_train.json').exists():
-        place(fixtures.activitynet(_staging(served)), served)
-        _script('prepare_activitynet.py', ['--profile', 'full'])
-    return 'BSN json + video_info_new.csv + csv_mean_100.zip via the Drive confirmation page'
+    if (data / 'ActivityNet' / 'anet_anno_train.json').exists():
+        return 'prepared for the previous config'
+    files = fixtures.activitynet(_staging(served))
+    place(files, served)
+    refused = refused_without_switch(list(files))
+    _script('prepare_activitynet.py', ['--profile', 'full'])
+    return (f'BSN json + video_info_new.csv + csv_mean_100.zip (through the Drive confirmation '
+            f'page) -> splits; {refused}')
 
 
 def _data_bccd(served: Path, data: Path) -> str:
@@ -339,10 +378,11 @@ def _data_bccd(served: Path, data: Path) -> str:
     if source is None:
         raise DryRunError('no shipped BCCD archive found (looked at '
                           f'{", ".join(map(str, BCCD_ZIPS))})')
-    place(fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1}),
-          served)
+    files = fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1})
+    place(files, served)
+    refused = refused_without_switch(list(files))
     _script('prepare_bccd.py', ['--out', str(data / 'bccd')])
-    return f'master.zip with real BCCD images from {source.name} -> COCO splits'
+    return f'master.zip with 4 real BCCD images from {source.name} -> COCO splits; {refused}'
 
 
 def _data_jhmdb(served: Path, data: Path) -> str:

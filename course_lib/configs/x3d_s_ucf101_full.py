@@ -40,11 +40,13 @@ video_pipeline = [dict(type='OpenCVInit'), val_pipeline[0], dict(type='OpenCVDec
                   *val_pipeline[2:]]
 
 
-def _loader(split, pipeline, train, batch):
+def _loader(split, pipeline, train, batch, replace=False):
+    # _delete_ only where the base config has this loader (its test one): elsewhere mmengine would
+    # pass `_delete_` on to the dataset (found by make check-full)
     return dict(
         batch_size=batch, num_workers=4, persistent_workers=True,
         sampler=dict(type='DefaultSampler', shuffle=train),
-        dataset=dict(_delete_=True, type='RawframeDataset',
+        dataset=dict(**({'_delete_': True} if replace else {}), type='RawframeDataset',
                      ann_file=f'{data_root}/lists/ucf101_{split}_split_1_rawframes.txt',
                      data_prefix=dict(img=f'{data_root}/rawframes'),
                      pipeline=pipeline, test_mode=not train))
@@ -52,7 +54,7 @@ def _loader(split, pipeline, train, batch):
 
 train_dataloader = _loader('train', train_pipeline, True, batch_size)
 val_dataloader = _loader('test', val_pipeline, False, batch_size)
-test_dataloader = _loader('test', test_pipeline, False, 1)
+test_dataloader = _loader('test', test_pipeline, False, 1, replace=True)
 del _loader
 
 val_evaluator = dict(type='AccMetric')
