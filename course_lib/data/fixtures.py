@@ -102,21 +102,29 @@ def hmdb51(served: Path) -> dict[str, Path]:
     return out
 
 
-def activitynet(served: Path, temporal_dim: int = 100, feat_dim: int = 400) -> dict[str, Path]:
-    """Write BSN's annotation json, video_info_new.csv and csv_mean_100.zip (3 videos)."""
+def activitynet(served: Path, temporal_dim: int = 100, feat_dim: int = 400,
+                num_classes: int = 200) -> dict[str, Path]:
+    """Write BSN's annotation json, video_info_new.csv and csv_mean_100.zip (3 videos).
+
+    The two training videos carry one short segment of each of ActivityNet 1.3's 200 classes
+    (the class count is part of what the full configs expect; names are placeholders).
+    """
     rng = np.random.default_rng(0)
     videos = {'v_train_fixture_a': 'training', 'v_train_fixture_b': 'training',
               'v_val_fixture_c': 'validation'}
+    labels = [f'Fixture class {i:03d}' for i in range(num_classes)]
+    half = (num_classes + 1) // 2
     database, rows, features = {}, [], {}
     for k, (name, subset) in enumerate(videos.items()):
         frames, fps = 3000, 30.0
         seconds = frames / fps
         feature_frame = frames // 16 * 16
-        label = ('Applying sunscreen', 'Archery')[k % 2]
+        mine = labels[:half] if k == 0 else labels[half:] if k == 1 else labels[:2]
+        step = seconds / len(mine)
         database[name] = {
             'duration_second': seconds, 'duration_frame': frames, 'feature_frame': feature_frame,
-            'annotations': [{'segment': [10.0 + k, 40.0 + k], 'label': label},
-                            {'segment': [60.0, 90.0], 'label': label}]}
+            'annotations': [{'segment': [round(i * step, 2), round((i + 0.8) * step, 2)],
+                             'label': label} for i, label in enumerate(mine)]}
         rows.append([name, frames, seconds, fps, fps, subset, feature_frame])
         header = ','.join(f'f{j}' for j in range(feat_dim))
         body = '\n'.join(','.join(f'{v:.5f}' for v in row)
