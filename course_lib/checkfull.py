@@ -485,9 +485,9 @@ def run(configs: list[str] | None = None, root: Path | None = None,
                             detail, cfg = stage_checkpoint(config, served)
                         elif stage == 'data':
                             detail = DATA[config](served, root / 'data')
-                            if cfg is None:
-                                with dl.accept_fixtures():
-                                    from .configs import load_config
+                            if cfg is None:  # data only: the config's file names, no fetching
+                                from .configs import load_config
+                                with full_profile_smoke_view():
                                     cfg = load_config(config, work_dir_=root / 'work' / config)
                             absent = [p for p in expected_files(cfg) if not p.exists()]
                             if absent:
