@@ -68,3 +68,17 @@ def test_setup_script_runs_the_plan_without_course_lib_installed():
                          capture_output=True, text=True, env={'COURSE_GPU': 'none', 'PATH': ''})
     assert out.returncode == 0 and "COURSE_DEVICE='cpu'" in out.stdout
     assert 'CPU build' in out.stderr
+
+
+def test_setup_sh_evaluates_the_plan_and_keys_the_mmcv_wheel_by_cuda_version():
+    import sys
+    from pathlib import Path
+    script = Path(hardware.__file__).resolve().parents[1] / 'scripts' / 'setup.sh'
+    text = script.read_text()
+    assert 'course_lib/hardware.py plan' in text and 'which nvcc' not in text  # the plan decides
+    assert '${PLAN_CUDA_TAG:+-$PLAN_CUDA_TAG}' in text and 'FORCE_CUDA="$PLAN_MMCV_CUDA"' in text
+    out = subprocess.run(['bash', '-c', f'eval "$({sys.executable} -I {hardware.__file__} plan '
+                          '--torch 2.13.0 2>/dev/null)"; echo "$COURSE_DEVICE $PLAN_MMCV_CUDA"'],
+                         capture_output=True, text=True, env={'COURSE_GPU': 'none', 'PATH': '/usr/bin:/bin'})
+    assert out.stdout.split() == ['cpu', '0']
+    assert subprocess.run(['bash', '-n', str(script)]).returncode == 0
