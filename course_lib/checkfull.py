@@ -48,8 +48,8 @@ from .profile import REPO_ROOT
 dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
 SCRIPTS = REPO_ROOT / 'data_scripts'
-BCCD_ZIPS = (REPO_ROOT / 'data_shipped' / 'BCCD_Dataset-master.zip',  # where a shipped copy may be
-             Path('/work/shared/data/BCCD_Dataset-master.zip'))
+# the course's shipped copy of BCCD (a VOC folder), else the project's reference zip of it
+BCCD_SOURCES = (REPO_ROOT / 'datasets' / 'bccd', Path('/work/shared/data/BCCD_Dataset-master.zip'))
 
 
 @dataclass(frozen=True)
@@ -331,7 +331,7 @@ def place(files: dict[str, Path], served: Path) -> None:
 
 def bccd_source() -> Path | None:
     """The shipped BCCD archive the BCCD fixture takes its real images from (None: not found)."""
-    return next((p for p in BCCD_ZIPS if p.is_file()), None)
+    return next((p for p in BCCD_SOURCES if (p / 'ImageSets').is_dir() or p.is_file()), None)
 
 
 def _staging(served: Path) -> Path:
@@ -377,12 +377,13 @@ def _data_bccd(served: Path, data: Path) -> str:
     from .data import fixtures
     source = bccd_source()
     if source is None:
-        raise DryRunError('no shipped BCCD archive found (looked at '
-                          f'{", ".join(map(str, BCCD_ZIPS))})')
+        raise DryRunError('no shipped BCCD copy found (looked at '
+                          f'{", ".join(map(str, BCCD_SOURCES))})')
     files = fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1})
     place(files, served)
     refused = refused_without_switch(list(files))
-    _script('prepare_bccd.py', ['--out', str(data / 'bccd')])
+    force_download = ['--github'] if "'--github'" in (SCRIPTS / 'prepare_bccd.py').read_text() else []
+    _script('prepare_bccd.py', ['--out', str(data / 'bccd'), *force_download])
     return f'master.zip with 4 real BCCD images from {source.name} -> COCO splits; {refused}'
 
 

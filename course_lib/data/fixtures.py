@@ -142,26 +142,28 @@ def activitynet(served: Path, temporal_dim: int = 100, feat_dim: int = 400,
     return out
 
 
-def bccd(served: Path, source_zip: Path,
+def _voc_reader(source: Path):
+    """read(relative path under the VOC root) for a VOC folder or GitHub's BCCD zip."""
+    if source.is_dir():
+        return lambda rel: (source / rel).read_bytes()
+    archive = zipfile.ZipFile(source)
+    top = archive.namelist()[0].split('/')[0]
+    return lambda rel: archive.read(f'{top}/BCCD/{rel}')
+
+
+def bccd(served: Path, source: Path,
          per_split: dict[str, int] | None = None) -> dict[str, Path]:
-    """Write GitHub's BCCD archive layout with a few REAL images from source_zip (per split)."""
+    """Write GitHub's BCCD archive layout with a few REAL images from source (VOC folder or zip)."""
     per_split = per_split or {'train': 2, 'val': 1, 'test': 1}
+    read = _voc_reader(Path(source))
     members: dict[str, bytes] = {}
-    with zipfile.ZipFile(source_zip) as src:
-        names = src.namelist()
-        top = names[0].split('/')[0]
-        base = f'{top}/BCCD'
-        for split in ('train', 'val', 'test'):
-            ids = src.read(f'{base}/ImageSets/Main/{split}.txt').decode().split()[:per_split[split]]
-            members[f'BCCD_Dataset-master/BCCD/ImageSets/Main/{split}.txt'] = (
-                '\n'.join(ids) + '\n').encode()
-            for i in ids:
-                for sub, ext in (('Annotations', 'xml'), ('JPEGImages', 'jpg')):
-                    members[f'BCCD_Dataset-master/BCCD/{sub}/{i}.{ext}'] = src.read(
-                        f'{base}/{sub}/{i}.{ext}')
-        for extra in ('LICENSE', 'README.md'):
-            if f'{top}/{extra}' in names:
-                members[f'BCCD_Dataset-master/{extra}'] = src.read(f'{top}/{extra}')
+    for split in ('train', 'val', 'test'):
+        ids = read(f'ImageSets/Main/{split}.txt').decode().split()[:per_split[split]]
+        members[f'BCCD_Dataset-master/BCCD/ImageSets/Main/{split}.txt'] = (
+            '\n'.join(ids) + '\n').encode()
+        for i in ids:
+            for sub, ext in (('Annotations', 'xml'), ('JPEGImages', 'jpg')):
+                members[f'BCCD_Dataset-master/BCCD/{sub}/{i}.{ext}'] = read(f'{sub}/{i}.{ext}')
     path = served / 'master.zip'
     path.write_bytes(_zip(members))
     return {'bccd_voc_github': path}
