@@ -17,6 +17,7 @@ For every full config of the course (course_lib.configs.TABLE):
    real download; the files the config reads must then exist.
 3. train + eval: one training iteration and one single-clip evaluation with mmengine's Runner,
    starting from the fake checkpoint through the config's path.
+Lesson 02's demo checkpoints (no full config) go through step 1 with the lesson's own loaders.
 Nothing here ran on a GPU, and the numbers it trains are meaningless (random weights, random pixels).
 """
 from __future__ import annotations
@@ -282,6 +283,42 @@ def full_profile_smoke_view() -> Iterator[None]:
         os.environ['COURSE_PROFILE'] = before or 'smoke'
 
 
+# lesson 02's demo checkpoints (no full config: the lesson loads them through its entry points)
+DEMOS = {'ava_slowonly_r101': ('mmaction::detection/slowonly/'
+                               'slowonly_kinetics400-pretrained-r101_8xb16-8x8x1-20e_ava21-rgb.py'),
+         'faster_rcnn_r50_coco': 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_2x_coco.py'}
+
+
+def stage_demo_checkpoint(name: str, served: Path) -> str:
+    """Serve a fake demo checkpoint, see it refused, then load it as lesson 02 does; check keys."""
+    from mmengine.config import Config
+
+    from .checkpoints import check_checkpoint_keys
+    from .inference import installed_config, zoo_weights
+    from .inference.persons import MMDetPersonDetector
+    from .inference.spatiotemporal import load_ava_model
+    from .output import quiet
+    zoo = Config.fromfile(str(installed_config(DEMOS[name])))
+    zoo.model.pop('init_cfg', None)
+    zoo.model.backbone.pop('init_cfg', None)
+    zoo.model.backbone.pop('pretrained', None)
+    scope = 'mmdet' if DEMOS[name].startswith('mmdet::') else 'mmaction'
+    remote = dl.HUB[name]
+    write_fake_checkpoint(_build(zoo.model, scope), served / served_path(remote).lstrip('/'))
+    try:
+        dl.download(name, progress=False)
+    except dl.ChecksumError as err:
+        refused = f'verification refused the fake ({str(err).split(" (from")[0].split(", but ")[-1]})'
+    else:
+        raise DryRunError(f'a fake {remote.filename} passed verification')
+    with dl.accept_fixtures(), contextlib.redirect_stderr(io.StringIO()), quiet():
+        weights = zoo_weights(name)  # the full profile: fetched from the (loopback) host
+        model = (MMDetPersonDetector(str(weights.checkpoint)).model if scope == 'mmdet'
+                 else load_ava_model(weights.checkpoint)[0])
+    check_checkpoint_keys(model, weights.checkpoint)
+    return f'{refused}; accepted by the test switch; lesson 02 loads {remote.filename}: keys match'
+
+
 # --- 2. data ---
 def _script(name: str, argv: list[str]) -> None:
     """Run a data script's main(argv) with the fixtures accepted; its output only on failure."""
@@ -459,8 +496,11 @@ def stage_train_eval(config: str, cfg) -> str:
 
 
 def run(configs: list[str] | None = None, root: Path | None = None,
-        stages: tuple[str, ...] = ('checkpoint', 'data', 'train')) -> list[Result]:
-    """Run the dry run for the full configs (default: all of the course's); return the results."""
+        stages: tuple[str, ...] = ('checkpoint', 'data', 'train'),
+        demos: bool | None = None) -> list[Result]:
+    """Run the dry run for the full configs (default: all of the course's, and lesson 02's demo
+    checkpoints); return the results."""
+    demos = configs is None if demos is None else demos
     import course_lib  # noqa: F401  (registrations)
     from .configs import TABLE
     known = [row.full for row in TABLE if row.full]
@@ -502,6 +542,15 @@ def run(configs: list[str] | None = None, root: Path | None = None,
                     results.append(Result(config, stage, ok, detail, time.process_time() - start))
                     if not ok:
                         break
+            if demos:
+                for name in DEMOS:
+                    start = time.process_time()
+                    try:
+                        detail, ok = stage_demo_checkpoint(name, served), True
+                    except Exception as err:
+                        detail, ok = f'{type(err).__name__}: {err}', False
+                    results.append(Result(f'lesson 02 demo: {name}', 'checkpoint', ok, detail,
+                                          time.process_time() - start))
     finally:
         if owned:
             shutil.rmtree(root, ignore_errors=True)
