@@ -65,12 +65,14 @@ def pipeline_inputs(cfg, video: str | os.PathLike):
     return data['inputs']
 
 
-def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str = 'cpu'):
+def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str | None = None):
     """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
     from mmaction.apis import init_recognizer
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
-    return init_recognizer(cfg, str(checkpoint) if checkpoint else None, device=device)
+    from ..profile import device as default_device  # cuda in the full profile on a GPU
+    return init_recognizer(cfg, str(checkpoint) if checkpoint else None,
+                           device=device or default_device())
 
 
 from .inputs import input_kind  # noqa: E402,F401  (the kinds recognize() accepts)
