@@ -111,17 +111,18 @@ class MMDetPersonDetector:
     """mmdet COCO detector (Faster R-CNN by default) keeping `person` boxes above a score."""
 
     def __init__(self, checkpoint: str | None, config: str = PERSON_DETECTOR_CONFIG,
-                 score_thr: float = 0.9, device: str = 'cpu') -> None:
+                 score_thr: float = 0.9, device: str | None = None) -> None:
         from mmdet.apis import init_detector
         from mmengine.config import Config
 
         from . import installed_config
         cfg = Config.fromfile(str(installed_config(config)))
+        from ..profile import device as default_device  # cuda in the full profile on a GPU
         state = None
         if checkpoint is not None:
             from ..checkpoints import read_state_dict
             state = read_state_dict(checkpoint)  # a clear error for a truncated file
-        self.model = init_detector(cfg, checkpoint, device=device)  # None: random weights
+        self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
         if state is not None:
             from ..checkpoints import check_checkpoint_keys
             check_checkpoint_keys(self.model, state)

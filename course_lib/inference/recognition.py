@@ -65,14 +65,15 @@ def pipeline_inputs(cfg, video: str | os.PathLike):
     return data['inputs']
 
 
-def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str = 'cpu'):
+def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str | None = None):
     """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
     from mmaction.apis import init_recognizer
 
     from ..checkpoints import load_checked
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
-    model = init_recognizer(cfg, None, device=device)
+    from ..profile import device as default_device  # cuda in the full profile on a GPU
+    model = init_recognizer(cfg, None, device=device or default_device())
     if checkpoint:
         load_checked(model, checkpoint)
     return model
@@ -139,7 +140,8 @@ class IRRecognizer:
     does (`average_clips`: 'prob' averages softmax scores, 'score' the logits).
     """
 
-    def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU') -> None:
+    def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU', precision: str | None = 'f32') -> None:
+        """`precision='f32'` gives PyTorch's scores; None lets OpenVINO pick (bf16 on CPUs with AVX-512 BF16/AMX)."""
         import openvino as ov
 
         from ..errors import CheckpointError, boundary
@@ -156,9 +158,10 @@ class IRRecognizer:
             raise CheckpointError(f'{xml}: its weights {xml.with_suffix(".bin").name} are missing beside '
                                   'it; copy the .bin with the .xml, or export again.')
         self.cfg = cfg
+        config = {'INFERENCE_PRECISION_HINT': precision} if precision else {}
         with boundary(f'OpenVINO could not read or compile {xml}', 'The .xml / .bin pair is broken or '
                       'from an incompatible export: export it again (lesson 08).', CheckpointError):
-            self.compiled = ov.Core().compile_model(str(xml), device)
+            self.compiled = ov.Core().compile_model(str(xml), device, config)
 
     def test_step(self, data: dict) -> list:
         """Score a collated batch like mmaction's Recognizer3D.test_step (pred_score per sample)."""
