@@ -69,7 +69,7 @@ def _check_start(runner: Runner, cfg: Config, replaced_prefixes: tuple[str, ...]
         return  # nothing to load, or a URL mmengine downloads itself
     model = getattr(runner.model, 'module', runner.model)
     if replaced_prefixes is None:
-        replaced_prefixes = () if cfg.resume else pretrained_head(cfg)
+        replaced_prefixes = () if cfg.resume else pretrained_head(cfg, model)
     try:
         check_checkpoint_keys(model, source, replaced_prefixes)
     except CheckpointMismatchError as err:

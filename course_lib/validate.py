@@ -312,16 +312,23 @@ def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: st
                           f'{pointer}.')
 
 
-def pretrained_head(cfg: Mapping) -> tuple[str, ...]:
-    """Parameter prefixes a config replaces on purpose when it starts from another checkpoint (its classifier)."""
-    model = cfg.get('model', {})
-    prefixes = []
-    if isinstance(model.get('cls_head'), Mapping) and 'num_classes' in model['cls_head']:
-        prefixes.append('cls_head.fc_cls')
-    bbox = (model.get('roi_head') or {}).get('bbox_head') if isinstance(model.get('roi_head'), Mapping) else None
-    if isinstance(bbox, Mapping) and 'num_classes' in bbox:
-        prefixes.append('roi_head.bbox_head.fc_cls')
-    return tuple(prefixes)
+def pretrained_head(cfg: Mapping, model: Any) -> tuple[str, ...]:
+    """The classifier a config replaces when it starts from another checkpoint: the parameters of
+    its heads whose first dimension is the config's class count (X3D: cls_head.fc2, R(2+1)D:
+    cls_head.fc_cls). Used by course_lib.train for `load_from`, as checkfull's dry run declares them."""
+    model_cfg = cfg.get('model', {})
+    prefixes = set()
+    for head in ('cls_head', 'roi_head.bbox_head'):
+        node: Any = model_cfg
+        for part in head.split('.'):
+            node = node.get(part) if hasattr(node, 'get') else None
+        count = node.get('num_classes') if hasattr(node, 'get') else None
+        if not isinstance(count, int):
+            continue
+        for name, value in model.state_dict().items():
+            if name.startswith(head + '.') and value.ndim >= 1 and value.shape[0] == count:
+                prefixes.add(name.rsplit('.', 1)[0])
+    return tuple(sorted(prefixes))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -179,3 +179,18 @@ def test_sanity_reports_a_bom_in_an_annotation_file(tmp_path):
     path = tmp_path / 'ava_train.csv'
     path.write_bytes('\ufeffvid1,0901,0.1,0.1,0.5,0.5,1,0\n'.encode())
     assert 'byte-order mark' in annotation_file_problem({'ann_file': str(path)})
+
+
+@pytest.mark.parametrize('config', ['x3d_s_ucf101_full', 'r2plus1d_r34_hmdb51_full'])
+def test_the_replaced_head_is_the_one_the_full_dry_run_declares(config):
+    """One rule: the classifier train.build_runner lets differ is the one checkfull's START names."""
+    from mmaction.registry import MODELS
+    from mmengine.registry import init_default_scope
+
+    from course_lib.checkfull import START
+    from course_lib.configs import load_config
+    from course_lib.validate import pretrained_head
+    cfg = load_config(config)
+    init_default_scope('mmaction')
+    model = MODELS.build(cfg.model)
+    assert pretrained_head(cfg, model) == START[config].replaced
