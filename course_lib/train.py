@@ -20,7 +20,6 @@ import logging
 import os
 from pathlib import Path
 
-import course_lib  # noqa: F401  (compat fixes and registrations first)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from . import exercise
+from .registry import exercise
 
 VIDEO_120S = dict(duration_second=120.0, duration_frame=3600, feature_frame=3600)
 
@@ -56,7 +56,7 @@ def cfg_options(answer: dict) -> str | None:
     """Right when the options give a BMNwActionCls with 5 classes + background that builds."""
     from mmaction.registry import MODELS
 
-    from ..train import load_config
+    from ..configs import load_config
     cfg = load_config('bmn_1xb4-400x32-2e_activitynet-synthetic_smoke', dict(answer))
     if cfg.model.get('type') != 'BMNwActionCls':
         return 'which key of the config names the model class, and what is the new class called?'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import exercise
+from .registry import exercise
 
 BCCD = ('Platelets', 'RBC', 'WBC')
 
@@ -144,7 +144,7 @@ def _close(a: float, b: float, rel: float = 0.03) -> bool:
           'the size of the smallest anchor: answer {class name: ratio}.', starter={})
 def size_to_anchor_ratios(answer: dict) -> str | None:
     """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
-    from ..train import load_config
+    from ..configs import load_config
     root, config = _lesson_data()
     cfg = load_config(config)
     if not isinstance(answer, dict) or set(answer) != set(cfg.classes):
@@ -172,7 +172,7 @@ def size_to_anchor_ratios(answer: dict) -> str | None:
           'position.', starter={})
 def smallest_anchor_for_platelets(answer: dict) -> str | None:
     """Right when the overridden config's smallest anchor is within 1 px of the platelet mean."""
-    from ..train import load_config
+    from ..configs import load_config
     if not isinstance(answer, dict):
         return 'answer with a dict {"dotted.config.key": value}, as cfg_options.'
     root, config = _lesson_data()
