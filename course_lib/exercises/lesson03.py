@@ -1,10 +1,11 @@
 """Checkers for lesson 03's exercises (flips and labels, scaling out, clip lists with offsets)."""
 from __future__ import annotations
 
+from ..configs import for_lesson, load_config
 from .registry import exercise
 
-CONFIG = 'r2plus1d_r18_motion_smoke'
-CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # seed 001's clip format, shown in the notebook
+CONFIG = for_lesson('03', 'recognizer', 'smoke')  # the exercises are about the smoke config
+CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip-list format, shown in the notebook
 
 
 @exercise('03.1', 'Which classes of the motion set would a horizontal flip give the wrong label? '
@@ -46,7 +47,6 @@ def _effective_lr_per_clip(cfg, processes: int) -> tuple[float, int]:
           'smoke config with the same learning rate per clip as one process does.', starter={})
 def two_processes(answer) -> str | None:
     """Right when, on two processes, lr / (clips per step) equals the one-process value."""
-    from ..configs import load_config
     if not isinstance(answer, dict):
         return "answer with a dict of dotted config keys, e.g. {'train_cfg.max_epochs': 10}."
     one, _ = _effective_lr_per_clip(load_config(CONFIG), 1)
@@ -63,7 +63,7 @@ def two_processes(answer) -> str | None:
 
 
 @exercise('03.3', f'Write the line of a rawframe list with offsets (RawframeDataset(with_offset=True)) '
-          f'that reads exactly the clip of this seed-001 clip line: {CLIP_LINE!r}.', starter='')
+          f'that reads exactly the clip of this OTX-style clip line: {CLIP_LINE!r}.', starter='')
 def clip_to_offset_line(answer) -> str | None:
     """Right when mmaction would read the same frames as the clip line describes."""
     from ..data.annotation_lists import ClipEntry, RawframeEntry
