@@ -100,3 +100,36 @@ def test_the_table_lists_every_config():
     assert listed == set(configs.names())
     text = configs.table_text()
     assert all(name in text for name in listed) and "'05'" not in text
+
+
+def _pretrained_sources(node, path='cfg'):
+    """Where a resolved config loads weights from a file or URL (load_from, init_cfg, pretrained)."""
+    if isinstance(node, dict):
+        if node.get('type') == 'Pretrained':
+            yield path
+        for key, value in node.items():
+            if key in ('load_from', 'pretrained', 'checkpoint') and isinstance(value, str) and value:
+                yield f'{path}.{key}'
+            yield from _pretrained_sources(value, f'{path}.{key}')
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _pretrained_sources(value, f'{path}[{i}]')
+
+
+def test_pretrained_sources_are_found_in_full_configs():
+    assert 'cfg.load_from' in _pretrained_sources(configs.load_config('r2plus1d_r34_hmdb51_full').to_dict())
+    assert any('init_cfg' in p for p in _pretrained_sources(
+        configs.load_config('atss_mobilenetv2_fpn_bccd_full').to_dict()))
+
+
+@pytest.mark.parametrize('name', sorted({r.smoke for r in configs.TABLE}))
+def test_smoke_configs_load_no_pretrained_weights(name):
+    """Smoke configs run offline from scratch: inheriting a full config must not bring its checkpoint."""
+    assert list(_pretrained_sources(configs.load_config(name).to_dict())) == []
+
+
+def test_train_list_prints_the_table(capsys):
+    from course_lib import train
+    train.main(['--list'])
+    out = capsys.readouterr().out
+    assert all(row.smoke in out for row in configs.TABLE) and 'smoke only' in out
