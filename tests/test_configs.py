@@ -49,7 +49,7 @@ COMMAND = re.compile(r'-m course_lib\.train\s+([A-Za-z0-9_.\-]+)')
 # a config name in quotes or backticks, as in train('NAME'), load_config("NAME") or `NAME`; config
 # names carry a digit (r2plus1d, x3d, bmn_1xb4, ...), which keeps out Python names like is_smoke
 QUOTED = re.compile(r"""[`'"]([a-z0-9][a-z0-9_+.\-]*\d[a-z0-9_+.\-]*_(?:smoke|full))(?:\.py)?[`'"]""")
-FOR_LESSON = re.compile(r"""for_lesson\(\s*'(\d+)'(?:\s*,\s*'([\w\-]+)')?""")
+FOR_LESSON = re.compile(r"""for_lesson\(\s*'(\d+)'\s*(?:\)|,\s*'([\w\-]+)')""")  # literal arguments only
 
 
 def _documented_files():
@@ -83,8 +83,8 @@ def test_every_quoted_config_name_is_a_real_config():
 def test_quoted_names_are_found_in_every_form():
     text = """train('x3d_s_motion_smoke') load_config("r2plus1d_r34_hmdb51_full", {}) `bmn_smoke` 'is_smoke'"""
     assert QUOTED.findall(text) == ['x3d_s_motion_smoke', 'r2plus1d_r34_hmdb51_full']
-    assert FOR_LESSON.findall("for_lesson('05', 'raw-video', 'smoke') for_lesson('07')") == [
-        ('05', 'raw-video'), ('07', '')]
+    assert FOR_LESSON.findall("for_lesson('05', 'raw-video', 'smoke') for_lesson('07') "
+                              "for_lesson('08', role)") == [('05', 'raw-video'), ('07', '')]
 
 
 def test_every_for_lesson_call_names_a_row_of_the_table():
