@@ -149,8 +149,12 @@ KNOWN_LOG_RECORDS = (
 )
 # Upstream Python warnings a learner cannot act on: (message regex, category, module regex, why).
 KNOWN_WARNINGS = (
-    (r'DeprecationWarning: `num_anchors` is deprecated', UserWarning,
-     r'mmdet\.models\.dense_heads\.anchor_head', "mmdet's own ATSSHead still reads num_anchors"),
+    (r'DeprecationWarning: (`num_anchors`|anchor_generator) is deprecated', UserWarning,
+     r'mmdet\.models\.dense_heads\.anchor_head',
+     "mmdet's ATSSHead reads its own deprecated num_anchors; tracing it for export reads anchor_generator"),
+    (r'Converting a tensor to a Python boolean might cause the trace to be incorrect',
+     'torch.jit.TracerWarning', r'torch\.nn\.functional',
+     "group_norm's batch-size check is a Python `if` on shapes: tracing ATSS's GroupNorm head warns"),
     (r'.* instance named of .* has been created, the method `get_instance` should not accept',
      UserWarning, r'mmengine\.utils\.manager',
      "each Runner passes its arguments to the visualizer's get_instance, also the second in a process"),
@@ -178,7 +182,10 @@ KNOWN_RECORDS_FILTER = KnownUpstreamRecords()
 def filter_known_warnings() -> None:
     """Ignore the upstream Python warnings of KNOWN_WARNINGS, each only from the module that raises it."""
     import warnings
+
+    import torch
     for message, category, module, _ in KNOWN_WARNINGS:
+        category = torch.jit.TracerWarning if category == 'torch.jit.TracerWarning' else category
         warnings.filterwarnings('ignore', message=message, category=category, module=module)
 
 
