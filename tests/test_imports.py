@@ -101,7 +101,10 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def layer(module: str) -> int:
-    """Index in LAYERS of the most specific entry that contains the module."""
+    """Index in LAYERS of the most specific entry that contains the module (private helpers: 0)."""
+    parts = module.split('.')
+    if len(parts) > 1 and parts[1].startswith('_') and parts[1] != '__main__':
+        return 0  # course_lib/_<name>.py: small private helpers, importable from every layer
     best = None
     for index, entries in enumerate(LAYERS):
         for entry in entries:
