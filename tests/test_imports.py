@@ -13,7 +13,7 @@ PACKAGE = REPO / 'course_lib'
 
 # Lowest first: a module may import modules of its own layer or of lower ones, never of higher ones.
 LAYERS = (
-    ('course_lib.compat', 'course_lib.profile', 'course_lib.output'),
+    ('course_lib.compat', 'course_lib.profile', 'course_lib.output', 'course_lib.hardware'),
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
     ('course_lib.data', 'course_lib.video'),
@@ -24,7 +24,7 @@ LAYERS = (
     ('course_lib.inference',),
     ('course_lib.export',),
     ('course_lib.viz.tasks',),  # lesson 01's example files in every format: uses data and inference
-    ('course_lib.exercises', 'course_lib.doctor', 'course_lib.__main__', 'course_lib'),
+    ('course_lib.exercises', 'course_lib.doctor', 'course_lib.checkfull', 'course_lib.__main__', 'course_lib'),
 )
 # Upward imports that other work of issue 15 removes (the data-preparation job of data/ava.py runs
 # an mmdet person detector). Each must still exist: delete it here when it is gone.

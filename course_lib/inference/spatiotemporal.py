@@ -62,8 +62,9 @@ class SpatioTemporalResult:
 
 
 def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
-                   cfg_options: dict | None = None, device: str = 'cpu'):
+                   cfg_options: dict | None = None, device: str | None = None):
     """Build the AVA detector from an installed config; load a checkpoint (None: random weights)."""
+    from ..profile import device as default_device
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
     from mmengine.runner import load_checkpoint
@@ -84,7 +85,7 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     else:  # the untrained state training starts from (PyTorch's defaults saturate the sigmoids)
         with quiet(stdout=False):  # init_weights logs one line per parameter
             model.init_weights()
-    return model.to(device).eval(), cfg
+    return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
 def clip_sampling(cfg) -> tuple[int, int]:
