@@ -16,8 +16,9 @@ checkbox attributes):
 - several tracks with the same box on the same frame are one person doing several actions;
 - boxes are copied from AVA CSVs, so normalised (<= 1); hand-made files may hold pixels: decided
   per file (a coordinate above 1 anywhere means pixels, divided by the frame size);
-- a frame without a person has an `EmptyFrame` track with a zero box (OTX samples clips from
-  those frames but does not train on them);
+- a frame without annotated persons (in OTX's converted sets, every frame that is not a
+  keyframe) has an `EmptyFrame` track with a zero box: OTX takes clip context from it but does
+  not train on it;
 - `frame="7"` is `images/frame_000007.png`; numbers may be zero-padded (`"07"`) and may lie
   outside the meta block's `<start_frame>`..`<stop_frame>`;
 - `images/` is missing in annotation-only copies.
