@@ -12,10 +12,12 @@ from . import zoo  # noqa: E402,F401  (registers the hub entries)
 from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
 from .exercises import check  # noqa: E402
 from .lessons import LESSONS, course_map, progress  # noqa: E402
+from .output import quiet  # noqa: E402
+from . import configs  # noqa: E402
 from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E402
                       profile_text, work_dir)
 
 __version__ = '0.1.0'
 __all__ = ['HUB', 'DownloadError', 'LESSONS', 'RemoteFile', 'banner', 'cache_dir', 'compat',
-           'check', 'course_map', 'data_dir', 'download', 'is_smoke', 'metrics', 'models', 'profile', 'profile_text',
-           'progress', 'work_dir']
+           'check', 'configs', 'course_map', 'data_dir', 'download', 'is_smoke', 'metrics', 'models', 'profile', 'profile_text',
+           'progress', 'quiet', 'work_dir']

@@ -1,9 +1,12 @@
 """Train and test any course config with mmengine's Runner: the course's `tools/train.py`.
 
-    python -m course_lib.train bmn_smoke --cfg-options train_cfg.max_epochs=3
-    python -m course_lib.train bmn_smoke --test            # evaluate the last checkpoint
-    python -m course_lib.train bmn_smoke --overfit-check   # sanity checks incl. one-batch overfit
-    torchrun --nproc_per_node=2 -m course_lib.train bmn_smoke --launcher pytorch
+    python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --cfg-options train_cfg.max_epochs=3
+    python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --test           # evaluate the last checkpoint
+    python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --overfit-check  # sanity checks + one-batch overfit
+    torchrun --nproc_per_node=2 -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --launcher pytorch
+
+Config names: `python -c "from course_lib import configs; print(configs.TABLE)"` lists which config
+each lesson uses in each profile (course_lib/configs/__init__.py).
 
 Training first runs the sanity checks of course_lib.sanity (class counts, annotation files, one
 batch through the model; --skip-sanity to skip). Runs resume from the last checkpoint in their work
@@ -12,49 +15,17 @@ dir, so an interrupted run continues and a finished run is not repeated. The sam
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 from pathlib import Path
 
 import course_lib  # noqa: F401  (compat fixes and registrations first)
 from mmengine.config import Config, DictAction
-from mmengine.logging import MMLogger
 from mmengine.runner import Runner
 
-from .profile import data_dir, work_dir
-
-CONFIG_DIR = Path(__file__).resolve().parent / 'configs'
-
-
-def config_path(config: str | os.PathLike) -> Path:
-    """Resolve a course config name (`bmn_smoke`) or a path to a config file."""
-    path = Path(config)
-    if path.suffix == '.py' and path.exists():
-        return path.resolve()
-    candidate = CONFIG_DIR / f'{path.stem}.py'
-    if candidate.exists():
-        return candidate
-    known = ', '.join(sorted(p.stem for p in CONFIG_DIR.glob('*.py') if p.stem != '__init__'))
-    raise FileNotFoundError(f'No config {config!r}: not a file, and not one of the course configs '
-                            f'in {CONFIG_DIR} ({known}).')
-
-
-def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
-                work_dir_: str | os.PathLike | None = None) -> Config:
-    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
-    os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
-    path = config_path(config)
-    logger = MMLogger.get_current_instance()
-    level = logger.level
-    logger.setLevel(logging.WARNING)  # Config.fromfile logs each `{{$COURSE_DATA_DIR}}` it fills in
-    try:
-        cfg = Config.fromfile(str(path))
-    finally:
-        logger.setLevel(level)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
-    return cfg
+from .configs import CONFIG_DIR, config_path, load_config  # noqa: F401  (re-exported)
+from .output import quiet as quiet_output
 
 
 def _use_gloo_without_cuda(cfg: Config) -> None:
@@ -81,10 +52,14 @@ def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None
     return Runner.from_cfg(cfg)
 
 
-def train(config: str | os.PathLike | Config, **kwargs) -> Runner:
-    """Train a config to the end (or continue an interrupted run); return the Runner."""
-    runner = build_runner(config, **kwargs)
-    runner.train()
+def train(config: str | os.PathLike | Config, quiet: bool = False, **kwargs) -> Runner:
+    """Train a config to the end (or continue an interrupted run); return the Runner.
+
+    `quiet=True` hides log lines and printed tables (the progress bar stays).
+    """
+    with quiet_output() if quiet else contextlib.nullcontext():
+        runner = build_runner(config, **kwargs)
+        runner.train()
     return runner
 
 
@@ -115,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config', help='course config name (e.g. bmn_smoke) or a config file')
+    parser.add_argument('config', help='course config name (e.g. atss_mobilenetv2_fpn_bccd_smoke; see course_lib.configs.TABLE) or a config file')
     parser.add_argument('--work-dir', help='where checkpoints and logs go '
                         '(default: $COURSE_DATA_DIR/work_dirs/<config>/<profile>)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},

@@ -7,18 +7,17 @@ post-processing is mmdet's / mmaction's own). Used in lesson 08.
 """
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
-import logging
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import course_lib  # noqa: F401
 import numpy as np
 import torch
 from torch import nn
+
+from ..output import quiet  # noqa: F401  (used here and by export.cases as tasks.quiet)
 
 Runner = Callable[[np.ndarray], list]
 
@@ -41,24 +40,6 @@ def ov_runner(compiled) -> Runner:
         result = request.infer([np.ascontiguousarray(inputs, dtype=np.float32)])
         return [np.array(result[out]) for out in compiled.outputs]
     return run
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Silence mmengine's INFO / WARNING logs and printed evaluation tables inside the block."""
-    from mmengine.logging import MMLogger
-    loggers = [logging.getLogger('mmengine'), MMLogger.get_current_instance()]
-    if MMLogger.check_instance_created('mmengine'):
-        loggers.append(MMLogger.get_instance('mmengine'))
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            yield
-    finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
 
 
 def _build_dataset(cfg, dataset_cfg: dict):
