@@ -115,6 +115,8 @@ def test_layout_is_detected_from_the_xml(tutorial_split, tmp_path):
                                        ava.write_label_map(tmp_path / 'l.txt', {1: 'wave'}, 'txt'),
                                        fps=4).rows
     assert rows == [ava.AVARow('c', 900, (0.1, 0.2, 0.3, 0.8), 1, 0)]
+    with pytest.raises(ValueError, match=r'person tracks with action attributes: pass the label map'):
+        otx_cvat.cvat_folder_to_ava(tmp_path / 'course', tmp_path / 'c.csv', fps=4)
 
 
 def test_label_map_is_built_as_otx_numbers_labels(tutorial_split, tmp_path):
