@@ -180,6 +180,22 @@ def test_ava_to_otx_to_ava_round_trips_exactly(ava_set, tmp_path):
     assert frame.shape == (32, 40, 3) and abs(int(frame.mean()) - 200) <= 2  # frame 8 kept its place
 
 
+def test_one_based_sets_get_a_first_rawframe_and_annotation_only_copies_none(tmp_path):
+    """OTX's converter names frames after 1-based rawframes: frame_000000.png does not exist."""
+    _clip(tmp_path / 's', 'c', [(0, 'wave', 1, (0.1, 0.1, 0.5, 0.5)), (0, 'EmptyFrame', 2, EMPTY)],
+          images=(1, 2))
+    done = otx_cvat.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv',
+                               ava.write_label_map(tmp_path / 'l.pbtxt', LABELS), tmp_path / 'f')
+    assert [r.timestamp for r in done.rows] == [1]  # frame 1 is second 1, rawframe img_00002
+    means = [int(cv2.imread(str(tmp_path / 'f' / 'c' / f'img_{k:05d}.jpg')).mean()) for k in (1, 2, 3)]
+    assert [round(m / 20) for m in means] == [1, 1, 2]  # img_00001 repeats frame 1
+    out = otx_cvat.ava_to_otx(tmp_path / 'a.csv', tmp_path / 'l.pbtxt', tmp_path / 'f',
+                              tmp_path / 'bare', copy_frames=False)
+    assert not (out[0].parent / 'images').exists()
+    assert otx_cvat.otx_to_ava(tmp_path / 'bare', tmp_path / 'b.csv', tmp_path / 'l.pbtxt',
+                               tmp_path / 'f2').without_images == ['c']
+
+
 def test_otx_to_ava_to_otx_keeps_the_annotations(tutorial_split, tmp_path):
     labels = ava.write_label_map(tmp_path / 'labels.pbtxt', LABELS)
     first = otx_cvat.otx_to_ava(tutorial_split, tmp_path / 'a.csv', labels, tmp_path / 'frames')
