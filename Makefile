@@ -7,15 +7,18 @@ LAB_PORT ?= 8888
 # spinning torch trains ~2x slower (measured: 0.55 s vs 0.33 s per R(2+1)D step at load 4).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup test unit notebooks lab doctor lock clean benchmark-export
+.PHONY: setup test unit check-full notebooks lab doctor lock clean benchmark-export
 
 setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
 	bash scripts/setup.sh
 
-test: unit notebooks  ## everything CI runs: unit tests, then every lesson in the smoke profile
+test: unit check-full notebooks  ## everything CI runs: unit tests, the full profile's dry run, every lesson in smoke
 
 unit:
 	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15
+
+check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 1 iteration + 1 evaluation each
+	COURSE_PROFILE=smoke $(PY) -m course_lib.checkfull
 
 notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, outputs may differ)
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \

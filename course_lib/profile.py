@@ -63,6 +63,23 @@ def cache_dir() -> Path:
     return path
 
 
+def tls_unverified_hosts() -> frozenset[str]:
+    """Hosts whose TLS certificate chain the user accepted unverified (COURSE_TLS_UNVERIFIED_HOSTS).
+
+    The one opt-in for a host with a broken chain (UCF101's); what arrives is still verified.
+    """
+    value = os.environ.get('COURSE_TLS_UNVERIFIED_HOSTS', '')
+    return frozenset(h.strip().lower() for h in value.replace(',', ' ').split() if h.strip())
+
+
+def device() -> str:
+    """Return 'cuda' in the full profile when torch sees a GPU, else 'cpu'."""
+    if is_smoke():
+        return 'cpu'
+    import torch
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
 def work_dir(name: str) -> Path:
     """Return <data dir>/work_dirs/<name>/<profile>, where a lesson's runs write."""
     path = data_dir() / 'work_dirs' / name / profile()
