@@ -1,5 +1,5 @@
 # SlowOnly R50 (Kinetics-400 pretrained) + RoI head on JHMDB in AVA format: the full profile (lesson 07).
-# mmaction2's AVA v2.1 recipe, unchanged model, with JHMDB's 21 classes. Seed 000 trains X3D + Fast
+# mmaction2's AVA v2.1 recipe, unchanged model, with JHMDB's 21 classes. OTX's action-detection tutorial trains X3D + Fast
 # R-CNN on a 5% JHMDB subset (CVAT format) and reports frame-mAP 0.5376.
 # Data: data_scripts/prepare_jhmdb_ava.py (ACT's JHMDB-GT.pkl + frames -> AVA files; person
 # proposals from mmdet's COCO Faster R-CNN). JHMDB clips are ~40 frames, so timestamps count frames

@@ -5,7 +5,7 @@ from ..configs import for_lesson, load_config
 from .registry import exercise
 
 CONFIG = for_lesson('03', 'recognizer', 'smoke')  # the exercises are about the smoke config
-CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip-list format, shown in the notebook
+CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip format, shown in the notebook
 
 
 @exercise('03.1', 'Which classes of the motion set would a horizontal flip give the wrong label? '
@@ -63,7 +63,7 @@ def two_processes(answer) -> str | None:
 
 
 @exercise('03.3', f'Write the line of a rawframe list with offsets (RawframeDataset(with_offset=True)) '
-          f'that reads exactly the clip of this OTX-style clip line: {CLIP_LINE!r}.', starter='')
+          f'that reads exactly the clip of this OTX clip line: {CLIP_LINE!r}.', starter='')
 def clip_to_offset_line(answer) -> str | None:
     """Right when mmaction would read the same frames as the clip line describes."""
     from ..data.annotation_lists import ClipEntry, RawframeEntry

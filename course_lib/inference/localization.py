@@ -1,4 +1,4 @@
-"""Temporal action detection on a raw video: the two-stage pipeline of seed 002 (part 4), run end to end.
+"""Temporal action detection on a raw video: the two-stage pipeline of "Lesson 10" (part 4), run end to end.
 
     frames -> clip features from a recognizer's backbone (one vector per window of frames)
            -> rescaled to BMN's temporal scale (ActivityNet's "csv_mean_100" step)
