@@ -62,3 +62,16 @@ def test_every_documented_train_command_names_a_real_config():
     assert len(commands) >= 4  # train.py's docstring alone has four
     for where, name in commands:
         configs.config_path(name)  # raises with the file's name in the test's report
+
+
+def test_lesson_06_profiles_read_the_same_real_bccd(tmp_path, monkeypatch):
+    """Smoke and full train on the same converted BCCD; only size, schedule and weights differ."""
+    monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
+    smoke, full = (configs.load_config(configs.for_lesson('06', 'detector', p), work_dir_=str(tmp_path))
+                   for p in ('smoke', 'full'))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert smoke[key].dataset.data_root == full[key].dataset.data_root == f'{tmp_path}/bccd/'
+        assert smoke[key].dataset.ann_file == full[key].dataset.ann_file
+    assert smoke.test_evaluator.ann_file == full.test_evaluator.ann_file
+    assert full.model.backbone.init_cfg.type == 'Pretrained' and smoke.model.backbone.init_cfg is None
+    assert smoke.image_size[0] < full.image_size[0]
