@@ -1,5 +1,8 @@
 """The trained models lesson 08 exports: data and checkpoints of lessons 03, 04 and 06, made again
-(in the smoke profile) when missing, so the lesson also runs alone on a fresh checkout."""
+(in the smoke profile) when missing, so the lesson also runs alone on a fresh checkout.
+
+Lessons 03 and 04 learn from generated data; lesson 06's detector learns from the real BCCD that
+ships with the course (datasets/bccd, converted to COCO as lesson 06 does)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,15 +15,17 @@ BMN = 'bmn_1xb4-400x32-2e_activitynet-synthetic_smoke'
 
 
 def prepare_data(config: str) -> Path:
-    """Make sure a smoke config's synthetic data set is on disk (skipped when already there)."""
+    """Make sure a smoke config's data set is on disk (skipped when already there); return its root."""
     if config == RECOGNIZER:
         from ..data.synthetic.motion_clips import MotionSetSpec, build_motion_set
         root = data_dir() / 'motion_clips'
         build_motion_set(root, MotionSetSpec(seed=0), progress=False)  # videos, rawframes, lists
         return root
     if config == DETECTOR:
-        from ..data.synthetic.blood_cells import generate_blood_cells
-        return generate_blood_cells(data_dir() / 'blood_cells', progress=False)
+        from ..data import coco
+        root = data_dir() / 'bccd'
+        coco.prepare_bccd(root, progress=False)  # the shipped real BCCD -> COCO, as in lesson 06
+        return root
     if config == BMN:
         from ..data.synthetic import anet_features
         return anet_features.prepare_synthetic(progress=False).root
