@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..output import quiet
 from . import threshold as th
 
 
@@ -73,13 +74,15 @@ def ap_at_sizes(cfg, checkpoint: str | os.PathLike, sizes: Sequence[Sequence[int
     from mmengine.runner import Runner
     classes = tuple(cfg.classes)
     ann_file = _split_ann_file(cfg, split)
-    model = init_detector(copy.deepcopy(cfg), str(checkpoint), device='cpu')
+    with quiet():  # mmengine's checkpoint line, pycocotools' index prints
+        model = init_detector(copy.deepcopy(cfg), str(checkpoint), device='cpu')
     rows = []
     for size in sizes:
         sized = resized(cfg, size)
-        loader = Runner.build_dataloader(
-            sized.val_dataloader if split == 'val' else sized.test_dataloader)
-        predictions = th.collect_predictions(model, loader, progress=progress)
+        with quiet():
+            loader = Runner.build_dataloader(
+                sized.val_dataloader if split == 'val' else sized.test_dataloader)
+            predictions = th.collect_predictions(model, loader, progress=progress)
         matches = th.match_split(ann_file, predictions, classes)
         objects = mean_sizes_at_input(sized, ann_file, classes)
         row = {'input (w x h)': f'{size[0]} x {size[1]}'}
