@@ -295,6 +295,8 @@ def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: st
             close = difflib.get_close_matches(part, [str(k) for k in node], n=3, cutoff=0.6)
             if last and changes_type and not close:
                 return  # a new model type takes new keys (e.g. model.type=BMNwActionCls + its head)
+            if last and part in _init_parameters(node.get('type') if hasattr(node, 'get') else None):
+                return  # an argument of the registered class that the config leaves at its default
             where = here or 'the top level'
             known = ', '.join(sorted(str(k) for k in node)[:12])
             raise ConfigError(
@@ -310,6 +312,41 @@ def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: st
         raise ConfigError(f'--cfg-options {key}={value!r}: {key} is a variable of {source}, already '
                           f'used when the config was loaded, so overriding it changes nothing. '
                           f'{pointer}.')
+
+
+REGISTRIES = ('MODELS', 'TRANSFORMS', 'DATASETS', 'METRICS', 'HOOKS', 'OPTIM_WRAPPERS', 'OPTIMIZERS',
+              'PARAM_SCHEDULERS', 'TASK_UTILS', 'DATA_SAMPLERS', 'VISBACKENDS', 'VISUALIZERS')
+
+
+def _init_parameters(type_name: Any) -> set[str]:
+    """The constructor arguments of a registered type (mmaction / mmdet / mmengine registries), if known."""
+    import inspect
+    import importlib
+    if not isinstance(type_name, str):
+        cls = type_name if inspect.isclass(type_name) else None
+    else:
+        cls = None
+        for package in ('mmaction.registry', 'mmdet.registry', 'mmengine.registry'):
+            try:
+                module = importlib.import_module(package)
+            except ImportError:  # an optional package (mmdet) that is not installed
+                continue
+            for name in REGISTRIES:
+                registry = getattr(module, name, None)
+                found = registry.get(type_name) if registry is not None else None
+                if found is not None:
+                    cls = found
+                    break
+            if cls is not None:
+                break
+    if cls is None or not inspect.isclass(cls):
+        return set()
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get('__init__')
+        if init is not None:
+            names |= {p for p in inspect.signature(init).parameters if p not in ('self', 'args', 'kwargs')}
+    return names
 
 
 def pretrained_head(cfg: Mapping, model: Any) -> tuple[str, ...]:

@@ -172,6 +172,10 @@ def half_size_detector(answer: dict) -> str | None:
     try:
         cfg = load_config(config, dict(answer))
     except Exception as err:  # mmengine rejects keys that do not fit the config's structure
+        if 'image_size' in answer and 'already used when the config was loaded' in str(err):
+            return ('Setting image_size alone changes nothing: the pipelines copied its value when the '
+                    'config was read. Set the scale of each Resize step instead: '
+                    '\'<loader>.dataset.pipeline.<index>.scale\' for the train, val and test loaders.')
         return (f'the config does not take these options ({type(err).__name__}: {err}). Check each '
                 'dotted key against the printed config; list items are addressed by index.')
     half = tuple(int(v) // 2 for v in base.image_size)
