@@ -1,4 +1,4 @@
-"""The trained models lesson 08 exports: data and checkpoints of lessons 03, 04 and 06, made again
+"""The trained models lesson 08 exports: data and checkpoints of lessons 03, 04, 06 and 07, made again
 (in the smoke profile) when missing, so the lesson also runs alone on a fresh checkout."""
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..profile import data_dir, work_dir
 RECOGNIZER = 'r2plus1d_r18_motion_smoke'
 DETECTOR = 'atss_mobilenetv2_fpn_bccd_smoke'
 BMN = 'bmn_1xb4-400x32-2e_activitynet-synthetic_smoke'
+STDET = 'slowonly_r18_8xb8-8x2x1-6e_ava-synthetic_smoke'  # lesson 07's spatio-temporal detector
 
 
 def prepare_data(config: str) -> Path:
@@ -24,7 +25,11 @@ def prepare_data(config: str) -> Path:
     if config == BMN:
         from ..data.synthetic import anet_features
         return anet_features.prepare_synthetic(progress=False).root
-    raise ValueError(f'No data recipe for {config!r}: use one of {RECOGNIZER}, {DETECTOR}, {BMN}.')
+    if config == STDET:
+        from ..data.synthetic.ava_actions import generate_ava_actions
+        return generate_ava_actions(data_dir() / 'ava_actions', progress=False).root
+    raise ValueError(f'No data recipe for {config!r}: use one of {RECOGNIZER}, {DETECTOR}, {BMN}, '
+                     f'{STDET}.')
 
 
 def trained_checkpoint(config: str) -> Path:

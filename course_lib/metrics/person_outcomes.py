@@ -105,15 +105,17 @@ def per_video(outcomes: Iterable[PersonOutcome]) -> dict[str, tuple[int, int]]:
 
 def pick_clips(outcomes: list[PersonOutcome], prefer: Iterable[int] = ()
                ) -> tuple[str | None, PersonOutcome | None]:
-    """A video whose every person is right (preferring ones showing actions in `prefer`), and the
-    first failure (a wrong action before a miss); None where there is none."""
+    """The video with the largest share of right persons (among equals, the one showing most actions
+    of `prefer`, then the first by name), and the first failure (a wrong action before a miss);
+    None where there is none. Check `per_video` for how right the chosen video is."""
     videos = per_video(outcomes)
-    perfect = [v for v, (right, total) in sorted(videos.items()) if right == total]
     wanted = set(prefer)
 
-    def shown(video: str) -> int:
-        return len(wanted & {a for o in outcomes if o.video_id == video for a in o.true_actions})
-    success = max(perfect, key=shown) if perfect else None  # max keeps the first of equals
+    def rank(video: str) -> tuple[float, int]:
+        right, total = videos[video]
+        shown = wanted & {a for o in outcomes if o.video_id == video for a in o.true_actions}
+        return right / total, len(shown)
+    success = max(sorted(videos), key=rank) if videos else None  # max keeps the first of equals
     failures = [o for o in outcomes if o.outcome == WRONG] + \
         [o for o in outcomes if o.outcome == MISSED]
     return success, (failures[0] if failures else None)

@@ -42,3 +42,5 @@ def test_pick_clips_prefers_a_perfect_video_showing_more_actions_and_a_wrong_act
     assert success == 'b'  # a and b are both perfect; b shows wave and walk
     assert failure.video_id == 'c' and failure.timestamp == 902 and failure.outcome == po.WRONG
     assert po.pick_clips([]) == (None, None)
+    only_wrong = po.person_outcomes(rows[-2:], dets)
+    assert po.pick_clips(only_wrong)[0] == 'c'  # no perfect video: the best share (0 of 2 here)
