@@ -135,16 +135,41 @@ def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str]) -> np.ndarray:
     return out
 
 
+def read_boxes(path: str | Path) -> dict[int, np.ndarray]:
+    """Read `{"keyframe": [[x1, y1, x2, y2], ...]}` (pixels); errors name the file and the keyframe."""
+    try:
+        raw = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise SystemExit(f'{path}: not a readable JSON file ({err}). Write '
+                         '{"15": [[x1, y1, x2, y2], ...]} with one entry per keyframe.') from err
+    if not isinstance(raw, dict):
+        raise SystemExit(f'{path}: expected an object {{"keyframe": [[x1, y1, x2, y2], ...]}}.')
+    out = {}
+    for key, value in raw.items():
+        boxes = np.asarray(value, np.float32)
+        if not str(key).isdigit() or boxes.ndim != 2 or boxes.shape[1] != 4 or \
+                (len(boxes) and not (boxes[:, 2:] > boxes[:, :2]).all()):
+            raise SystemExit(f'{path}, keyframe {key!r}: keys are 0-based frame numbers and values '
+                             'lists of [x1, y1, x2, y2] pixel boxes with x1 < x2 and y1 < y2.')
+        out[int(key)] = boxes
+    return out
+
+
 def detect(args: argparse.Namespace) -> None:
     """Score the actions of the given person boxes on their keyframes; print them (and draw them)."""
     detector = ActionDetectorIR(args.model)
     frames, fps = read_video(args.video)
-    boxes = {int(k): np.asarray(v, np.float32).reshape(-1, 4)
-             for k, v in json.loads(Path(args.boxes).read_text()).items()}
-    classes = args.classes or detector.classes
+    boxes = read_boxes(args.boxes)
+    classes = ['background', *args.classes] if args.classes else detector.classes
+    if len(classes) != len(detector.classes):
+        raise SystemExit(f'{args.model} scores {len(detector.classes) - 1} actions, but '
+                         f'{len(classes) - 1} names were given with --classes.')
     annotated = {}
     for key in sorted(boxes):
-        scores = detector.score_keyframe(frames, key, boxes[key])
+        try:
+            scores = detector.score_keyframe(frames, key, boxes[key])
+        except ValueError as err:
+            raise SystemExit(f'{args.boxes}: {err}') from err
         labels = []
         for box, row in zip(boxes[key], scores):
             best = int(np.argmax(row[1:])) + 1  # column 0 is the background class
@@ -192,7 +217,8 @@ def main(argv: list[str] | None = None) -> None:
     det.add_argument('model', help='the detector IR (.xml)')
     det.add_argument('video', help='a video file or a folder of frame images')
     det.add_argument('--boxes', required=True, help='JSON {keyframe: [[x1, y1, x2, y2], ...]} in pixels')
-    det.add_argument('--classes', nargs='+', help='class names by label id (default: from the IR)')
+    det.add_argument('--classes', nargs='+', help='action names for label ids 1, 2, ... (default: '
+                     'from the IR)')
     det.add_argument('--out', help='write the annotated keyframes to this MP4')
     rec = sub.add_parser('recognize', help='action recognition of one clip')
     rec.add_argument('model', help='the recognizer IR (.xml)')

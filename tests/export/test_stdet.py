@@ -157,3 +157,15 @@ def test_int8_with_accuracy_control_keeps_frame_map_within_one_point(tmp_path):
     assert quantize.fake_quantize_count(int8_model) > 0
     int8 = stdet.frame_map(stdet.ov_runner(parity.compile_ir(int8_model)), val, rows, LABELS)[0]
     assert fp32 - int8 <= 0.01 + 1e-9, (fp32, int8)
+
+
+def test_deployment_script_names_the_boxes_file_and_the_fix(tmp_path):
+    bad = tmp_path / 'boxes.json'
+    for text, message in [('{"7": [[10, 5, 4, 60]]}', "keyframe '7'"), ('[1, 2]', 'expected an object'),
+                          ('{"x": [[1, 2, 3, 4]]}', "keyframe 'x'"), ('{', 'not a readable JSON')]:
+        bad.write_text(text)
+        with pytest.raises(SystemExit, match=message) as err:
+            standalone_demo.read_boxes(bad)
+        assert str(bad) in str(err.value)
+    bad.write_text('{"3": [[1, 2, 30, 40]]}')
+    assert standalone_demo.read_boxes(bad)[3].shape == (1, 4)
