@@ -1,4 +1,4 @@
-"""Convert spatio-temporal annotations between AVA (mmaction2) and CVAT's video XML (seed 000).
+"""Convert spatio-temporal annotations between AVA (mmaction2) and CVAT's video XML (OTX's action-detection tutorial).
 
     python data_scripts/convert_ava_cvat.py ava2cvat --ann ava_val.csv --labels ava_action_list.pbtxt \\
         --frames rawframes --out cvat/val --fps 30 --timestamp-start 900

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ import numpy as np
 COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id', 'person_id')
 LABEL_MAP_AVA = Path(__file__).with_name('label_map_ava_v2.1.txt')  # mmaction's label_map.txt
 IMG_KEY = re.compile(r'^[^,\s]+,\d{4,}$')
+JHMDB_FRAMES = 40  # the longest JHMDB clip; the full config's timestamp_end - timestamp_start
 
 
 class AVAFormatError(ValueError):
@@ -465,6 +467,12 @@ def prepare_jhmdb_ava(gt_pkl: str | os.PathLike, frames_dir: str | os.PathLike,
                 dst = out / f'img_{k:05d}.jpg'
                 if not dst.exists():
                     cv2.imwrite(str(dst), cv2.imread(str(path)))
+            # mmaction's AVADataset samples frames up to timestamp_end (the clip length of the
+            # longest clip, JHMDB_FRAMES), not to each clip's end: repeat the last frame, as its
+            # clamping would at a clip's end (a shorter clip otherwise fails with a missing file)
+            for k in range(len(src) + 1, JHMDB_FRAMES + 1):
+                if not (out / f'img_{k:05d}.jpg').exists():
+                    shutil.copyfile(out / f'img_{len(src):05d}.jpg', out / f'img_{k:05d}.jpg')
             if detector is not None:
                 height, width = gt['resolution'][video]
                 for key in [k for k in gt_props if k.split(',')[0] == video]:

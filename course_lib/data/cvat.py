@@ -1,6 +1,6 @@
 """CVAT's video XML ("CVAT for video 1.1") for spatio-temporal actions, and converters to and from AVA.
 
-Seed 000 trains its action detector on JHMDB clips stored the CVAT way, one folder per clip:
+OTX's action-detection tutorial trains its action detector on JHMDB clips stored the CVAT way, one folder per clip:
 
     <clip>/annotations.xml          tracks of person boxes, frame by frame
     <clip>/images/frame_000000.jpg  the clip's frames, 0-based (CVAT's export names)

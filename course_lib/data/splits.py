@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..download import RemoteFile, download
+from ..download import download
 from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
                                write_video_list)
 from .rawframes import FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, extract_rawframes, find_videos
@@ -192,22 +192,15 @@ def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.
     return Split(name, 1, classes, train, test)
 
 
-# --- full profile: the official archives (sources as in mmaction2's tools/data/*/download_*.sh) ---
-UCF101_SPLITS = RemoteFile('https://www.crcv.ucf.edu/wp-content/uploads/2019/03/'
-                           'UCF101TrainTestSplits-RecognitionTask.zip', note='UCF101 splits')
-UCF101_VIDEOS = RemoteFile('https://www.crcv.ucf.edu/datasets/human-actions/ucf101/UCF101.rar',
-                           note='UCF101 videos, 6.5 GB')
-HMDB51_SPLITS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
-                           'test_train_splits.rar', note='HMDB51 splits')
-HMDB51_VIDEOS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
-                           'hmdb51_org.rar', note='HMDB51 videos, 2 GB')
+# --- full profile: the official archives are hub entries (course_lib/zoo.py: sources in order,
+# verification, manual steps): 'ucf101_splits', 'ucf101_videos', 'hmdb51_splits', 'hmdb51_videos'.
 
 
 def unpack(archive: str | os.PathLike, dest: str | os.PathLike) -> Path:
-    """Unpack a .zip (Python) or .rar (unrar, 7z or bsdtar, whichever is installed) into dest."""
+    """Unpack a zip (Python) or a rar (unrar, 7z or bsdtar, whichever is installed) into dest."""
     archive, dest = Path(archive), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    if archive.suffix.lower() == '.zip':
+    if zipfile.is_zipfile(archive):  # the type from the file, not its name
         with zipfile.ZipFile(archive) as z:
             z.extractall(dest)
         return dest
@@ -244,11 +237,11 @@ def prepare_ucf101(root: str | os.PathLike, split: int = 1, short_side: int | No
     root = Path(root)
     notes = root / 'annotations'
     if not (notes / 'classInd.txt').exists():
-        unpack(download(UCF101_SPLITS, progress=progress), root / 'annotations.tmp')
+        unpack(download('ucf101_splits', progress=progress), root / 'annotations.tmp')
         _flatten_txt(root / 'annotations.tmp', notes)
         shutil.rmtree(root / 'annotations.tmp')
     if not (root / 'videos').is_dir():
-        unpack(download(UCF101_VIDEOS, progress=progress), root / 'videos.tmp')
+        unpack(download('ucf101_videos', progress=progress), root / 'videos.tmp')
         (root / 'videos.tmp' / 'UCF-101').rename(root / 'videos')
         shutil.rmtree(root / 'videos.tmp')
     return _frames_and_lists(root, read_ucf101_split(notes, split), short_side, workers, progress)
@@ -260,11 +253,11 @@ def prepare_hmdb51(root: str | os.PathLike, split: int = 1, short_side: int | No
     root = Path(root)
     notes = root / 'annotations'
     if not any(notes.glob('*_test_split1.txt')):
-        unpack(download(HMDB51_SPLITS, progress=progress), root / 'annotations.tmp')
+        unpack(download('hmdb51_splits', progress=progress), root / 'annotations.tmp')
         _flatten_txt(root / 'annotations.tmp', notes)
         shutil.rmtree(root / 'annotations.tmp')
     if not (root / 'videos').is_dir():
-        tmp = unpack(download(HMDB51_VIDEOS, progress=progress), root / 'videos.tmp')
+        tmp = unpack(download('hmdb51_videos', progress=progress), root / 'videos.tmp')
         for inner in sorted(tmp.glob('*.rar')):  # one archive per class, each holding <class>/
             unpack(inner, tmp)
             inner.unlink()

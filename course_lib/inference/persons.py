@@ -111,13 +111,14 @@ class MMDetPersonDetector:
     """mmdet COCO detector (Faster R-CNN by default) keeping `person` boxes above a score."""
 
     def __init__(self, checkpoint: str | None, config: str = PERSON_DETECTOR_CONFIG,
-                 score_thr: float = 0.9, device: str = 'cpu') -> None:
+                 score_thr: float = 0.9, device: str | None = None) -> None:
         from mmdet.apis import init_detector
         from mmengine.config import Config
 
         from . import installed_config
         cfg = Config.fromfile(str(installed_config(config)))
-        self.model = init_detector(cfg, checkpoint, device=device)  # None: random weights
+        from ..profile import device as default_device  # cuda in the full profile on a GPU
+        self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
         self.score_thr = score_thr
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:

@@ -61,8 +61,9 @@ class SpatioTemporalResult:
 
 
 def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
-                   cfg_options: dict | None = None, device: str = 'cpu'):
+                   cfg_options: dict | None = None, device: str | None = None):
     """Build the AVA detector from an installed config; load a checkpoint (None: random weights)."""
+    from ..profile import device as default_device
     from mmengine.config import Config
     from mmengine.registry import DefaultScope
     from mmengine.runner import load_checkpoint
@@ -89,7 +90,7 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
             model.init_weights()
         finally:
             logger.setLevel(level)
-    return model.to(device).eval(), cfg
+    return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
 def clip_sampling(cfg) -> tuple[int, int]:
