@@ -394,6 +394,11 @@ def frame_ap(gt_rows: Iterable[AVARow], detections: Iterable[AVADetection],
 # ----------------------------------------------------------------------------------------------
 # JHMDB / UCF101-24 ground truth (ACT's `*-GT.pkl`, as mmaction2's tools/data/jhmdb uses it)
 
+JHMDB_CLASSES = ('brush_hair', 'catch', 'clap', 'climb_stairs', 'golf', 'jump', 'kick_ball', 'pick',
+                 'pour', 'pullup', 'push', 'run', 'shoot_ball', 'shoot_bow', 'shoot_gun', 'sit',
+                 'stand', 'swing_baseball', 'throw', 'walk', 'wave')  # ids 1..21, as JHMDB-GT.pkl
+
+
 
 def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 1,
                        timestamp_start: int = 1) -> list[AVARow]:
