@@ -27,7 +27,7 @@ def solve_06_1():
 def _smoke_data_and_config():
     """The lesson's synthetic set (generated if missing, ~3 s) and its smoke config."""
     from course_lib.data.synthetic.blood_cells import generate_blood_cells
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     root = generate_blood_cells(cl.data_dir() / 'blood_cells', progress=False)
     return root, load_config('atss_mobilenetv2_fpn_bccd_smoke')
 

@@ -7,7 +7,7 @@ import pytest
 import course_lib as cl
 from course_lib import sanity
 from course_lib.data.synthetic.blood_cells import generate_blood_cells
-from course_lib.train import load_config
+from course_lib.configs import load_config
 
 ATSS = 'atss_mobilenetv2_fpn_bccd_smoke'
 

@@ -1,7 +1,7 @@
 """Checkers for lesson 02's exercises."""
 from __future__ import annotations
 
-from . import exercise
+from .registry import exercise
 
 
 @exercise('02.1', 'In how many of the 120 frames of carphone_pristine.mp4 does the upright-only '

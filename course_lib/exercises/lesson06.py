@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import exercise
+from ..configs import for_lesson, load_config
+from .registry import exercise
 
 BCCD = ('Platelets', 'RBC', 'WBC')
 
@@ -85,10 +86,8 @@ def per_class_thresholds(answer) -> str | None:
 
 def _lesson_data() -> tuple[Path, str]:
     """The lesson's data root and config name in the active profile."""
-    from ..profile import data_dir, is_smoke
-    if is_smoke():
-        return data_dir() / 'blood_cells', 'atss_mobilenetv2_fpn_bccd_smoke'
-    return data_dir() / 'bccd', 'atss_mobilenetv2_fpn_bccd_full'
+    config = for_lesson('06', 'detector')
+    return Path(load_config(config).data_root), config
 
 
 def _input_scale(cfg, width: int, height: int) -> float:
@@ -144,7 +143,6 @@ def _close(a: float, b: float, rel: float = 0.03) -> bool:
           'the size of the smallest anchor: answer {class name: ratio}.', starter={})
 def size_to_anchor_ratios(answer: dict) -> str | None:
     """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
-    from ..train import load_config
     root, config = _lesson_data()
     cfg = load_config(config)
     if not isinstance(answer, dict) or set(answer) != set(cfg.classes):
@@ -172,7 +170,6 @@ def size_to_anchor_ratios(answer: dict) -> str | None:
           'position.', starter={})
 def smallest_anchor_for_platelets(answer: dict) -> str | None:
     """Right when the overridden config's smallest anchor is within 1 px of the platelet mean."""
-    from ..train import load_config
     if not isinstance(answer, dict):
         return 'answer with a dict {"dotted.config.key": value}, as cfg_options.'
     root, config = _lesson_data()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise
+from .registry import exercise
 
 
 def _zero_ap(gt_boxes, detections, iou_thr=0.5):

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-import course_lib  # noqa: F401  (compat fixes before mmaction)
 import numpy as np
 import torch
 from torch import nn

@@ -12,12 +12,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import course_lib  # noqa: F401
 import numpy as np
 import torch
 from torch import nn
 
-from ..output import quiet  # noqa: F401  (used here and by export.cases as tasks.quiet)
+from ..output import quiet
 
 Runner = Callable[[np.ndarray], list]
 

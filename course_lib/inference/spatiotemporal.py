@@ -18,6 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..output import quiet
 from .persons import PersonDetector, detect_persons
 
 AVA_CONFIG = ('mmaction::detection/slowonly/'
@@ -82,14 +83,8 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     if checkpoint is not None:
         load_checkpoint(model, str(checkpoint), map_location='cpu', logger='silent')
     else:  # the untrained state training starts from (PyTorch's defaults saturate the sigmoids)
-        from mmengine.logging import MMLogger
-        logger = MMLogger.get_current_instance()
-        level = logger.level
-        logger.setLevel('ERROR')  # init_weights logs one line per parameter
-        try:
+        with quiet(stdout=False):  # init_weights logs one line per parameter
             model.init_weights()
-        finally:
-            logger.setLevel(level)
     return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
