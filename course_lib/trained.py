@@ -2,7 +2,8 @@
 
 Lesson 05 reuses lesson 03's recognizer and lesson 08 exports the models of lessons 03, 04, 06 and 07.
 Run alone on a fresh checkout, those lessons find no checkpoint: `trained_checkpoint(config)` then
-makes the smoke config's synthetic data set and trains it (1-3 minutes on 2 CPU cores). A full-profile
+makes the smoke config's data set (generated for lessons 03-05; for lesson 06 the real BCCD that ships
+with the course, converted to COCO as lesson 06 does) and trains it (1-3 minutes on 2 CPU cores). A full-profile
 model is hours of GPU time, so it is never trained behind the learner's back: the error says how to.
 """
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Callable
 
 from . import configs
 from .data.synthetic import anet_features
+from .data import coco
 from .data.synthetic.ava_actions import generate_ava_actions
-from .data.synthetic.blood_cells import generate_blood_cells
 from .data.synthetic.motion_clips import MotionSetSpec, build_motion_set
 from .profile import data_dir, work_dir
 from .train import last_checkpoint, train
@@ -25,8 +26,10 @@ def _motion_clips() -> Path:
     return root
 
 
-def _blood_cells() -> Path:
-    return generate_blood_cells(data_dir() / 'blood_cells', progress=False)
+def _bccd() -> Path:
+    root = data_dir() / 'bccd'
+    coco.prepare_bccd(root, progress=False)  # the shipped real BCCD -> COCO, as in lesson 06
+    return root
 
 
 def _anet_synthetic() -> Path:
@@ -40,7 +43,7 @@ def _ava_actions() -> Path:
 # (lesson, role) of the configs table -> the recipe of its smoke data set
 RECIPES: dict[tuple[str, str], Callable[[], Path]] = {
     ('03', 'recognizer'): _motion_clips, ('03', 'recognizer-x3d'): _motion_clips,
-    ('04', 'bmn'): _anet_synthetic, ('05', 'bmn-cls'): _anet_synthetic, ('06', 'detector'): _blood_cells,
+    ('04', 'bmn'): _anet_synthetic, ('05', 'bmn-cls'): _anet_synthetic, ('06', 'detector'): _bccd,
     ('07', 'detector'): _ava_actions}
 
 

@@ -133,3 +133,16 @@ def test_train_list_prints_the_table(capsys):
     train.main(['--list'])
     out = capsys.readouterr().out
     assert all(row.smoke in out for row in configs.TABLE) and 'smoke only' in out
+
+
+def test_lesson_06_profiles_read_the_same_real_bccd(tmp_path, monkeypatch):
+    """Smoke and full train on the same converted BCCD; only size, schedule and weights differ."""
+    monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
+    smoke, full = (configs.load_config(configs.for_lesson('06', 'detector', p), work_dir_=str(tmp_path))
+                   for p in ('smoke', 'full'))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert smoke[key].dataset.data_root == full[key].dataset.data_root == f'{tmp_path}/bccd/'
+        assert smoke[key].dataset.ann_file == full[key].dataset.ann_file
+    assert smoke.test_evaluator.ann_file == full.test_evaluator.ann_file
+    assert full.model.backbone.init_cfg.type == 'Pretrained' and smoke.model.backbone.init_cfg is None
+    assert smoke.image_size[0] < full.image_size[0]
