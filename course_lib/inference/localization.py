@@ -36,6 +36,11 @@ class Windows:
     stride: int = 4
     input_size: int = 32
 
+    def __post_init__(self) -> None:
+        from ..validate import positive
+        for name in ('clip_len', 'frame_interval', 'stride', 'input_size'):
+            positive(name, getattr(self, name))
+
     @classmethod
     def from_config(cls, cfg, stride: int = 4) -> 'Windows':
         """Read clip length, frame interval and input size from a recognizer config's test pipeline."""
@@ -114,6 +119,8 @@ class Localization:
 def segment_recall(gt: Sequence[Segment], pred: Sequence[Segment], tiou: float = 0.5,
                    same_label: bool = False) -> float:
     """The fraction of GT segments that some predicted segment overlaps with tIoU >= tiou."""
+    from ..validate import fraction_value
+    fraction_value('tiou', tiou)
     if not gt:
         return 1.0
     found = sum(any(temporal_iou(g, p) >= tiou and (not same_label or g.label == p.label)
@@ -134,16 +141,15 @@ class TemporalActionDetector:
         """Build both models from course configs and load their checkpoints (cuda in the full
         profile on a GPU, else the CPU)."""
         from mmaction.apis import init_recognizer
-        from mmengine.runner import load_checkpoint
 
+        from ..checkpoints import load_checked
         from ..configs import load_config
-        rec_cfg = load_config(recognizer_config)
         from ..profile import device
-        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device=device())
+        rec_cfg = load_config(recognizer_config)
+        recognizer = load_checked(init_recognizer(rec_cfg, None, device=device()), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)
         from mmaction.registry import MODELS
-        bmn = MODELS.build(bmn_cfg.model)
-        load_checkpoint(bmn, str(bmn_checkpoint), map_location='cpu', logger='silent')
+        bmn = load_checked(MODELS.build(bmn_cfg.model), bmn_checkpoint)
         bmn.to(device()).eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
@@ -158,7 +164,8 @@ class TemporalActionDetector:
                  name: str = 'video', progress: bool | None = None) -> Localization:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
         from mmaction.structures import ActionDataSample
-        frames, fps = load_frames(video, fps)
+        window = self.windows.clip_len * self.windows.frame_interval
+        frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
         features = self.features(frames, progress)
         meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
                     feature_frame=len(frames))
@@ -224,5 +231,6 @@ def lesson03_recognizer(config: str | None = None, quiet: bool = True):
     from ..trained import trained_checkpoint
     config = config or for_lesson('03', 'recognizer', 'smoke')
     checkpoint = trained_checkpoint(config, quiet=quiet)  # about a minute on 2 cores when missing
+    from ..checkpoints import load_checked
     cfg = load_config(config)
-    return init_recognizer(cfg, str(checkpoint), device='cpu'), cfg, checkpoint
+    return load_checked(init_recognizer(cfg, None, device='cpu'), checkpoint), cfg, checkpoint

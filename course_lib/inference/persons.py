@@ -118,7 +118,14 @@ class MMDetPersonDetector:
         from . import installed_config
         cfg = Config.fromfile(str(installed_config(config)))
         from ..profile import device as default_device  # cuda in the full profile on a GPU
+        state = None
+        if checkpoint is not None:
+            from ..checkpoints import read_state_dict
+            state = read_state_dict(checkpoint)  # a clear error for a truncated file
         self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
+        if state is not None:
+            from ..checkpoints import check_checkpoint_keys
+            check_checkpoint_keys(self.model, state)
         self.score_thr = score_thr
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:

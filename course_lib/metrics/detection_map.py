@@ -39,10 +39,12 @@ from mmengine.evaluator import BaseMetric
 
 from mmaction.registry import METRICS
 
+from ..errors import FileFormatError
+
 DEFAULT_TIOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
 
-class DetectionFormatError(ValueError):
+class DetectionFormatError(FileFormatError):
     """A ground-truth or prediction structure breaks the format; the message names where and the fix."""
 
 
