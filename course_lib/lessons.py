@@ -65,7 +65,7 @@ LESSONS: tuple[Lesson, ...] = (
            'synthetic clips of moving figures, trained from scratch'),
     Lesson('08', '08_openvino_nncf.ipynb', 'Export to OpenVINO and INT8 with NNCF',
            'export, check parity, quantize with accuracy control, benchmark', 4, '20 min',
-           'the models of lessons 03, 04 and 06', 'the smoke models of earlier lessons'),
+           'the models of lessons 03, 04, 06 and 07', 'the smoke models of earlier lessons'),
 )
 
 

@@ -1,6 +1,6 @@
 """The models earlier lessons trained, made again when missing: their data and their checkpoints.
 
-Lesson 05 reuses lesson 03's recognizer and lesson 08 exports the models of lessons 03, 04 and 06.
+Lesson 05 reuses lesson 03's recognizer and lesson 08 exports the models of lessons 03, 04, 06 and 07.
 Run alone on a fresh checkout, those lessons find no checkpoint: `trained_checkpoint(config)` then
 makes the smoke config's data set (generated for lessons 03-05; for lesson 06 the real BCCD that ships
 with the course, converted to COCO as lesson 06 does) and trains it (1-3 minutes on 2 CPU cores). A full-profile
@@ -14,6 +14,7 @@ from typing import Callable
 from . import configs
 from .data.synthetic import anet_features
 from .data import coco
+from .data.synthetic.ava_actions import generate_ava_actions
 from .data.synthetic.motion_clips import MotionSetSpec, build_motion_set
 from .profile import data_dir, work_dir
 from .train import last_checkpoint, train
@@ -35,10 +36,15 @@ def _anet_synthetic() -> Path:
     return anet_features.prepare_synthetic(progress=False).root
 
 
+def _ava_actions() -> Path:
+    return generate_ava_actions(data_dir() / 'ava_actions', progress=False).root
+
+
 # (lesson, role) of the configs table -> the recipe of its smoke data set
 RECIPES: dict[tuple[str, str], Callable[[], Path]] = {
     ('03', 'recognizer'): _motion_clips, ('03', 'recognizer-x3d'): _motion_clips,
-    ('04', 'bmn'): _anet_synthetic, ('05', 'bmn-cls'): _anet_synthetic, ('06', 'detector'): _bccd}
+    ('04', 'bmn'): _anet_synthetic, ('05', 'bmn-cls'): _anet_synthetic, ('06', 'detector'): _bccd,
+    ('07', 'detector'): _ava_actions}
 
 
 def _recipe(config: str) -> Callable[[], Path]:

@@ -2,8 +2,9 @@
 
     COURSE_PROFILE=smoke .venv/bin/python scripts/benchmark_export.py [--repeats 20] [--skip-bmn]
 
-For the recognizer (lesson 03) and the ATSS detector (lesson 06), and BMN (lesson 04, export and
-parity only), it exports the trained checkpoint to OpenVINO IR, checks parity on inputs not used for
+For the recognizer (lesson 03), the ATSS detector (lesson 06), the spatio-temporal detector
+(lesson 07: clip + person boxes in, action scores out, RoIAlign as OpenVINO's ROIAlign) and BMN
+(lesson 04, export and parity only), it exports the trained checkpoint to OpenVINO IR, checks parity on inputs not used for
 tracing, quantizes to INT8 with nncf.quantize_with_accuracy_control (max drop 1 point, calibration on
 training data), and times PyTorch eager FP32, OpenVINO FP32 and OpenVINO INT8 side by side on the
 same inputs (warm-up, interleaved repeats, median; 2 threads each). It prints the tables and exits
@@ -11,7 +12,8 @@ non-zero when a bar fails:
   - FP32 IR: max abs error <= 1e-4 relative to the output's scale, task metric identical;
   - recognizer INT8: >= 3x faster than PyTorch eager FP32, >= 1.5x faster than OpenVINO FP32,
     top-1 drop <= 1 point on the validation split;
-  - detector INT8: mAP@0.5 drop <= 1 point.
+  - detector INT8: mAP@0.5 drop <= 1 point;
+  - spatio-temporal detector INT8: frame-mAP@0.5 drop <= 1 point.
 Speed is measured at the recognizer's own input (one 8 x 32 x 32 clip, batch 1), the size it was
 trained and evaluated at; --batch changes the batch. Not a unit test: it trains the models first if
 their checkpoints are missing and takes a few minutes.
@@ -32,13 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--batch', type=int, default=1, help='recognizer batch size for speed')
     parser.add_argument('--threads', type=int, default=2, help='threads for every runtime')
     parser.add_argument('--skip-bmn', action='store_true', help='leave BMN out (saves ~1 min)')
+    parser.add_argument('--skip-stdet', action='store_true',
+                        help='leave the spatio-temporal detector (lesson 07) out')
+    parser.add_argument('--models', nargs='+', choices=['recognizer', 'detector', 'stdet', 'BMN'],
+                        help='measure only these models (default: all not skipped)')
     parser.add_argument('--plot', default=None, help='save the accuracy-vs-speed plot here')
     args = parser.parse_args(argv)
 
     import openvino as ov
     import torch
 
-    from course_lib.export import benchmark, cases, parity, quantize, tasks
+    from course_lib.export import benchmark, cases, parity, quantize
     from course_lib.export.convert import ir_size_mb, torch_size_mb
     torch.set_num_threads(args.threads)
 
@@ -51,13 +57,17 @@ def main(argv: list[str] | None = None) -> int:
 
     makers = [('recognizer', lambda: cases.recognizer_case(bench_batch=args.batch)),
               ('detector', cases.detector_case)]
+    if not args.skip_stdet:
+        makers.append(('stdet', cases.stdet_case))
     if not args.skip_bmn:
         makers.append(('BMN', cases.bmn_case))
+    if args.models:
+        makers = [(name, make) for name, make in makers if name in args.models]
     parity_rows, bench_rows, drops = [], [], {}
     for name, make in makers:
         print(f'\n== {name}')
         case = make()
-        fp32 = tasks.ov_runner(parity.compile_ir(case.xml, threads=args.threads))
+        fp32 = case.ov_run(parity.compile_ir(case.xml, threads=args.threads))
         row = parity.ParityRow(name, case.metric_name,
                                parity.compare(case.torch_run, fp32, case.fresh_inputs),
                                case.metric(case.torch_run), case.metric(fp32))
@@ -71,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             case.xml, case.calibration, case.validation, case.validate, max_drop=0.01)
         int8_xml = case.xml.with_name(f'{name}_int8.xml')
         ov.save_model(int8_model, str(int8_xml))
-        int8 = tasks.ov_runner(parity.compile_ir(int8_xml, threads=args.threads))
+        int8 = case.ov_run(parity.compile_ir(int8_xml, threads=args.threads))
         metric_int8 = case.metric(int8)
         drops[name] = row.metric_torch - metric_int8
         bar(drops[name] <= 0.01 + 1e-9, f'{name} INT8 {case.metric_name} {metric_int8:.4f}: drop '

@@ -20,7 +20,7 @@ def test_for_lesson_follows_the_profile(monkeypatch):
     assert configs.for_lesson('06', 'detector', profile='smoke').endswith('_smoke')
     assert configs.for_lesson('6', 'detector', profile='full').endswith('_full')
     monkeypatch.setenv('COURSE_PROFILE', 'full')
-    assert configs.for_lesson('07') == 'slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full'
+    assert configs.for_lesson('07', 'detector') == 'slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full'
 
 
 def test_lesson_08_roles_point_at_the_lessons_that_train_them():

@@ -56,6 +56,10 @@ TABLE: tuple[LessonConfig, ...] = (
     LessonConfig('07', 'detector', 'slowonly_r18_8xb8-8x2x1-6e_ava-synthetic_smoke',
                  'slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full',
                  'SlowOnly + Fast R-CNN RoI head, spatio-temporal action detector (AVA format)'),
+    LessonConfig('07', 'detector-x3d', 'x3d_8xb8-8x2x1-6e_ava-synthetic_smoke',
+                 'x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full',
+                 'X3D + Fast R-CNN RoI head (OTX tutorial\'s X3D_FAST_RCNN), spatio-temporal action '
+                 'detector; smoke: trained by scripts/compare_stdet.py, not in the lesson'),
 )
 # Lesson 08 exports the models of earlier lessons: its roles point at their rows.
 EXPORTS = {'recognizer': ('03', 'recognizer'), 'bmn': ('04', 'bmn'), 'detector': ('06', 'detector'),

@@ -2,7 +2,9 @@
 # Inherits mmaction2's own AVA recipe (SlowOnly R50, 4x16x1, AVA v2.1) and makes it tiny for 2 CPU
 # cores: a 3-stage ResNet3d-18 with 8 base channels (0.13 M parameters; every stage inflated and a
 # temporal stem, so motion is seen from the pixels on), trained from scratch (no pretrained weights
-# offline), 8 frames x 96 x 64 px, 3 action classes, 6 epochs. Lesson 07 reaches frame-mAP 0.87.
+# offline), 8 frames x 96 x 64 px, 3 action classes, 6 epochs. The RoI extractor's featmap_stride must
+# be the backbone's stride (8 here): mmaction's default, 16, reads each box's features at half its
+# coordinates, from the wrong place.
 # It inherits the full config; what the full config built from its own variables (data_root,
 # classes, clip sampling, max_epochs) is restated here with the smoke values.
 #   python -m course_lib.train slowonly_r18_8xb8-8x2x1-6e_ava-synthetic_smoke
@@ -22,7 +24,7 @@ model = dict(
                   # stride 8: a 12 x 8 feature map of 32 channels for 96 x 64 frames
                   norm_cfg=dict(type='BN3d', requires_grad=True)),
     roi_head=dict(
-        bbox_roi_extractor=dict(output_size=4),
+        bbox_roi_extractor=dict(output_size=4, featmap_stride=8),  # the backbone's stride (default 16)
         bbox_head=dict(in_channels=8 * 4, num_classes=len(classes) + 1, topk=(1, ),
                        dropout_ratio=0.2)),
     data_preprocessor=dict(mean=[127.5] * 3, std=[64.0] * 3),

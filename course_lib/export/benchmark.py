@@ -40,7 +40,7 @@ class Timing:
         return self.batch / (self.median_ms / 1000)
 
 
-def measure(runners: Mapping[str, Callable], inputs: np.ndarray, warmup: int = 3,
+def measure(runners: Mapping[str, Callable], inputs: np.ndarray | tuple, warmup: int = 3,
             repeats: int = 10, threads: int | None = DEFAULT_THREADS) -> dict[str, Timing]:
     """Time each runner on the same inputs: warm-up, then interleaved repeats; median per runner.
 
@@ -55,7 +55,8 @@ def measure(runners: Mapping[str, Callable], inputs: np.ndarray, warmup: int = 3
         for run in runners.values():
             for _ in range(warmup):
                 run(inputs)
-        timings = {name: Timing(name, len(inputs), []) for name in runners}
+        batch = len(inputs[0]) if isinstance(inputs, tuple) else len(inputs)  # several inputs: the first's
+        timings = {name: Timing(name, batch, []) for name in runners}
         for _ in range(repeats):
             for name, run in runners.items():
                 start = time.perf_counter()

@@ -1,7 +1,7 @@
-"""The three models of lesson 08 as *cases*: model, exported IR, data, metric and NNCF hooks.
+"""The models of lesson 08 as *cases*: model, exported IR, data, metric and NNCF hooks.
 
 A case bundles what every step of the lesson needs for one model, so that parity, quantization and
-the benchmark treat the recognizer, the detector and BMN alike. Used in lesson 08 and
+the benchmark treat the recognizer, the detector, BMN and the spatio-temporal detector alike. Used in lesson 08 and
 scripts/benchmark_export.py.
 """
 from __future__ import annotations
@@ -37,11 +37,17 @@ class Case:
     validation: list = field(default_factory=list)    # items for quantize_with_accuracy_control
     validate: Callable | None = None                  # NNCF validation function
     bench_input: np.ndarray | None = None
+    make_torch_runner: Callable = tasks.torch_runner   # module -> runner
+    make_ov_runner: Callable = tasks.ov_runner         # compiled IR -> runner
 
     @property
     def torch_run(self) -> Callable:
         """The PyTorch eager runner of the exported part."""
-        return tasks.torch_runner(self.net)
+        return self.make_torch_runner(self.net)
+
+    def ov_run(self, compiled) -> Callable:
+        """The runner of a compiled IR of this case (FP32 or INT8)."""
+        return self.make_ov_runner(compiled)
 
 
 def export_dir() -> Path:
@@ -105,3 +111,25 @@ def bmn_case(config: str | None = None) -> Case:
                 lambda run: tasks.proposal_recall(model, run, items, cfg, out)[0],
                 fresh_inputs=[items[0][0], items[-1][0]],
                 calibration=[f for f, _ in items], bench_input=items[0][0])
+
+
+def stdet_case(config: str | None = None, calibration_size: int = 60) -> Case:
+    """The lesson-07 spatio-temporal detector: frame-mAP@0.5 on the validation keyframes (their own
+    proposals), calibration on training keyframes; inputs are (clip, person boxes)."""
+    from ..data import ava
+    from . import stdet
+    config, cfg, checkpoint = _trained(config, 'stdet')
+    labels = ava.read_label_map(cfg.dataset_settings.label_file)
+    rows = ava.read_csv(cfg.val_evaluator.ann_file, labels)
+    with quiet():
+        model = convert.build_model(cfg, checkpoint)
+    val, train = stdet.keyframes(cfg, 'val'), stdet.keyframes(cfg, 'train', limit=calibration_size)
+    xml = stdet.export_stdet(model, cfg, export_dir() / 'stdet_fp32.xml', labels,
+                             clip_shape=val[0].clip.shape[1:])
+    return Case('stdet', config, checkpoint, model, stdet.STDetNet(model).eval(), xml,
+                'frame-mAP@0.5', lambda run: stdet.frame_map(run, val, rows, labels)[0],
+                fresh_inputs=[val[0].inputs, train[-1].inputs],  # other clips, other boxes
+                calibration=[k.inputs for k in train], validation=list(range(len(val))),
+                validate=stdet.frame_map_validation_fn(val, rows, labels),
+                bench_input=val[0].inputs, make_torch_runner=stdet.torch_runner,
+                make_ov_runner=stdet.ov_runner)

@@ -124,7 +124,11 @@ def _resize_short(frames: np.ndarray, short_side: int | None) -> tuple[np.ndarra
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
-    """Score every action for every person box on each keyframe in `persons` ({frame: (N,4|5)})."""
+    """Score every action for every person box on each keyframe in `persons` ({frame: (N,4|5)}).
+
+    `model` is the PyTorch AVA model, or an exported IR with a `score_keyframe(frames, keyframe,
+    boxes)` method (lesson 08's `ActionDetectorIR`), which samples and resizes its clip itself.
+    """
     import torch
     from mmengine.structures import InstanceData
 
@@ -136,6 +140,9 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
         boxes = np.asarray(persons[k], dtype=np.float32).reshape(-1, persons[k].shape[-1])[:, :4]
         if len(boxes) == 0:
             out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
+            continue
+        if hasattr(model, 'score_keyframe'):  # an exported IR (export.standalone_demo.ActionDetectorIR)
+            out.append(KeyframeActions(k, boxes, model.score_keyframe(frames, k, boxes)))
             continue
         idx = clip_indices(k, clip_len, frame_interval)
         if idx.min() < 0 or idx.max() >= len(frames):
@@ -194,10 +201,24 @@ def nearest_prediction(i: int, predictions: Sequence[KeyframeActions], max_dista
     return best if abs(best.frame - i) <= max_distance else None
 
 
+def caption(frame: np.ndarray, text: str) -> np.ndarray:
+    """Return a frame with a line of text on a dark band at its bottom (e.g. 'synthetic data')."""
+    import cv2
+    out = np.ascontiguousarray(frame).copy()
+    h = out.shape[0]
+    out[h - 16:] = (out[h - 16:] * 0.3).astype(out.dtype)
+    cv2.putText(out, text, (4, h - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
+    return out
+
+
 def render(frames: np.ndarray, predictions: Sequence[KeyframeActions], label_map: Mapping[int, str],
            stepsize: int, output_stepsize: int = 1, action_thr: float = 0.5, top_k: int = 3,
-           min_short_side: int = 288) -> list[np.ndarray]:
-    """Draw each output frame with the boxes and actions of its nearest keyframe (demo style)."""
+           min_short_side: int = 288, note: str | None = None) -> list[np.ndarray]:
+    """Draw each output frame with the boxes and actions of its nearest keyframe (demo style).
+
+    `note` is written at the bottom of every frame (say there what the video is: synthetic data,
+    random weights...).
+    """
     scale = max(1.0, min_short_side / min(frames.shape[1:3]))
     first = predictions[0].frame - stepsize // 2 if predictions else 0
     last = predictions[-1].frame + (stepsize - 1) // 2 if predictions else len(frames) - 1
@@ -210,7 +231,58 @@ def render(frames: np.ndarray, predictions: Sequence[KeyframeActions], label_map
         else:
             out.append(draw_actions(frames[i], pred.boxes, pred.top(label_map, action_thr, top_k),
                                     scale))
+        if note:
+            out[-1] = caption(out[-1], note)
     return out
+
+
+def draw_outcome(frame: np.ndarray, outcome, label_map: Mapping[int, str], scale: float = 3.0
+                 ) -> np.ndarray:
+    """Draw one person's outcome (course_lib.metrics.person_outcomes): the true box in green, the
+    closest scored box in red, and below the frame what each says."""
+    import cv2
+    h, w = frame.shape[:2]
+    size = np.array([w, h, w, h], dtype=float) * scale
+    out = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+    green, red = (40, 200, 60), (230, 40, 40)
+    lines = [(f'true: {" + ".join(label_map.get(a, str(a)) for a in outcome.true_actions)}', green)]
+    for box, color in ((outcome.box, green), (outcome.predicted_box, red)):
+        if box is not None:
+            x1, y1, x2, y2 = (int(round(v)) for v in np.asarray(box) * size)
+            cv2.rectangle(out, (x1, y1), (x2, y2), color, 2)
+    if outcome.predicted_box is not None:
+        best = outcome.predicted
+        lines.append((f'model: {label_map.get(best, best)} {outcome.scores[best]:.2f}, '
+                      f'IoU {outcome.best_iou:.2f}', red))
+    band = np.full((20 * len(lines) + 6, out.shape[1], 3), 255, dtype=out.dtype)
+    for j, (text, color) in enumerate(lines):
+        cv2.putText(band, text, (6, 18 + 20 * j), cv2.FONT_HERSHEY_DUPLEX, 0.45, color, 1,
+                    cv2.LINE_AA)
+    return np.concatenate([out, band], axis=0)
+
+
+def predict_split(model, cfg, proposal_file: str | os.PathLike | None = None,
+                  progress: bool = True) -> list:
+    """Run a trained AVA model over the config's test split (optionally with other person
+    proposals); return mmaction's predicted data samples (for AVAMetric or `ava.frame_ap`)."""
+    import copy
+
+    import torch
+    from mmengine.registry import DefaultScope
+    from mmengine.runner import Runner
+
+    from ..output import quiet
+    loader_cfg = copy.deepcopy(cfg.test_dataloader)
+    if proposal_file is not None:
+        loader_cfg['dataset']['proposal_file'] = str(proposal_file)
+    with quiet(), DefaultScope.overwrite_default_scope('mmaction'):  # AVADataset logs frame counts
+        loader = Runner.build_dataloader(loader_cfg)
+    model.eval()
+    samples = []
+    with torch.no_grad():
+        for batch in tqdm(loader, desc='keyframes', disable=not progress, leave=False):
+            samples += model.test_step(batch)
+    return samples
 
 
 def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map: Mapping[int, str],
@@ -240,6 +312,8 @@ class SpatioTemporalDetector:
 
     The same steps as `run_demo` (keyframes every `stepsize` frames, persons on each, actions of
     each person box), returning a SpatioTemporalResult; `show` renders it to an MP4 for the player.
+    `model` may also be the IR exported in lesson 08 (`export.standalone_demo.ActionDetectorIR`,
+    with `cfg=None`), as `recognize` takes an `IRRecognizer`.
     """
 
     def __init__(self, model, cfg, person_detector: PersonDetector, label_map: Mapping[int, str],
@@ -253,11 +327,20 @@ class SpatioTemporalDetector:
         self.label_map, self.stepsize = dict(label_map), stepsize
         self.short_side, self.action_thr = short_side, action_thr
 
+    def sampling(self) -> tuple[int, int]:
+        """(clip_len, frame_interval): from the config, or from an IR that carries them (cfg None)."""
+        if self.cfg is None:
+            if not hasattr(self.model, 'clip_len'):
+                raise ValueError('Pass the config of a PyTorch model (cfg=None works for an exported '
+                                 'IR, which carries its clip sampling).')
+            return int(self.model.clip_len), int(self.model.frame_interval)
+        return clip_sampling(self.cfg)
+
     def __call__(self, video, fps: float | None = None, progress: bool = True
                  ) -> SpatioTemporalResult:
         """Detect persons on the keyframes and score their actions."""
         from .inputs import load_frames
-        clip_len, interval = clip_sampling(self.cfg)
+        clip_len, interval = self.sampling()
         frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None),
                                 min_frames=clip_len * interval)
         keys = keyframes(len(frames), clip_len, interval, self.stepsize)

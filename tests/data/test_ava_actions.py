@@ -165,3 +165,19 @@ def test_act_jhmdb_tubes_become_ava_rows():
     assert rows[0].box == (0.094, 0.167, 0.344, 0.833)  # (15, 20, 54 + 1, 99 + 1) / (160, 120)
     with pytest.raises(ava.AVAFormatError, match='no tubes'):
         ava.act_gt_to_ava_rows(gt, ['catch/clip_b'])
+
+
+def test_figure_boxes_find_every_annotated_figure(tmp_path):
+    """The synthetic world's person detector: one box per figure, overlapping its annotation."""
+    from course_lib.metrics.person_outcomes import _iou
+    spec = aa.AVASetSpec(train_videos=1, val_videos=4, seconds=3)
+    data = aa.generate_ava_actions(tmp_path / 'set', spec, progress=False)
+    rows = ava.read_csv(data.csv('val'), aa.ACTIONS)
+    size = np.array([spec.width, spec.height] * 2)
+    for key, persons in ava.group_by_keyframe(rows).items():
+        video_id, ts = key.split(',')
+        boxes = aa.figure_boxes(data.frames(video_id)[aa.keyframe_index(int(ts), spec.fps)])
+        assert boxes.shape == (len(persons), 5)
+        for box, _, _ in persons:
+            assert _iou(np.array(box) * size, boxes[:, :4]).max() >= 0.6
+    assert aa.figure_boxes(np.full((64, 96, 3), 40, np.uint8)).shape == (0, 5)  # background only

@@ -100,3 +100,26 @@ def test_the_detector_takes_a_file_a_frame_folder_and_an_array(tiny_model, tmp_p
     assert all(name in read_label_map().values() for name, _ in labels)
     video = detector.show(frames, results[2], tmp_path / 'shown.mp4')
     assert len(read_frames(video)[0]) == len(range(27, 43, 4))
+
+
+def test_draw_outcome_shows_the_true_and_the_scored_box_and_says_what_each_is():
+    from course_lib.metrics.person_outcomes import PersonOutcome
+    frame = np.zeros((64, 96, 3), np.uint8)
+    outcome = PersonOutcome('v', 901, (0.1, 0.1, 0.4, 0.9), (1,), 0.7, (0.15, 0.1, 0.45, 0.9),
+                            {1: 0.3, 2: 0.6})
+    image = st.draw_outcome(frame, outcome, {1: 'wave', 2: 'walk'}, scale=2)
+    assert image.shape[1] == 192 and image.shape[0] > 128  # upscaled, with a text band below
+    top = image[:128]
+    assert ((top[..., 1] > 150) & (top[..., 0] < 100)).any()  # the green true box
+    assert ((top[..., 0] > 200) & (top[..., 1] < 100)).any()  # the red scored box
+    missed = PersonOutcome('v', 901, (0.1, 0.1, 0.4, 0.9), (1,), 0.0, None, {})
+    assert st.draw_outcome(frame, missed, {1: 'wave'}, scale=2).shape[0] < image.shape[0]  # 1 line
+
+
+def test_render_writes_the_note_on_every_frame():
+    frames = np.zeros((16, 64, 96, 3), np.uint8)
+    pred = [st.KeyframeActions(7, np.array([[4.0, 6.0, 40.0, 60.0]]), np.array([[0, 0.9]]))]
+    plain = st.render(frames, pred, {1: 'wave'}, stepsize=8, min_short_side=64)
+    noted = st.render(frames, pred, {1: 'wave'}, stepsize=8, min_short_side=64, note='synthetic')
+    assert len(plain) == len(noted) > 0
+    assert all((n[-12:] != p[-12:]).any() for n, p in zip(noted, plain))  # text in the bottom band
