@@ -28,6 +28,9 @@ from typing import Iterable, Mapping
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
+import cv2
+
+from .._util import write_text_atomic
 from . import ava
 
 ANNOTATION_FILE = 'annotations.xml'
@@ -257,7 +260,7 @@ def cvat_xml(video: CvatVideo) -> str:
 
 def write_cvat_video(path: str | os.PathLike, video: CvatVideo) -> Path:
     """Write a clip's `annotations.xml` (atomically); return its path."""
-    return ava._write_text(Path(path), cvat_xml(video))
+    return write_text_atomic(path, cvat_xml(video))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -371,7 +374,6 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
                 frames_root: str | os.PathLike, out_root: str | os.PathLike, fps: int = 30,
                 timestamp_start: int = 900, copy_frames: bool = True) -> list[Path]:
     """Convert an AVA CSV (+ rawframes) into one CVAT folder per video; return the XML paths."""
-    import cv2
     label_map = ava.read_label_map(label_file)
     rows = ava.read_csv(ann_file, label_map)
     frames_root, out_root = Path(frames_root), Path(out_root)
