@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
                         help='use the true boxes as proposals (no download; a perfect detector)')
     args = parser.parse_args(argv)
     import course_lib as cl
-    from course_lib.data.ava import prepare_jhmdb_ava
+    from course_lib.inference.jhmdb_ava import prepare_jhmdb_ava
     checkpoint = None if args.no_detector else cl.download('faster_rcnn_r50_coco')
     root = prepare_jhmdb_ava(args.gt_pkl, args.frames, args.root or cl.data_dir() / 'jhmdb_ava',
                              args.split, args.keyframe_step, checkpoint)

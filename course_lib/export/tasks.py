@@ -1,9 +1,10 @@
 """Data and metrics of the exported tasks, the same for PyTorch and OpenVINO.
 
-A *runner* is any function `inputs (np.ndarray) -> list of np.ndarray outputs`: `torch_runner(net)`
-and `ov_runner(compiled)` make one from a PyTorch module and from a compiled IR. Each metric below
-takes a runner, so the PyTorch model, the FP32 IR and the INT8 IR are scored by one code path (the
-post-processing is mmdet's / mmaction's own). Used in lesson 08.
+A *runner* (type `ArrayFn`; not mmengine's Runner) is any function `inputs (np.ndarray) -> list of
+np.ndarray outputs`: `torch_runner(net)` and `ov_runner(compiled)` make one from a PyTorch module
+and from a compiled IR. Each metric below takes a runner, so the PyTorch model, the FP32 IR and the
+INT8 IR are scored by one code path (the post-processing is mmdet's / mmaction's own). Used in
+lesson 08.
 """
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from torch import nn
 
 from ..output import quiet  # noqa: F401  (used here and by export.cases as tasks.quiet)
 
-Runner = Callable[[np.ndarray], list]
+ArrayFn = Callable[[np.ndarray], list]  # a runner: numpy inputs -> list of numpy outputs
 
 
-def torch_runner(net: nn.Module) -> Runner:
+def torch_runner(net: nn.Module) -> ArrayFn:
     """Wrap a module (one or several outputs) as a runner: numpy in, list of numpy out."""
     def run(inputs: np.ndarray) -> list:
         with torch.no_grad():
@@ -32,7 +33,7 @@ def torch_runner(net: nn.Module) -> Runner:
     return run
 
 
-def ov_runner(compiled) -> Runner:
+def ov_runner(compiled) -> ArrayFn:
     """Wrap an `ov.CompiledModel` as a runner (outputs in the model's output order)."""
     request = compiled.create_infer_request()
 
@@ -78,7 +79,7 @@ def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
     return np.concatenate(clips), np.array(labels)
 
 
-def top1(run: Runner, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
+def top1(run: ArrayFn, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
          ) -> tuple[float, list[float]]:
     """Top-1 accuracy of a runner on clips, and the 0/1 correctness of each clip."""
     correct = []
@@ -131,7 +132,7 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
     return out
 
 
-def detect(model: nn.Module, run: Runner, image: np.ndarray, samples: list) -> list:
+def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> list:
     """Run the network through `run`, then mmdet's own decoding + NMS (`bbox_head.predict_by_feat`)."""
     from .convert import split_detector_outputs
     head = model.bbox_head
@@ -143,7 +144,7 @@ def detect(model: nn.Module, run: Runner, image: np.ndarray, samples: list) -> l
     return model.add_pred_to_datasample(copy.deepcopy(samples), results)
 
 
-def detection_map(model: nn.Module, run: Runner, data: DetectionSet,
+def detection_map(model: nn.Module, run: ArrayFn, data: DetectionSet,
                   key: str = 'coco/bbox_mAP_50') -> tuple[float, dict]:
     """COCO metrics (mmdet's CocoMetric from the config) of a runner; returns (metrics[key], all)."""
     from mmengine.evaluator import Evaluator
@@ -168,7 +169,7 @@ class _WithForward:
         return getattr(self._bmn, name)
 
 
-def bmn_proposals(bmn: nn.Module, run: Runner, features: np.ndarray, samples: list) -> list:
+def bmn_proposals(bmn: nn.Module, run: ArrayFn, features: np.ndarray, samples: list) -> list:
     """Proposals of one video: the network through `run`, then mmaction's own `BMN.predict`."""
     def forward(x):
         return tuple(torch.from_numpy(o) for o in run(x.numpy()))
@@ -185,7 +186,7 @@ def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
     return items
 
 
-def proposal_recall(bmn: nn.Module, run: Runner, items: list, cfg, out_dir: os.PathLike,
+def proposal_recall(bmn: nn.Module, run: ArrayFn, items: list, cfg, out_dir: os.PathLike,
                     key: str = 'AR@100') -> tuple[float, dict]:
     """mmaction's ANetMetric (AR@AN, AUC) of a runner on BMN validation items."""
     from mmengine.evaluator import Evaluator
