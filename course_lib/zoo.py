@@ -36,6 +36,22 @@ register('r2plus1d_r34_k400', RemoteFile(
     note='R(2+1)D-34 8x8x1 on Kinetics-400 (top-1 69.8); lesson 03 fine-tunes it on HMDB51 split 1; '
          'config mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py'))
 
+# UCF101 / HMDB51 and their official splits (course_lib.data.splits, data_scripts/prepare_action_dataset.py);
+# sources of mmaction2's tools/data/{ucf101,hmdb51}/download_*.sh. No publisher hashes: the sha256
+# computed at first download is recorded beside each file and later copies are checked against it.
+register('ucf101_splits', RemoteFile(
+    'https://www.crcv.ucf.edu/wp-content/uploads/2019/03/UCF101TrainTestSplits-RecognitionTask.zip',
+    note='UCF101 official train/test splits (no published hash or size)'))
+register('ucf101_videos', RemoteFile(
+    'https://www.crcv.ucf.edu/datasets/human-actions/ucf101/UCF101.rar',
+    note='UCF101 videos, 6.5 GB (no published hash or size)'))
+register('hmdb51_splits', RemoteFile(
+    'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/test_train_splits.rar',
+    note='HMDB51 official splits (no published hash or size)'))
+register('hmdb51_videos', RemoteFile(
+    'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/hmdb51_org.rar',
+    note='HMDB51 videos, 2 GB (no published hash or size)'))
+
 # --- lesson 04-05: BMN ---
 # Sources of mmaction2's tools/data/activitynet (download_feature_annotations.sh, download_features.sh).
 # No publisher hashes: the sha256 computed at first download is recorded beside each file.

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..download import RemoteFile, download
+from ..download import download
 from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
                                write_video_list)
 from .rawframes import FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, extract_rawframes, find_videos
@@ -52,7 +52,8 @@ class Split:
 def _lines(path: Path) -> list[tuple[int, list[str]]]:
     if not path.is_file():
         raise FileNotFoundError(f'No split file {path}: download the official split files first '
-                                '(python data_scripts/prepare_ucf101.py or prepare_hmdb51.py).')
+                                '(python data_scripts/prepare_action_dataset.py --dataset ucf101, '
+                                'or --dataset hmdb51).')
     return [(i, line.split()) for i, line in enumerate(path.read_text().splitlines(), start=1)
             if line.strip()]
 
@@ -103,7 +104,8 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
     files = sorted(p for p in root.glob(f'*_test_split{split}.txt'))
     if not files:
         raise FileNotFoundError(f'No *_test_split{split}.txt in {root}: unpack the official '
-                                'test_train_splits.rar there (python data_scripts/prepare_hmdb51.py).')
+                                'test_train_splits.rar there (python '
+                                'data_scripts/prepare_action_dataset.py --dataset hmdb51).')
     classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
     subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
     for label, name in enumerate(classes):
@@ -192,15 +194,7 @@ def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.
     return Split(name, 1, classes, train, test)
 
 
-# --- full profile: the official archives (sources as in mmaction2's tools/data/*/download_*.sh) ---
-UCF101_SPLITS = RemoteFile('https://www.crcv.ucf.edu/wp-content/uploads/2019/03/'
-                           'UCF101TrainTestSplits-RecognitionTask.zip', note='UCF101 splits')
-UCF101_VIDEOS = RemoteFile('https://www.crcv.ucf.edu/datasets/human-actions/ucf101/UCF101.rar',
-                           note='UCF101 videos, 6.5 GB')
-HMDB51_SPLITS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
-                           'test_train_splits.rar', note='HMDB51 splits')
-HMDB51_VIDEOS = RemoteFile('http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/'
-                           'hmdb51_org.rar', note='HMDB51 videos, 2 GB')
+# --- full profile: the official archives (hub entries in course_lib/zoo.py) ---
 
 
 def unpack(archive: str | os.PathLike, dest: str | os.PathLike) -> Path:
@@ -244,11 +238,11 @@ def prepare_ucf101(root: str | os.PathLike, split: int = 1, short_side: int | No
     root = Path(root)
     notes = root / 'annotations'
     if not (notes / 'classInd.txt').exists():
-        unpack(download(UCF101_SPLITS, progress=progress), root / 'annotations.tmp')
+        unpack(download('ucf101_splits', progress=progress), root / 'annotations.tmp')
         _flatten_txt(root / 'annotations.tmp', notes)
         shutil.rmtree(root / 'annotations.tmp')
     if not (root / 'videos').is_dir():
-        unpack(download(UCF101_VIDEOS, progress=progress), root / 'videos.tmp')
+        unpack(download('ucf101_videos', progress=progress), root / 'videos.tmp')
         (root / 'videos.tmp' / 'UCF-101').rename(root / 'videos')
         shutil.rmtree(root / 'videos.tmp')
     return _frames_and_lists(root, read_ucf101_split(notes, split), short_side, workers, progress)
@@ -260,11 +254,11 @@ def prepare_hmdb51(root: str | os.PathLike, split: int = 1, short_side: int | No
     root = Path(root)
     notes = root / 'annotations'
     if not any(notes.glob('*_test_split1.txt')):
-        unpack(download(HMDB51_SPLITS, progress=progress), root / 'annotations.tmp')
+        unpack(download('hmdb51_splits', progress=progress), root / 'annotations.tmp')
         _flatten_txt(root / 'annotations.tmp', notes)
         shutil.rmtree(root / 'annotations.tmp')
     if not (root / 'videos').is_dir():
-        tmp = unpack(download(HMDB51_VIDEOS, progress=progress), root / 'videos.tmp')
+        tmp = unpack(download('hmdb51_videos', progress=progress), root / 'videos.tmp')
         for inner in sorted(tmp.glob('*.rar')):  # one archive per class, each holding <class>/
             unpack(inner, tmp)
             inner.unlink()
