@@ -16,9 +16,16 @@ from typing import Callable, Sequence
 import course_lib  # noqa: F401
 import numpy as np
 import torch
+from mmaction.registry import DATASETS as MMACTION_DATASETS
+from mmdet.registry import DATASETS as MMDET_DATASETS
+from mmengine.dataset import pseudo_collate
+from mmengine.evaluator import Evaluator
+from mmengine.registry import init_default_scope
 from torch import nn
+from tqdm.auto import tqdm
 
 from ..output import quiet  # noqa: F401  (used here and by export.cases as tasks.quiet)
+from .convert import split_detector_outputs
 
 ArrayFn = Callable[[np.ndarray], list]  # a runner: numpy inputs -> list of numpy outputs
 
@@ -45,14 +52,10 @@ def ov_runner(compiled) -> ArrayFn:
 
 def _build_dataset(cfg, dataset_cfg: dict):
     """Build a dataset from the config's registry scope (mmaction or mmdet)."""
-    from mmengine.registry import init_default_scope
     scope = cfg.get('default_scope', 'mmaction')
     init_default_scope(scope)
-    if scope == 'mmdet':
-        from mmdet.registry import DATASETS
-    else:
-        from mmaction.registry import DATASETS
-    return DATASETS.build(copy.deepcopy(dataset_cfg))
+    registry = MMDET_DATASETS if scope == 'mmdet' else MMACTION_DATASETS
+    return registry.build(copy.deepcopy(dataset_cfg))
 
 
 def _spread(n: int, limit: int | None) -> list[int]:
@@ -67,7 +70,6 @@ def _spread(n: int, limit: int | None) -> list[int]:
 def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Clips (N, 3, T, H, W, float 0..255) and labels of a split, through the val pipeline."""
-    from tqdm.auto import tqdm
     loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
     dataset_cfg = dict(loader.dataset, pipeline=cfg.val_pipeline, test_mode=True)
     dataset = _build_dataset(cfg, dataset_cfg)
@@ -112,8 +114,6 @@ class DetectionSet:
 def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None = None
                   ) -> DetectionSet:
     """Run the config's test pipeline and the model's data preprocessor over a split."""
-    from mmengine.dataset import pseudo_collate
-    from tqdm.auto import tqdm
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
     dataset_cfg = dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
@@ -134,7 +134,6 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
 
 def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> list:
     """Run the network through `run`, then mmdet's own decoding + NMS (`bbox_head.predict_by_feat`)."""
-    from .convert import split_detector_outputs
     head = model.bbox_head
     num_levels = len(head.prior_generator.strides)
     groups = split_detector_outputs(run(image), num_levels)
@@ -147,7 +146,6 @@ def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> 
 def detection_map(model: nn.Module, run: ArrayFn, data: DetectionSet,
                   key: str = 'coco/bbox_mAP_50') -> tuple[float, dict]:
     """COCO metrics (mmdet's CocoMetric from the config) of a runner; returns (metrics[key], all)."""
-    from mmengine.evaluator import Evaluator
     with quiet():
         evaluator = Evaluator(copy.deepcopy(data.evaluator_cfg))
         evaluator.dataset_meta = data.metainfo
@@ -189,7 +187,6 @@ def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
 def proposal_recall(bmn: nn.Module, run: ArrayFn, items: list, cfg, out_dir: os.PathLike,
                     key: str = 'AR@100') -> tuple[float, dict]:
     """mmaction's ANetMetric (AR@AN, AUC) of a runner on BMN validation items."""
-    from mmengine.evaluator import Evaluator
     metric_cfg = dict(cfg.val_evaluator)
     metric_cfg['dump_config'] = dict(out=str(os.path.join(out_dir, 'proposals.json')),
                                      output_format='json')
