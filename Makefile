@@ -3,23 +3,34 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS ?= notebooks
 LAB_PORT ?= 8888
+EXECUTED ?= build/executed
+BOOK ?= build/book
 # OpenMP threads that sleep instead of spinning while they wait: on a shared 2-core machine a
 # spinning torch trains ~2x slower (measured: 0.55 s vs 0.33 s per R(2+1)D step at load 4).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup test unit notebooks lab doctor lock clean benchmark-export
+.PHONY: setup test unit check-full notebooks book book-check lab doctor lock clean benchmark-export
 
 setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
 	bash scripts/setup.sh
 
-test: unit notebooks  ## everything CI runs: unit tests, then every lesson in the smoke profile
+test: unit check-full notebooks book-check  ## everything CI runs: unit tests, the full profile's dry run, every lesson in smoke, the book
 
 unit:
 	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15
 
+check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 1 iteration + 1 evaluation each
+	COURSE_PROFILE=smoke $(PY) -m course_lib.checkfull
+
 notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, outputs may differ)
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
-	  -p tests.notebook_timings -q $(NOTEBOOKS)
+	  -p tests.notebook_timings -p tests.executed_notebooks --executed-dir=$(EXECUTED) -q $(NOTEBOOKS)
+
+book:  ## the executed lessons ($(EXECUTED), written by `make notebooks`) as a static site in $(BOOK)
+	$(PY) -m course_lib.book --executed $(EXECUTED) --out $(BOOK)
+
+book-check: book  ## open the book in headless Chromium, offline: index, navigation, figures, widgets
+	COURSE_BOOK_DIR=$(BOOK) $(PY) -m pytest tests/test_book_browser.py -q
 
 lab:  ## open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) \
@@ -34,5 +45,5 @@ doctor:
 lock:  ## re-pin every transitive dependency after changing requirements/*.txt
 	$(VENV)/bin/pip freeze --exclude-editable | grep -v -e "^-e" -e "^course_lib" | sed "s|^mmcv @ .*|mmcv==2.1.0|" > requirements/lock.txt
 
-clean:  ## remove generated data and runs (keeps .venv and the mmcv wheel cache)
-	rm -rf data/ .pytest_cache
+clean:  ## remove generated data, runs and the book (keeps .venv and the mmcv wheel cache)
+	rm -rf data/ build/ .pytest_cache

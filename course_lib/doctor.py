@@ -66,6 +66,38 @@ def check_mmcv_ops() -> Check:
                  '(~/.cache/video-course/wheels) and run `make setup`.')
 
 
+def check_gpu(gpu_found: Callable[[], object] | None = None) -> Check:
+    """With an NVIDIA GPU: torch sees it and mmcv's ops (NMS, RoIAlign) run on CUDA tensors."""
+    import torch
+
+    from .hardware import detect_gpu
+    gpu = (gpu_found or detect_gpu)()
+    fix_wheel = ('mmcv lacks CUDA ops: delete the cached mmcv wheel (~/.cache/video-course/wheels) '
+                 'and run `make setup` (it compiles them when it finds the GPU and nvcc).')
+    if gpu is None:
+        return Check('GPU (CUDA)', True, 'no NVIDIA GPU: everything runs on the CPU', required=False)
+    if not torch.cuda.is_available():
+        return Check('GPU (CUDA)', False, f'{gpu.name} found, but torch {torch.__version__} '
+                     'cannot use it', 'Run `make setup` again: it installs the CUDA build of torch '
+                     'when it finds an NVIDIA GPU (its message says what is missing).',
+                     required=profile() == 'full')
+    from mmcv.ops import nms, roi_align
+    boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.], [20., 20., 30., 30.]],
+                         device='cuda')
+    try:
+        _, keep = nms(boxes, torch.tensor([0.9, 0.8, 0.7], device='cuda'), iou_threshold=0.5)
+        feats = torch.arange(16., device='cuda').reshape(1, 1, 4, 4)
+        pooled = roi_align(feats, torch.tensor([[0., 0., 0., 3., 3.]], device='cuda'), (1, 1),
+                           1.0, 0, 'avg', True)
+    except (RuntimeError, NotImplementedError) as err:
+        return Check('GPU (CUDA)', False, f'{torch.cuda.get_device_name(0)}: {err}'[:200],
+                     fix_wheel, required=profile() == 'full')
+    ok = keep.cpu().tolist() == [0, 2] and pooled.shape == (1, 1, 1, 1)
+    return Check('GPU (CUDA)', ok, f'{torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda}, '
+                 f'mmcv nms + roi_align on CUDA tensors {"ok" if ok else "WRONG"}', fix_wheel,
+                 required=profile() == 'full')
+
+
 def check_registries() -> Check:
     """mmaction.models and mmdet.models import and hold what the lessons build by name."""
     import mmaction.models  # noqa: F401
@@ -131,7 +163,7 @@ def check_network(host: str = 'download.openmmlab.com', port: int = 443,
 
 
 CHECKS: list[Callable[[], Check]] = [
-    check_python, check_torch, check_mmcv_ops, check_registries, check_openvino, check_nncf,
+    check_python, check_torch, check_mmcv_ops, check_gpu, check_registries, check_openvino, check_nncf,
     check_video_io, check_data_dir, check_network]
 
 

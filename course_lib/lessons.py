@@ -23,6 +23,12 @@ class Lesson:
     offline: str  # what is real and what is synthetic in the smoke profile
 
 
+# The one source of the lessons' times: README's lesson table, the banners (`cl.banner`), the lessons'
+# "Prerequisites and time" and docs/TEACHING.md must agree with it (tests/test_lesson_times.py).
+# minutes_smoke: a whole lesson in the smoke profile, measured on 2 idle CPU cores.
+LOADED_MACHINE_NOTE = ('Smoke times are measured on 2 idle CPU cores; on a loaded machine (other '
+                       'notebooks or jobs running) a lesson can take twice as long.')
+
 LESSONS: tuple[Lesson, ...] = (
     Lesson('00', '00_setup.ipynb', 'Set-up check and course map',
            'check the installation, pick a profile, see the road ahead', 1, '1 min',
@@ -111,14 +117,15 @@ class CourseMap:
         head, *body = self.rows()
         lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
         lines += ['| ' + ' | '.join(r) + ' |' for r in body]
-        return '\n'.join(lines)
+        return '\n'.join(lines + ['', LOADED_MACHINE_NOTE])
 
     def _repr_html_(self) -> str:
         head, *body = self.rows()
         th = ''.join(f'<th>{html.escape(h)}</th>' for h in head)
         trs = ''.join('<tr>' + ''.join(f'<td>{html.escape(c)}</td>' for c in r) + '</tr>'
                       for r in body)
-        return f'<table class="course-map"><tr>{th}</tr>{trs}</table>'
+        return (f'<table class="course-map"><tr>{th}</tr>{trs}</table>'
+                f'<p><i>{html.escape(LOADED_MACHINE_NOTE)}</i></p>')
 
 
 def course_map(with_progress: bool = True) -> CourseMap:

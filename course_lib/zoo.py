@@ -1,26 +1,38 @@
 """Pretrained checkpoints and data files the full profile downloads (the course's one hub).
 
 Each entry is verified by `course_lib.download`: the sha256 prefix in OpenMMLab's file names, a
-full sha256 where the publisher gives one, else the size. Never write down a hash that was not
-computed from the file.
-"""
-from .download import RemoteFile, register
+full sha256 where the publisher gives one, else the file type (from its first bytes) and its size
+(published, else a floor no error page reaches), with the sha256 recorded at first download.
+tests/test_zoo.py fails on an entry without one of these. Never write down a hash or a size that
+was not taken from the file or its publisher; floors are marked as such.
 
+Configs name a checkpoint through `hub_path(name)`: the verified file in the course cache,
+resolved when the config loads (downloaded then in the full profile), never torch.hub's cache.
+"""
+from __future__ import annotations
+
+from .download import HUB, RemoteFile, download, register
+from .profile import cache_dir, is_smoke
+
+MB = 1 << 20
 MMACTION = 'https://download.openmmlab.com/mmaction/v1.0'
 MMDET = 'https://download.openmmlab.com/mmdetection'
 
 # --- lesson 02: pretrained demos ---
-# URLs from the metafiles / README shipped in the wheels (mmaction/.mim/configs/..., seed 002);
+# URLs from the metafiles / README shipped in the wheels (mmaction/.mim/configs/...);
 # each name ends in the first 8 hex digits of the file's sha256, which download() checks.
 register('x3d_s_k400', RemoteFile(
     f'{MMACTION}/recognition/x3d/facebook/x3d_s_13x6x1_facebook-kinetics400-rgb_20201027-623825a0.pth',
     note='X3D-S on Kinetics-400 (converted from SlowFast), top-1 73.3; config '
          'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py (metafile.yml)'))
+# The 1.x checkpoint that mmaction2 1.2.0's detection/slowonly/metafile.yml publishes for exactly this
+# config (AVA v2.1 mAP 24.83). mmaction2's demo README still names a 0.x file
+# (slowonly_omnisource_pretrained_r101_8x8x1_20e_ava_rgb_20201217-16378594.pth).
+AVA_R101 = 'slowonly_kinetics400-pretrained-r101_8xb16-8x8x1-20e_ava21-rgb'
 register('ava_slowonly_r101', RemoteFile(
-    'https://download.openmmlab.com/mmaction/detection/ava/slowonly_omnisource_pretrained_r101_8x8x1'
-    '_20e_ava_rgb/slowonly_omnisource_pretrained_r101_8x8x1_20e_ava_rgb_20201217-16378594.pth',
-    note='SlowOnly R101 8x8 on AVA v2.1 (81 classes); seed 002 and mmaction2 demo README, config '
-         'mmaction::detection/slowonly/slowonly_kinetics400-pretrained-r101_8xb16-8x8x1-20e_ava21-rgb.py'))
+    f'{MMACTION}/detection/slowonly/{AVA_R101}/{AVA_R101}_20220906-43f16877.pth',
+    note='SlowOnly R101 8x8 on AVA v2.1 (81 classes, mAP 24.83); config '
+         f'mmaction::detection/slowonly/{AVA_R101}.py (its metafile.yml)'))
 register('faster_rcnn_r50_coco', RemoteFile(
     f'{MMDET}/v2.0/faster_rcnn/faster_rcnn_r50_fpn_2x_coco/'
     'faster_rcnn_r50_fpn_2x_coco_bbox_mAP-0.384_20200504_210434-a5d8aa15.pth',
@@ -36,48 +48,68 @@ register('r2plus1d_r34_k400', RemoteFile(
     note='R(2+1)D-34 8x8x1 on Kinetics-400 (top-1 69.8); lesson 03 fine-tunes it on HMDB51 split 1; '
          'config mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py'))
 
-# UCF101 / HMDB51 and their official splits (course_lib.data.splits, data_scripts/prepare_action_dataset.py);
-# sources of mmaction2's tools/data/{ucf101,hmdb51}/download_*.sh. No publisher hashes: the sha256
-# computed at first download is recorded beside each file and later copies are checked against it.
+# The data sets of lesson 03, from the hosts mmaction2's tools/data/{ucf101,hmdb51}/download_*.sh
+# use. No maintained project's mirror of these exact files was found (FiftyOne moved HMDB51 to Google
+# Drive copies in 2025, voxel51/fiftyone PR #6528, but their ids were not in the material searched),
+# so each entry has its publisher's URL and the steps to follow by hand. Size floors: UCF101 is
+# 6.5 GB, HMDB51 2 GB; the split archives hold tens of thousands of lines.
+UCF101_HOST = 'https://www.crcv.ucf.edu'
+HMDB51_HOST = 'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10'
+_UCF_HAND = ('open https://www.crcv.ucf.edu/data/UCF101.php in a browser (it accepts the '
+             "host's certificate chain where Python may not) and save {name}")
+_HMDB_HAND = ('the publisher\'s host (serre-lab.clps.brown.edu) is reported defunct; get {name} '
+              'from https://serre-lab.clps.brown.edu/resource/hmdb-a-large-human-motion-database/ '
+              'if it answers, or from a copy your institution keeps, and save it')
 register('ucf101_splits', RemoteFile(
-    'https://www.crcv.ucf.edu/wp-content/uploads/2019/03/UCF101TrainTestSplits-RecognitionTask.zip',
-    note='UCF101 official train/test splits (no published hash or size)'))
+    f'{UCF101_HOST}/wp-content/uploads/2019/03/UCF101TrainTestSplits-RecognitionTask.zip',
+    min_size=10_000, tls_chain_broken=True,
+    manual=_UCF_HAND.format(name='UCF101TrainTestSplits-RecognitionTask.zip'),
+    note='UCF101 official splits (classInd.txt, trainlist0N.txt, testlist0N.txt); floor 10 kB'))
 register('ucf101_videos', RemoteFile(
-    'https://www.crcv.ucf.edu/datasets/human-actions/ucf101/UCF101.rar',
-    note='UCF101 videos, 6.5 GB (no published hash or size)'))
+    f'{UCF101_HOST}/datasets/human-actions/ucf101/UCF101.rar', min_size=1000 * MB,
+    tls_chain_broken=True, manual=_UCF_HAND.format(name='UCF101.rar'),
+    note='UCF101 videos (UCF-101/<class>/v_*.avi), 6.5 GB; floor 1000 MB'))
 register('hmdb51_splits', RemoteFile(
-    'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/test_train_splits.rar',
-    note='HMDB51 official splits (no published hash or size)'))
+    f'{HMDB51_HOST}/test_train_splits.rar', min_size=10_000,
+    manual=_HMDB_HAND.format(name='test_train_splits.rar'),
+    note='HMDB51 official splits (testTrainMulti_7030_splits/<class>_test_split<N>.txt); floor 10 kB'))
 register('hmdb51_videos', RemoteFile(
-    'http://serre-lab.clps.brown.edu/wp-content/uploads/2013/10/hmdb51_org.rar',
-    note='HMDB51 videos, 2 GB (no published hash or size)'))
+    f'{HMDB51_HOST}/hmdb51_org.rar', min_size=1000 * MB,
+    manual=_HMDB_HAND.format(name='hmdb51_org.rar'),
+    note='HMDB51 videos: one <class>.rar per class inside, 2 GB; floor 1000 MB'))
 
 # --- lesson 04-05: BMN ---
 # Sources of mmaction2's tools/data/activitynet (download_feature_annotations.sh, download_features.sh).
-# No publisher hashes: the sha256 computed at first download is recorded beside each file.
+# No publisher hashes or sizes: type + a floor (19,228 videos cannot take fewer bytes), and the
+# sha256 computed at first download is recorded beside each file.
 BSN_ANNOTATIONS = ('https://raw.githubusercontent.com/wzmsltw/BSN-boundary-sensitive-network/'
                    'master/data/activitynet_annotations')
 register('anet_anno_action', RemoteFile(
-    f'{BSN_ANNOTATIONS}/anet_anno_action.json',
-    note='ActivityNet 1.3 annotations in BSN format (no published hash or size)'))
+    f'{BSN_ANNOTATIONS}/anet_anno_action.json', kind='json', min_size=1 * MB,
+    note='ActivityNet 1.3 annotations in BSN format (no published hash or size; floor 1 MB)'))
 register('anet_video_info', RemoteFile(
-    f'{BSN_ANNOTATIONS}/video_info_new.csv',
-    note='per-video fps and train/val/test subset (no published hash or size)'))
+    f'{BSN_ANNOTATIONS}/video_info_new.csv', kind='csv', min_size=100_000,
+    note='per-video fps and train/val/test subset (no published hash or size; floor 100 kB)'))
 register('anet_features_csv_mean_100', RemoteFile(
     'https://drive.usercontent.google.com/download?id=1ISemndlSDS2FtqQOKL0t3Cjj9yk2yznF'
-    '&export=download&confirm=t', save_as='csv_mean_100.zip',
+    '&export=download&confirm=t', save_as='csv_mean_100.zip', kind='zip', min_size=100 * MB,
+    manual=('open https://drive.google.com/file/d/1ISemndlSDS2FtqQOKL0t3Cjj9yk2yznF (the file '
+            "mmaction2's tools/data/activitynet/download_features.sh fetches), press Download, "
+            'then "Download anyway", and save csv_mean_100.zip'),
     note='csv_mean_100.zip: TSN features rescaled to 100 steps x 400 channels (BSN authors, Google '
-         'Drive file 1ISemndlSDS2FtqQOKL0t3Cjj9yk2yznF); several GB; no published hash or size'))
+         'Drive file 1ISemndlSDS2FtqQOKL0t3Cjj9yk2yznF); several GB; no published hash or size '
+         '(floor 100 MB). Google Drive answers with a confirmation page; download() follows it.'))
 
 # --- lesson 06: object detection ---
 register('mobilenet_v2_imagenet_mmdet', RemoteFile(
     f'{MMDET}/v2.0/third_party/mobilenet_v2_batch256_imagenet-ff34753d.pth',
-    note='ImageNet MobileNetV2 for mmdet backbones (open-mmlab://mmdet/mobilenet_v2); '
-         'lesson 06 full profile (atss_mobilenetv2_fpn_bccd_full)'))
+    note='ImageNet MobileNetV2 for mmdet backbones (what open-mmlab://mmdet/mobilenet_v2 names); '
+         'lesson 06 full profile (atss_mobilenetv2_fpn_bccd_full, via its init_cfg)'))
 register('bccd_voc_github', RemoteFile(
-    'https://github.com/Shenggan/BCCD_Dataset/archive/refs/heads/master.zip',
-    note='BCCD in Pascal VOC (MIT licence), lesson 06 full profile. No published checksum: the '
-         'sha256 of the first download is recorded beside it and later copies are checked.'))
+    'https://github.com/Shenggan/BCCD_Dataset/archive/refs/heads/master.zip', min_size=5 * MB,
+    note='BCCD in Pascal VOC (MIT licence, 364 images), lesson 06 full profile. No published '
+         'checksum (GitHub builds the zip on request): zip type + a 5 MB floor, and the sha256 of '
+         'the first download is recorded beside it.'))
 
 # --- lesson 07: spatio-temporal detection ---
 register('slowonly_r50_k400', RemoteFile(
@@ -85,3 +117,18 @@ register('slowonly_r50_k400', RemoteFile(
     'slowonly_imagenet-pretrained-r50_8xb16-4x16x1-steplr-150e_kinetics400-rgb_20220901-e7b65fad.pth',
     note='SlowOnly R50 4x16x1 on Kinetics-400, the backbone start of mmaction2\'s AVA recipes; lesson 07 '
          'full profile (slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full, via its init_cfg)'))
+
+
+def hub_path(name: str) -> str:
+    """Return the verified cache path of a hub file for a config (downloads it in the full profile)."""
+    if name not in HUB:
+        raise KeyError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
+                       f'{", ".join(sorted(HUB))}.')
+    if is_smoke():  # offline: the path the file would have; smoke configs do not load it
+        return str(cache_dir() / HUB[name].filename)
+    return str(download(name))
+
+
+def unverified_entries() -> list[str]:
+    """Return the hub names that no verification covers (should be none)."""
+    return [name for name, remote in HUB.items() if not remote.verification]

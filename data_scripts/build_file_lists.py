@@ -10,7 +10,7 @@
 
 `ucf101` reads classInd.txt + trainlist0N.txt + testlist0N.txt; `hmdb51` reads the
 <class>_test_splitN.txt files (1 train, 2 test, 0 unused); `folders` splits your own videos sorted
-into one folder per class; `clips` converts seed 001's clip list
+into one folder per class; `clips` converts OTX's clip list
 (`<dir> <label> <video start> <video end> <clip start> <clip end> <fps>`) into a rawframe list read
 with `with_offset=True`. Labels are 0-based. With --frames, rawframe lists count the extracted frames
 (run extract_rawframes.py first).
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument('--seed', type=int, default=0)
         else:
             p.add_argument('--split', type=int, default=1, choices=(1, 2, 3))
-    p = sub.add_parser('clips', help="seed 001's clip list -> rawframe list with offsets")
+    p = sub.add_parser('clips', help="OTX's clip list (custom action recognition) -> rawframe list with offsets")
     p.add_argument('clip_list', type=Path)
     p.add_argument('rawframe_list', type=Path)
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 
     python data_scripts/prepare_bccd.py                      # download github.com/Shenggan/BCCD_Dataset
     python data_scripts/prepare_bccd.py --voc ~/BCCD_Dataset # a local checkout (BCCD/Annotations ...)
-    python data_scripts/prepare_bccd.py --coco-export ~/bccd # the Roboflow COCO export of seed 003
+    python data_scripts/prepare_bccd.py --coco-export ~/bccd # the Roboflow COCO export OTX's detection tutorial uses
 
 Writes <out>/{train,valid,test}/_annotations.coco.json and the images (default out:
 $COURSE_DATA_DIR/bccd), validates every split, and lists bad records by file (and XML line) in

@@ -39,3 +39,31 @@ def test_offline_network_is_only_a_warning_in_smoke(monkeypatch):
     assert not check.ok and check.status == 'WARN'
     monkeypatch.setenv('COURSE_PROFILE', 'full')
     assert doctor.check_network(host='127.0.0.1', port=1, timeout=1).status == 'FAIL'
+
+
+def test_gpu_row_without_a_gpu_is_fine_and_with_a_cpu_torch_says_rerun_setup(monkeypatch):
+    import torch
+
+    from course_lib.hardware import Gpu
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
+    none = doctor.check_gpu(lambda: None)
+    assert none.ok and 'CPU' in none.detail
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    found = doctor.check_gpu(lambda: Gpu('NVIDIA RTX (simulated)', (12, 6)))
+    assert not found.ok and found.status == 'FAIL' and 'make setup' in found.fix
+    assert 'NVIDIA RTX (simulated)' in found.detail
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    assert doctor.check_gpu(lambda: Gpu('NVIDIA RTX (simulated)', (12, 6))).status == 'WARN'
+
+
+def test_device_is_cuda_only_in_the_full_profile_with_a_gpu(monkeypatch):
+    import torch
+
+    from course_lib.profile import device
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    assert device() == 'cpu'
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
+    assert device() == 'cuda'
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    assert device() == 'cpu'

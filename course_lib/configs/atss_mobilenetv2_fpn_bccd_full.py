@@ -1,9 +1,10 @@
-# ATSS with a MobileNetV2 backbone on the real BCCD set: the full profile (lesson 06, seed 003).
+# ATSS with a MobileNetV2 backbone on the real BCCD set: the full profile (lesson 06, as in OTX's detection tutorial).
 # Data: data_scripts/prepare_bccd.py (VOC -> COCO, Roboflow layout). Backbone: ImageNet-pretrained
 # MobileNetV2 (hub entry 'mobilenet_v2_imagenet_mmdet', i.e. open-mmlab://mmdet/mobilenet_v2).
 # Sized for a GPU: 992 x 736 inputs as OTX's MobileNetV2-ATSS, 5 FPN levels, 24 epochs.
 #   python -m course_lib.train atss_mobilenetv2_fpn_bccd_full
 _base_ = 'mmdet::atss/atss_r50_fpn_1x_coco.py'
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 data_root = '{{$COURSE_DATA_DIR:data}}/bccd/'
@@ -19,7 +20,8 @@ model = dict(
         widen_factor=1.0,
         out_indices=(2, 4, 6),  # strides 8, 16, 32 with 32, 96, 320 channels
         norm_cfg=dict(type='BN', requires_grad=True),
-        init_cfg=dict(type='Pretrained', checkpoint='open-mmlab://mmdet/mobilenet_v2')),
+        # open-mmlab://mmdet/mobilenet_v2, verified in the course cache (not torch.hub's)
+        init_cfg=dict(type='Pretrained', checkpoint=_hub_path('mobilenet_v2_imagenet_mmdet'))),
     neck=dict(in_channels=[32, 96, 320], out_channels=64, start_level=0,
               add_extra_convs='on_output', num_outs=5),
     bbox_head=dict(num_classes=len(classes), in_channels=64, feat_channels=64),

@@ -1,5 +1,5 @@
 # ATSS with a MobileNetV2 backbone on BCCD-like blood smears: the smoke profile (lesson 06).
-# Seed 003 trains OTX's MobileNetV2-ATSS on BCCD; this is the same detector family, built from
+# OTX's object-detection tutorial trains a MobileNetV2-ATSS on BCCD; this is the same detector family, built from
 # mmdet's own ATSS config, sized for 2 CPU cores: 160 x 128 images, a from-scratch MobileNetV2
 # (no pretrained weights offline), a 64-channel FPN at strides 8-32 whose anchors (16, 32, 64 px)
 # match the cells (platelets ~10 px, red cells ~22 px, white cells ~34 px).

@@ -1,14 +1,14 @@
-# R(2+1)D-34 fine-tuned from Kinetics-400 on HMDB51 split 1 (lesson 03, full profile; seed 004).
+# R(2+1)D-34 fine-tuned from Kinetics-400 on HMDB51 split 1 (lesson 03, full profile, as an R(2+1)D reproduction does).
 # Prepare the data and the checkpoint first: python data_scripts/prepare_action_dataset.py --dataset hmdb51
 # Inherits mmaction2's own 8x8x1 R(2+1)D config; only what changes is written here.
 _base_ = 'mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py'
 
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/hmdb51'
-# the Kinetics-400 checkpoint (course_lib.zoo 'r2plus1d_r34_k400'), as course_lib.download caches it
-load_from = ('{{$COURSE_DATA_DIR:data}}/cache/'
-             'r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb_20220812-47cfe041.pth')
+# the Kinetics-400 checkpoint (hub 'r2plus1d_r34_k400'): its verified file in the course cache
+load_from = _hub_path('r2plus1d_r34_k400')
 max_epochs, batch_size = 30, 8
 
 model = dict(cls_head=dict(num_classes=51, dropout_ratio=0.5))  # a new 51-way classifier

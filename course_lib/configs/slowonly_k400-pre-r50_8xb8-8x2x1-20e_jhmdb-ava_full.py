@@ -1,5 +1,5 @@
 # SlowOnly R50 (Kinetics-400 pretrained) + RoI head on JHMDB in AVA format: the full profile (lesson 07).
-# mmaction2's AVA v2.1 recipe, unchanged model, with JHMDB's 21 classes. Seed 000 trains X3D + Fast
+# mmaction2's AVA v2.1 recipe, unchanged model, with JHMDB's 21 classes. OTX's action-detection tutorial trains X3D + Fast
 # R-CNN on a 5% JHMDB subset (CVAT format) and reports frame-mAP 0.5376.
 # Data: data_scripts/prepare_jhmdb_ava.py (ACT's JHMDB-GT.pkl + frames -> AVA files; person
 # proposals from mmdet's COCO Faster R-CNN). JHMDB clips are ~40 frames, so timestamps count frames
@@ -7,6 +7,7 @@
 # Backbone: the recipe's init_cfg, mmaction's SlowOnly R50 K400 checkpoint (sha256 prefix e7b65fad).
 #   python -m course_lib.train slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full
 _base_ = 'mmaction::detection/slowonly/slowonly_kinetics400-pretrained-r50_8xb16-4x16x1-20e_ava21-rgb.py'
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
@@ -15,10 +16,15 @@ anno_root = f'{data_root}/annotations'
 classes = ('brush_hair', 'catch', 'clap', 'climb_stairs', 'golf', 'jump', 'kick_ball', 'pick',
            'pour', 'pullup', 'push', 'run', 'shoot_ball', 'shoot_bow', 'shoot_gun', 'sit', 'stand',
            'swing_baseball', 'throw', 'walk', 'wave')
+# 8 x 2 (a 16-frame span), not the 4 x 16 (64 frames) of the K400 pretraining and of mmaction2's AVA
+# recipe: JHMDB clips are ~40 frames long, so a 64-frame span would mostly repeat edge frames. The
+# weights' shapes do not depend on the clip length (make check-full loads them into this model).
 clip_len, frame_interval, fps = 8, 2, 1  # fps=1: a timestamp is a frame number
 max_epochs, batch_size = 20, 8
 
 model = dict(
+    # the recipe's K400 SlowOnly (hub 'slowonly_r50_k400'): its verified file in the course cache
+    init_cfg=dict(type='Pretrained', checkpoint=_hub_path('slowonly_r50_k400')),
     roi_head=dict(bbox_head=dict(num_classes=len(classes) + 1, topk=(1, 5))),
     train_cfg=dict(rcnn=dict(assigner=dict(pos_iou_thr=0.7, neg_iou_thr=0.7, min_pos_iou=0.7))))
 

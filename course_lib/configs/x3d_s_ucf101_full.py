@@ -1,14 +1,14 @@
-# X3D-S fine-tuned from Kinetics-400 on UCF101 split 1 (lesson 03, full profile; seed 001).
+# X3D-S fine-tuned from Kinetics-400 on UCF101 split 1 (lesson 03, full profile, as in OTX's action-recognition models).
 # Prepare the data and the checkpoint first: python data_scripts/prepare_action_dataset.py --dataset ucf101
 # Inherits mmaction2's own X3D-S config (which ships a test set-up only); training is added here.
 _base_ = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
 
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ucf101'
-# the Kinetics-400 checkpoint (course_lib.zoo 'x3d_s_k400'), as course_lib.download caches it
-load_from = ('{{$COURSE_DATA_DIR:data}}/cache/'
-             'x3d_s_13x6x1_facebook-kinetics400-rgb_20201027-623825a0.pth')
+# the Kinetics-400 checkpoint (hub 'x3d_s_k400'): its verified file in the course cache
+load_from = _hub_path('x3d_s_k400')
 max_epochs, batch_size = 30, 16
 
 model = dict(cls_head=dict(num_classes=101))  # a new 101-way classifier
@@ -40,11 +40,13 @@ video_pipeline = [dict(type='OpenCVInit'), val_pipeline[0], dict(type='OpenCVDec
                   *val_pipeline[2:]]
 
 
-def _loader(split, pipeline, train, batch):
+def _loader(split, pipeline, train, batch, replace=False):
+    # _delete_ only where the base config has this loader (its test one): elsewhere mmengine would
+    # pass `_delete_` on to the dataset (found by make check-full)
     return dict(
         batch_size=batch, num_workers=4, persistent_workers=True,
         sampler=dict(type='DefaultSampler', shuffle=train),
-        dataset=dict(_delete_=True, type='RawframeDataset',
+        dataset=dict(**({'_delete_': True} if replace else {}), type='RawframeDataset',
                      ann_file=f'{data_root}/lists/ucf101_{split}_split_1_rawframes.txt',
                      data_prefix=dict(img=f'{data_root}/rawframes'),
                      pipeline=pipeline, test_mode=not train))
@@ -52,7 +54,7 @@ def _loader(split, pipeline, train, batch):
 
 train_dataloader = _loader('train', train_pipeline, True, batch_size)
 val_dataloader = _loader('test', val_pipeline, False, batch_size)
-test_dataloader = _loader('test', test_pipeline, False, 1)
+test_dataloader = _loader('test', test_pipeline, False, 1, replace=True)
 del _loader
 
 val_evaluator = dict(type='AccMetric')

@@ -1,11 +1,11 @@
-"""mmaction2's list files for action recognition: video lists, rawframe lists, and seed 001's clip lists.
+"""mmaction2's list files for action recognition: video lists, rawframe lists, and OTX's clip lists.
 
 Three plain-text formats, one sample per line, fields separated by spaces:
 
 * video list (`VideoDataset`):        `<video path> <label> [<label> ...]`
 * rawframe list (`RawframeDataset`):   `<frame dir> [<offset>] <total frames> <label> [<label> ...]`
   (`<offset>` only with `with_offset=True`: the clip starts after `offset` frames of the folder)
-* clip list (the OpenVINO custom-action-recognition format of seed 001):
+* clip list (the format of OTX's custom action-recognition models):
   `<frame dir> <label> <video start> <video end> <clip start> <clip end> <fps>`,
   0-based frame ids, ends exclusive (a whole 120-frame video is `0 120 0 120`).
 
@@ -59,7 +59,7 @@ class RawframeEntry:
 
 @dataclass(frozen=True)
 class ClipEntry:
-    """One line of seed 001's clip list: a frame folder, a label and the clip inside the video."""
+    """One line of OTX's clip list: a frame folder, a label and the clip inside the video."""
 
     frame_dir: str
     label: int
@@ -168,7 +168,7 @@ def write_rawframe_list(path: str | os.PathLike, entries: Iterable[RawframeEntry
 
 
 def read_clip_list(path: str | os.PathLike) -> list[ClipEntry]:
-    """Read seed 001's clip list (7 fields a line); errors name the file and the line."""
+    """Read OTX's clip list (7 fields a line); errors name the file and the line."""
     expected = '<frame dir> <label> <video start> <video end> <clip start> <clip end> <fps>'
     entries = []
     for number, fields in _lines(path):
@@ -186,12 +186,12 @@ def read_clip_list(path: str | os.PathLike) -> list[ClipEntry]:
 
 
 def write_clip_list(path: str | os.PathLike, entries: Iterable[ClipEntry]) -> Path:
-    """Write seed 001's clip list; return its path."""
+    """Write OTX's clip list; return its path."""
     return _write(path, (e.to_line() for e in entries))
 
 
 def clips_to_rawframe_list(clip_list: str | os.PathLike, rawframe_list: str | os.PathLike) -> Path:
-    """Convert a seed-001 clip list into an mmaction rawframe list with offsets (`with_offset=True`)."""
+    """Convert an OTX clip list into an mmaction rawframe list with offsets (`with_offset=True`)."""
     return write_rawframe_list(rawframe_list,
                                (c.to_rawframe_entry() for c in read_clip_list(clip_list)))
 

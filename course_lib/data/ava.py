@@ -37,6 +37,7 @@ from .._util import atomic_path, write_text_atomic
 COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id', 'person_id')
 LABEL_MAP_AVA = Path(__file__).with_name('label_map_ava_v2.1.txt')  # mmaction's label_map.txt
 IMG_KEY = re.compile(r'^[^,\s]+,\d{4,}$')
+JHMDB_FRAMES = 40  # the longest JHMDB clip; the full config's timestamp_end - timestamp_start
 
 
 class AVAFormatError(ValueError):
@@ -334,6 +335,11 @@ def detections_from_samples(samples: Iterable, action_thr: float = 0.002) -> lis
 
 # ----------------------------------------------------------------------------------------------
 # JHMDB / UCF101-24 ground truth (ACT's `*-GT.pkl`, as mmaction2's tools/data/jhmdb uses it)
+
+JHMDB_CLASSES = ('brush_hair', 'catch', 'clap', 'climb_stairs', 'golf', 'jump', 'kick_ball', 'pick',
+                 'pour', 'pullup', 'push', 'run', 'shoot_ball', 'shoot_bow', 'shoot_gun', 'sit',
+                 'stand', 'swing_baseball', 'throw', 'walk', 'wave')  # ids 1..21, as JHMDB-GT.pkl
+
 
 
 def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 1,

@@ -1,6 +1,6 @@
 """COCO detection files: Pascal-VOC XML -> COCO conversion, validation and train/valid/test splits.
 
-The layout is the Roboflow COCO export that seed 003 (OTX ATSS on BCCD) trains on:
+The layout is the Roboflow COCO export that OTX's object-detection tutorial (ATSS on BCCD) trains on:
 
     <root>/train/_annotations.coco.json  + the train images
     <root>/valid/_annotations.coco.json  + the validation images

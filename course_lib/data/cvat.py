@@ -1,6 +1,7 @@
 """CVAT's video XML ("CVAT for video 1.1") for spatio-temporal actions, and converters to and from AVA.
 
-Seed 000 trains its action detector on JHMDB clips stored the CVAT way, one folder per clip:
+The course's CVAT layout for action detection, one folder per clip (OTX 1.x's action-detection
+tutorial uses another shape, one track per box and action: `course_lib.data.otx_cvat`):
 
     <clip>/annotations.xml          tracks of person boxes, frame by frame
     <clip>/images/frame_000000.jpg  the clip's frames, 0-based (CVAT's export names)

@@ -1,6 +1,6 @@
 """Rawframes: videos decoded once into folders of JPEG frames (`img_00001.jpg`, ...), as mmaction reads them.
 
-`extract_rawframes(videos_root, frames_root)` does what seed 001's `dump_frames.py` and mmaction's
+`extract_rawframes(videos_root, frames_root)` does what OTX's `dump_frames.py` and mmaction's
 `tools/data/build_rawframes.py` do, with OpenCV only (no ffmpeg binary needed):
 
 * every video under `videos_root` becomes `frames_root/<same relative path without extension>/`;

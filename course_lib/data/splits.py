@@ -194,14 +194,15 @@ def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.
     return Split(name, 1, classes, train, test)
 
 
-# --- full profile: the official archives (hub entries in course_lib/zoo.py) ---
+# --- full profile: the official archives are hub entries (course_lib/zoo.py: sources in order,
+# verification, manual steps): 'ucf101_splits', 'ucf101_videos', 'hmdb51_splits', 'hmdb51_videos'.
 
 
 def unpack(archive: str | os.PathLike, dest: str | os.PathLike) -> Path:
-    """Unpack a .zip (Python) or .rar (unrar, 7z or bsdtar, whichever is installed) into dest."""
+    """Unpack a zip (Python) or a rar (unrar, 7z or bsdtar, whichever is installed) into dest."""
     archive, dest = Path(archive), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    if archive.suffix.lower() == '.zip':
+    if zipfile.is_zipfile(archive):  # the type from the file, not its name
         with zipfile.ZipFile(archive) as z:
             z.extractall(dest)
         return dest

@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import exercise
 
 CONFIG = 'r2plus1d_r18_motion_smoke'
-CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # seed 001's clip format, shown in the notebook
+CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip format, shown in the notebook
 
 
 @exercise('03.1', 'Which classes of the motion set would a horizontal flip give the wrong label? '
@@ -63,7 +63,7 @@ def two_processes(answer) -> str | None:
 
 
 @exercise('03.3', f'Write the line of a rawframe list with offsets (RawframeDataset(with_offset=True)) '
-          f'that reads exactly the clip of this seed-001 clip line: {CLIP_LINE!r}.', starter='')
+          f'that reads exactly the clip of this OTX clip line: {CLIP_LINE!r}.', starter='')
 def clip_to_offset_line(answer) -> str | None:
     """Right when mmaction would read the same frames as the clip line describes."""
     from ..data.annotation_lists import ClipEntry, RawframeEntry

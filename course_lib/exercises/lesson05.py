@@ -17,7 +17,7 @@ def proposal_positions(answer) -> str | None:
     first, stop = (int(x) for x in answer)
     if (first, stop) == (30, 60):
         return ('those are the seconds themselves: positions 30..60 do not exist when there are '
-                '32 of them (this was the seed\'s bug). Convert seconds to a fraction of the video.')
+                '32 of them (the bug of "Lesson 10"). Convert seconds to a fraction of the video.')
     if (first, stop) == segment_positions([30, 60], VIDEO_120S, 32):
         return None
     if stop - first != 8:

@@ -1,6 +1,6 @@
 """Parity between a PyTorch module and its OpenVINO IR: output error and the task metric.
 
-The check that catches seed 000's bug (an exported model scoring 0.0): run both on inputs that were
+The check that catches the OTX action-detection tutorial's bug (an exported model scoring 0.0): run both on inputs that were
 NOT used for tracing, compare every output relative to its scale, and compare the task metric on the
 validation split, which must be identical. Used in lesson 08.
 """

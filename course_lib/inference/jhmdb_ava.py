@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import cv2
@@ -16,8 +17,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .._util import write_text_atomic
-from ..data.ava import (act_gt_to_ava_rows, group_by_keyframe, write_csv, write_label_map,
-                        write_proposals)
+from ..data.ava import (JHMDB_FRAMES, act_gt_to_ava_rows, group_by_keyframe, write_csv,
+                        write_label_map, write_proposals)
 from .persons import MMDetPersonDetector
 
 
@@ -60,6 +61,12 @@ def prepare_jhmdb_ava(gt_pkl: str | os.PathLike, frames_dir: str | os.PathLike,
                 dst = out / f'img_{k:05d}.jpg'
                 if not dst.exists():
                     cv2.imwrite(str(dst), cv2.imread(str(path)))
+            # mmaction's AVADataset samples frames up to timestamp_end (the clip length of the
+            # longest clip, JHMDB_FRAMES), not to each clip's end: repeat the last frame, as its
+            # clamping would at a clip's end (a shorter clip otherwise fails with a missing file)
+            for k in range(len(src) + 1, JHMDB_FRAMES + 1):
+                if not (out / f'img_{k:05d}.jpg').exists():
+                    shutil.copyfile(out / f'img_{len(src):05d}.jpg', out / f'img_{k:05d}.jpg')
             if detector is not None:
                 height, width = gt['resolution'][video]
                 for key in [k for k in gt_props if k.split(',')[0] == video]:

@@ -1,4 +1,4 @@
-"""Temporal action detection on a raw video: the two-stage pipeline of seed 002 (part 4), run end to end.
+"""Temporal action detection on a raw video: the two-stage pipeline of "Lesson 10" (part 4), run end to end.
 
     frames -> clip features from a recognizer's backbone (one vector per window of frames)
            -> rescaled to BMN's temporal scale (ActivityNet's "csv_mean_100" step)
@@ -72,14 +72,15 @@ def clip_features(recognizer, frames: np.ndarray, windows: Windows = Windows(), 
     resized = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in frames])
     video = torch.from_numpy(resized).float().permute(3, 0, 1, 2)  # C, T, H, W (RGB)
     prep = recognizer.data_preprocessor
-    mean, std = prep.mean.view(3, 1, 1, 1), prep.std.view(3, 1, 1, 1)
+    device = prep.mean.device  # cuda when the recognizer is there (full profile on a GPU)
+    mean, std = prep.mean.view(3, 1, 1, 1).cpu(), prep.std.view(3, 1, 1, 1).cpu()
     video = (video - mean) / std
     rows = torch.from_numpy(windows.indices(len(frames)))
     out = []
     for first in tqdm(range(0, len(rows), batch_size), desc='clip features', unit='batch',
                       disable=not progress, leave=False):
         batch = torch.stack([video[:, r] for r in rows[first:first + batch_size]])  # B, C, T, H, W
-        out.append(recognizer.backbone(batch).mean(dim=(2, 3, 4)))
+        out.append(recognizer.backbone(batch.to(device)).mean(dim=(2, 3, 4)).cpu())
     return torch.cat(out).numpy()
 
 
@@ -137,14 +138,16 @@ class TemporalActionDetector:
     def from_configs(cls, recognizer_config: str, recognizer_checkpoint: str | os.PathLike,
                      bmn_config: str, bmn_checkpoint: str | os.PathLike,
                      stride: int = 4) -> 'TemporalActionDetector':
-        """Build both models from course configs and load their checkpoints (CPU)."""
+        """Build both models from course configs and load their checkpoints (cuda in the full
+        profile on a GPU, else the CPU)."""
         from ..train import load_config
         rec_cfg = load_config(recognizer_config)
-        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device='cpu')
+        from ..profile import device
+        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device=device())
         bmn_cfg = load_config(bmn_config)
         bmn = MODELS.build(bmn_cfg.model)
         load_checkpoint(bmn, str(bmn_checkpoint), map_location='cpu', logger='silent')
-        bmn.eval()
+        bmn.to(device()).eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
     def features(self, frames: np.ndarray, progress: bool | None = None) -> np.ndarray:
@@ -162,7 +165,8 @@ class TemporalActionDetector:
         meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
                     feature_frame=len(frames))
         sample = ActionDataSample(metainfo=meta)
-        result = self.bmn([torch.from_numpy(features.T.copy())], mode='predict',
+        device = next(self.bmn.parameters()).device
+        result = self.bmn([torch.from_numpy(features.T.copy()).to(device)], mode='predict',
                           data_samples=[sample])[0]
         segments = [Segment(float(p['segment'][0]), float(p['segment'][1]),
                             self.classes[p['action_cls']], float(p['score']))

@@ -20,6 +20,7 @@ from mmengine.config import Config
 from tqdm.auto import tqdm
 
 from ..metrics.threshold import box_iou
+from ..profile import device as default_device  # cuda in the full profile on a GPU
 from . import installed_config
 
 PersonDetector = Callable[[np.ndarray], np.ndarray]
@@ -104,10 +105,10 @@ class MMDetPersonDetector:
     """mmdet COCO detector (Faster R-CNN by default) keeping `person` boxes above a score."""
 
     def __init__(self, checkpoint: str | None, config: str = PERSON_DETECTOR_CONFIG,
-                 score_thr: float = 0.9, device: str = 'cpu') -> None:
+                 score_thr: float = 0.9, device: str | None = None) -> None:
         from mmdet.apis import init_detector  # here: mmdet.apis builds every detector's modules
         cfg = Config.fromfile(str(installed_config(config)))
-        self.model = init_detector(cfg, checkpoint, device=device)  # None: random weights
+        self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
         self.score_thr = score_thr
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:

@@ -67,11 +67,13 @@ def pipeline_inputs(cfg, video: str | os.PathLike):
     return data['inputs']
 
 
-def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str = 'cpu'):
+def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str | None = None):
     """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
-    return init_recognizer(cfg, str(checkpoint) if checkpoint else None, device=device)
+    from ..profile import device as default_device  # cuda in the full profile on a GPU
+    return init_recognizer(cfg, str(checkpoint) if checkpoint else None,
+                           device=device or default_device())
 
 
 DECODERS = ('DecordDecode', 'PyAVDecode', 'OpenCVDecode', 'RawFrameDecode', 'ArrayDecode')
@@ -121,13 +123,15 @@ class IRRecognizer:
     does (`average_clips`: 'prob' averages softmax scores, 'score' the logits).
     """
 
-    def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU') -> None:
+    def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU', precision: str | None = 'f32') -> None:
+        """`precision='f32'` gives PyTorch's scores; None lets OpenVINO pick (bf16 on CPUs with AVX-512 BF16/AMX)."""
         import openvino as ov  # here: loaded only when an IR is used (OpenVINO loads its plugins)
         if not Path(xml).is_file():
             raise FileNotFoundError(f'{xml}: no IR. Export one first (lesson 08, '
                                     'course_lib.export.convert.export_recognizer).')
         self.cfg = cfg
-        self.compiled = ov.Core().compile_model(str(xml), device)
+        config = {'INFERENCE_PRECISION_HINT': precision} if precision else {}
+        self.compiled = ov.Core().compile_model(str(xml), device, config)
 
     def test_step(self, data: dict) -> list:
         """Score a collated batch like mmaction's Recognizer3D.test_step (pred_score per sample)."""

@@ -28,6 +28,7 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .._util import resize_short_side
+from ..profile import device as default_device
 from ..video import load_frames, write_video
 from . import installed_config
 from .persons import PersonDetector, detect_persons
@@ -73,7 +74,7 @@ class SpatioTemporalResult:
 
 
 def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
-                   cfg_options: dict | None = None, device: str = 'cpu'):
+                   cfg_options: dict | None = None, device: str | None = None):
     """Build the AVA detector from an installed config; load a checkpoint (None: random weights)."""
     cfg = Config.fromfile(str(installed_config(config)))
     if cfg_options:
@@ -93,7 +94,7 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
             model.init_weights()
         finally:
             logger.setLevel(level)
-    return model.to(device).eval(), cfg
+    return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
 def clip_sampling(cfg) -> tuple[int, int]:

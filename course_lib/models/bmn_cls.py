@@ -47,7 +47,7 @@ def segment_positions(segment: Sequence[float], video_info: dict, temporal_dim: 
 
 @MODELS.register_module()
 class BMNwActionCls(BMN):
-    """BMN whose proposals also carry an action class (seed 002, part 5, made trainable).
+    """BMN whose proposals also carry an action class ("Lesson 10", part 5, made trainable).
 
     A 1x1 convolution over the input features gives class scores per temporal position; the
     last class is background. Training adds a cross-entropy term per position (labelled from the

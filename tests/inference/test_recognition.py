@@ -70,13 +70,13 @@ def test_zoo_weights_random_offline_and_verified_when_cached(tmp_path, monkeypat
     monkeypatch.setenv('COURSE_PROFILE', 'smoke')
     offline = zoo_weights('x3d_s_k400')
     assert offline.checkpoint is None and 'RANDOM weights' in offline.note
-    payload = b'pretend checkpoint'
+    payload = b'\x80\x04pretend checkpoint'  # a pickle's first bytes: the type check passes
     prefix = hashlib.sha256(payload).hexdigest()[:8]
     monkeypatch.setitem(HUB, 'fake', RemoteFile(f'https://example.invalid/m_20200101-{prefix}.pth'))
     (tmp_path / f'm_20200101-{prefix}.pth').write_bytes(payload)
     cached = zoo_weights('fake')
     assert cached.pretrained and f'sha256 prefix {prefix} verified' in cached.note
-    (tmp_path / f'm_20200101-{prefix}.pth').write_bytes(b'tampered')
+    (tmp_path / f'm_20200101-{prefix}.pth').write_bytes(b'\x80\x04tampered')
     (tmp_path / f'm_20200101-{prefix}.pth.sha256').unlink(missing_ok=True)
     with pytest.raises(ChecksumError):
         zoo_weights('fake')
@@ -86,5 +86,5 @@ def test_the_zoo_urls_carry_hash_prefixes():
     import course_lib  # noqa: F401
     from course_lib.download import HUB
     assert HUB['x3d_s_k400'].sha256_prefix == '623825a0'
-    assert HUB['ava_slowonly_r101'].sha256_prefix == '16378594'
+    assert HUB['ava_slowonly_r101'].sha256_prefix == '43f16877'  # the 1.x file of its metafile
     assert HUB['faster_rcnn_r50_coco'].sha256_prefix == 'a5d8aa15'

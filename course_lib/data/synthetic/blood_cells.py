@@ -1,4 +1,4 @@
-"""A learnable BCCD-like blood-smear set, written in the Roboflow COCO layout of seed 003.
+"""A learnable BCCD-like blood-smear set, written in the Roboflow COCO layout of OTX's object-detection tutorial.
 
     <out>/train/_annotations.coco.json + images
     <out>/valid/_annotations.coco.json + images
