@@ -501,7 +501,6 @@ def run(configs: list[str] | None = None, root: Path | None = None,
     """Run the dry run for the full configs (default: all of the course's, and lesson 02's demo
     checkpoints); return the results."""
     demos = configs is None if demos is None else demos
-    import course_lib  # noqa: F401  (registrations)
     from .configs import TABLE
     known = [row.full for row in TABLE if row.full]
     configs = configs or list(dict.fromkeys(known))

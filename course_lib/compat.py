@@ -136,6 +136,81 @@ def quiet_pkg_resources_warning() -> None:
     APPLIED.append('pkg_resources deprecation warning of mmengine hidden')
 
 
+# Upstream log records (mmengine's print_log) a learner cannot act on: (pattern, one line of why).
+KNOWN_LOG_RECORDS = (
+    (r'^"FileClient" will be deprecated in future',
+     "mmaction 1.2's transforms (RawFrameDecode, OpenCVInit, ...) still build mmengine's FileClient"),
+    (r'^"HardDiskBackend" is the alias of "LocalBackend"',
+     'FileClient("disk"), which those transforms use, builds the deprecated alias'),
+    (r'^The prefix is not set in metric class ANetMetric\.$',
+     "mmaction's ANetMetric has no default_prefix; the lessons read its keys (auc, AR@N) as they are"),
+    (r'is skipped since its requires_grad=False$',
+     "BMN's sampling mask is a fixed parameter: mmengine's optimizer builder notes it at each build"),
+)
+# Upstream Python warnings a learner cannot act on: (message regex, category, module regex, why).
+KNOWN_WARNINGS = (
+    (r'DeprecationWarning: (`num_anchors`|anchor_generator) is deprecated', UserWarning,
+     r'mmdet\.models\.dense_heads\.anchor_head',
+     "mmdet's ATSSHead reads its own deprecated num_anchors; tracing it for export reads anchor_generator"),
+    (r'Converting a tensor to a Python boolean might cause the trace to be incorrect',
+     'torch.jit.TracerWarning', r'torch\.nn\.functional',
+     "group_norm's batch-size check is a Python `if` on shapes: tracing ATSS's GroupNorm head warns"),
+    (r'.* instance named of .* has been created, the method `get_instance` should not accept',
+     UserWarning, r'mmengine\.utils\.manager',
+     "each Runner passes its arguments to the visualizer's get_instance, also the second in a process"),
+    (r'Mean of empty slice', RuntimeWarning, r'mmaction\.evaluation\.functional\.ava_utils',
+     "mmaction's AVA summary averages AVA's category groups, empty for a label map with few classes"),
+)
+
+
+class KnownUpstreamRecords:
+    """A logging filter that drops the records of KNOWN_LOG_RECORDS (and lets everything else through)."""
+
+    def __init__(self) -> None:
+        import re
+        self.patterns = [re.compile(pattern) for pattern, _ in KNOWN_LOG_RECORDS]
+
+    def filter(self, record) -> bool:
+        """False for a known upstream notice."""
+        message = record.getMessage()
+        return not any(p.search(message) for p in self.patterns)
+
+
+KNOWN_RECORDS_FILTER = KnownUpstreamRecords()
+
+
+def filter_known_warnings() -> None:
+    """Ignore the upstream Python warnings of KNOWN_WARNINGS, each only from the module that raises it."""
+    import warnings
+
+    import torch
+    for message, category, module, _ in KNOWN_WARNINGS:
+        category = torch.jit.TracerWarning if category == 'torch.jit.TracerWarning' else category
+        warnings.filterwarnings('ignore', message=message, category=category, module=module)
+
+
+def filter_known_log_records() -> None:
+    """Drop the upstream notices of KNOWN_LOG_RECORDS from every MMLogger, also those made later."""
+    from mmengine.logging import MMLogger
+    if not getattr(MMLogger.__init__, 'course_filter', False):
+        original = MMLogger.__init__
+
+        def __init__(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            self.addFilter(KNOWN_RECORDS_FILTER)
+        __init__.course_filter = True
+        MMLogger.__init__ = __init__
+    for logger in list(MMLogger._instance_dict.values()):
+        logger.addFilter(KNOWN_RECORDS_FILTER)
+
+
+def quiet_known_upstream_notices() -> None:
+    """Hide the upstream warnings and log notices a lesson cannot act on (KNOWN_*), listed once here."""
+    filter_known_warnings()
+    filter_known_log_records()
+    APPLIED.append('known upstream warnings and notices hidden')
+
+
 def apply_all() -> list[str]:
     """Apply every fix once; return the names of those applied."""
     if not APPLIED:
@@ -146,4 +221,5 @@ def apply_all() -> list[str]:
         restore_numpy_nan_alias()
         allow_mmengine_checkpoints()
         allow_cpu_torchrun()
+        quiet_known_upstream_notices()
     return list(APPLIED)

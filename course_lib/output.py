@@ -8,22 +8,27 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from typing import Iterator
+from typing import Iterator, Sequence
 
 
 @contextlib.contextmanager
-def quiet(stdout: bool = True) -> Iterator[None]:
-    """Silence mmengine's INFO / WARNING logs (and, with `stdout`, printed tables) inside the block."""
+def quiet(stdout: bool = True, level: int = logging.ERROR,
+          loggers: Sequence[str] = ()) -> Iterator[None]:
+    """Drop log records below `level` inside the block (and, with `stdout`, printed tables).
+
+    mmengine's loggers always; `loggers` names more, e.g. `('nncf',)`.
+    """
     from mmengine.logging import MMLogger
-    loggers = [logging.getLogger('mmengine'), MMLogger.get_current_instance()]
+    chosen = [logging.getLogger('mmengine'), MMLogger.get_current_instance(),
+              *(logging.getLogger(name) for name in loggers)]
     if MMLogger.check_instance_created('mmengine'):
-        loggers.append(MMLogger.get_instance('mmengine'))
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
+        chosen.append(MMLogger.get_instance('mmengine'))
+    levels = [lg.level for lg in chosen]
+    for lg in chosen:
+        lg.setLevel(max(level, lg.level))
     try:
         with contextlib.redirect_stdout(io.StringIO()) if stdout else contextlib.nullcontext():
             yield
     finally:
-        for lg, level in zip(loggers, levels):
-            lg.setLevel(level)
+        for lg, old in zip(chosen, levels):
+            lg.setLevel(old)

@@ -259,7 +259,7 @@ def run(config, *, overfit: bool = False, overfit_steps: int = 30) -> SanityRepo
     from mmengine.config import Config
     from mmengine.registry import MODELS
 
-    from .train import load_config
+    from .configs import load_config
     cfg = config if isinstance(config, Config) else load_config(config)
     report = SanityReport()
     datasets = {}

@@ -5,8 +5,10 @@
     python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --overfit-check  # sanity checks + one-batch overfit
     torchrun --nproc_per_node=2 -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --launcher pytorch
 
-Config names: `python -c "from course_lib import configs; print(configs.TABLE)"` lists which config
-each lesson uses in each profile (course_lib/configs/__init__.py).
+    python -m course_lib.train --list    # which config each lesson uses in each profile
+
+The names are those of course_lib.configs.TABLE (course_lib/configs/__init__.py); in Python,
+`course_lib.configs.for_lesson('06', 'detector')` gives the one of the active profile.
 
 Training first runs the sanity checks of course_lib.sanity (class counts, annotation files, one
 batch through the model; --skip-sanity to skip). Runs resume from the last checkpoint in their work
@@ -20,10 +22,10 @@ import logging
 import os
 from pathlib import Path
 
-import course_lib  # noqa: F401  (compat fixes and registrations first)
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from . import configs
 from .configs import CONFIG_DIR, config_path, load_config  # noqa: F401  (re-exported)
 from .output import quiet as quiet_output
 
@@ -73,8 +75,11 @@ def last_checkpoint(work_dir_: str | os.PathLike) -> Path | None:
 
 
 def test(config: str | os.PathLike | Config, checkpoint: str | os.PathLike | None = None,
-         **kwargs) -> dict:
-    """Evaluate a checkpoint (default: the work dir's last) on the test split; return metrics."""
+         quiet: bool = False, **kwargs) -> dict:
+    """Evaluate a checkpoint (default: the work dir's last) on the test split; return metrics.
+
+    `quiet=True` hides log lines and printed tables (e.g. pycocotools' and AVAMetric's).
+    """
     cfg = config if isinstance(config, Config) else load_config(
         config, kwargs.pop('cfg_options', None), kwargs.pop('work_dir_', None))
     checkpoint = checkpoint or last_checkpoint(cfg.work_dir)
@@ -82,15 +87,20 @@ def test(config: str | os.PathLike | Config, checkpoint: str | os.PathLike | Non
         raise FileNotFoundError(f'No checkpoint in {cfg.work_dir}: train first '
                                 f'(python -m course_lib.train {cfg.filename}).')
     cfg.load_from = str(checkpoint)
-    runner = build_runner(cfg, resume=False, **kwargs)
-    return runner.test()
+    with quiet_output() if quiet else contextlib.nullcontext():
+        runner = build_runner(cfg, resume=False, **kwargs)
+        return runner.test()
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config', help='course config name (e.g. atss_mobilenetv2_fpn_bccd_smoke; see course_lib.configs.TABLE) or a config file')
+    parser.add_argument('config', nargs='?',
+                        help=f"course config name (e.g. {configs.for_lesson('06', 'detector', 'smoke')}; "
+                        'see --list) or a config file')
+    parser.add_argument('--list', action='store_true',
+                        help='print which config each lesson uses in each profile, and exit')
     parser.add_argument('--work-dir', help='where checkpoints and logs go '
                         '(default: $COURSE_DATA_DIR/work_dirs/<config>/<profile>)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
@@ -107,6 +117,11 @@ def main(argv: list[str] | None = None) -> None:
                         help='also check that the model can overfit one batch before training')
     parser.add_argument('--log-level', default='INFO')
     args = parser.parse_args(argv)
+    if args.list:
+        print(configs.table_text())
+        return
+    if args.config is None:
+        parser.error('give a config name (see --list) or a config file')
     logging.getLogger('mmengine').setLevel(args.log_level)
     common = dict(cfg_options=args.cfg_options, work_dir_=args.work_dir,
                   launcher=args.launcher, log_level=args.log_level)

@@ -17,13 +17,15 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and build the feature set."""
+    from course_lib.configs import for_lesson
     from course_lib.data.synthetic.untrimmed_motion import UntrimmedSpec
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--root', type=Path, default=None,
                         help='output folder (default: $COURSE_DATA_DIR/motion_untrimmed)')
-    parser.add_argument('--recognizer', default='r2plus1d_r18_motion_smoke',
-                        help='course config of the recognizer whose backbone makes the features')
+    parser.add_argument('--recognizer', default=for_lesson('03', 'recognizer', 'smoke'),
+                        help='course config of the recognizer whose backbone makes the features '
+                        '(default: lesson 03\'s smoke recognizer, %(default)s)')
     parser.add_argument('--num-train', type=int, default=UntrimmedSpec.num_train)
     parser.add_argument('--num-test', type=int, default=UntrimmedSpec.num_test)
     parser.add_argument('--temporal-dim', type=int, default=32, help="BMN's temporal scale")

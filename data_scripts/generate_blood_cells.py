@@ -1,4 +1,7 @@
-"""Generate lesson 06's synthetic blood-smear set (smoke profile) in BCCD's Roboflow COCO layout.
+"""Generate synthetic BCCD-like blood smears (cell sizes known and set) in BCCD's Roboflow COCO layout.
+
+Lesson 06 trains on the real BCCD shipped with the course; this set is the controlled counterpart
+(course_lib.data.synthetic.blood_cells.BloodCellSpec sets each cell type's size and count).
 
     python data_scripts/generate_blood_cells.py                    # $COURSE_DATA_DIR/blood_cells
     python data_scripts/generate_blood_cells.py --train 600 --seed 1

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 
 import course_lib  # noqa: F401
 
@@ -35,7 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--skip-bmn', action='store_true', help='leave BMN out (saves ~1 min)')
     parser.add_argument('--plot', default=None, help='save the accuracy-vs-speed plot here')
     args = parser.parse_args(argv)
-    warnings.filterwarnings('ignore')
 
     import openvino as ov
     import torch
@@ -81,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             f'{quantize.fake_quantize_count(int8_model)} FakeQuantize ops')
         timings = benchmark.measure({'PyTorch FP32': case.torch_run, 'OpenVINO FP32': fp32,
                                      'OpenVINO INT8': int8}, case.bench_input,
-                                    repeats=args.repeats)
+                                    repeats=args.repeats, threads=args.threads)
         sizes = {'PyTorch FP32': torch_size_mb(case.net), 'OpenVINO FP32': ir_size_mb(case.xml),
                  'OpenVINO INT8': ir_size_mb(int8_xml)}
         metrics = {'PyTorch FP32': row.metric_torch, 'OpenVINO FP32': row.metric_ir,

@@ -24,38 +24,53 @@ def solve_06_1():
     return per_class_thresholds
 
 
-def _smoke_data_and_config():
-    """The lesson's synthetic set (generated if missing, ~3 s) and its smoke config."""
-    from course_lib.data.synthetic.blood_cells import generate_blood_cells
-    from course_lib.train import load_config
-    root = generate_blood_cells(cl.data_dir() / 'blood_cells', progress=False)
-    return root, load_config('atss_mobilenetv2_fpn_bccd_smoke')
+def _data_and_config():
+    """The lesson's data (the shipped BCCD as COCO, converted if missing) and its config."""
+    from course_lib.data import coco
+    from course_lib.configs import load_config
+    root = cl.data_dir() / 'bccd'
+    coco.prepare_bccd(root, progress=False)
+    return root, load_config(cl.configs.for_lesson('06', 'detector'))
 
 
-def _mean_sizes(root, classes):
-    """Mean sqrt(w * h) per class over the training boxes (smoke images are not resized)."""
+def _mean_sizes(root, cfg):
+    """Mean sqrt(w * h) per class over the training boxes, in the pixels the detector sees."""
     from course_lib.data import coco
     data = coco.load_coco(root / 'train' / coco.ANNOTATION_FILE)
     names = {c['id']: c['name'] for c in data['categories']}
-    return {name: float(np.mean([math.sqrt(a['bbox'][2] * a['bbox'][3])
+    images = {i['id']: i for i in data['images']}
+    size = next(t['scale'] for t in cfg.test_pipeline if t['type'] == 'Resize')  # keep_ratio
+
+    def scale(image):
+        long, short = max(image['width'], image['height']), min(image['width'], image['height'])
+        return min(max(size) / long, min(size) / short)
+
+    return {name: float(np.mean([math.sqrt(a['bbox'][2] * a['bbox'][3]) * scale(images[a['image_id']])
                                  for a in data['annotations']
-                                 if names[a['category_id']] == name])) for name in classes}
+                                 if names[a['category_id']] == name])) for name in cfg.classes}
 
 
 def solve_06_2():
-    """Anchors are stride x octave_base_scale (16, 32, 64): platelets ~0.64, RBC ~1.4, WBC ~2.1."""
-    root, cfg = _smoke_data_and_config()
+    """Anchors are stride x octave_base_scale; divide each class's mean size at input by the smallest."""
+    root, cfg = _data_and_config()
     anchors = cfg.model.bbox_head.anchor_generator
     smallest = min(anchors.strides) * anchors.octave_base_scale
-    return {name: size / smallest for name, size in _mean_sizes(root, cfg.classes).items()}
+    return {name: size / smallest for name, size in _mean_sizes(root, cfg).items()}
 
 
 def solve_06_3():
-    """Keep the strides; set octave_base_scale = platelet mean size / smallest stride (~1.3)."""
-    root, cfg = _smoke_data_and_config()
-    platelets = _mean_sizes(root, cfg.classes)['Platelets']
+    """Halve every Resize (by list index), then octave_base_scale = platelet size there / stride."""
+    root, cfg = _data_and_config()
+    half = tuple(v // 2 for v in cfg.image_size)
+    options = {}
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for i, step in enumerate(cfg[loader].dataset.pipeline):
+            if step['type'] == 'Resize':
+                options[f'{loader}.dataset.pipeline.{i}.scale'] = half
+    platelets = _mean_sizes(root, cfg)['Platelets'] * half[0] / cfg.image_size[0]
     stride = min(cfg.model.bbox_head.anchor_generator.strides)
-    return {'model.bbox_head.anchor_generator.octave_base_scale': platelets / stride}
+    options['model.bbox_head.anchor_generator.octave_base_scale'] = platelets / stride
+    return options
 
 
 SOLUTIONS = {'06.1': solve_06_1, '06.2': solve_06_2, '06.3': solve_06_3}

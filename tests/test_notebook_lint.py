@@ -58,3 +58,42 @@ def test_every_exercise_of_the_lesson_has_a_self_check_cell(path):
     registered = {key for key in EXERCISES if key.startswith(f'{lesson}.')}
     assert len(checked) >= 2, 'each lesson ends with 2-4 exercises, each with a cl.check cell'
     assert checked == registered, f'cl.check cells {sorted(checked)} vs checkers {sorted(registered)}'
+
+
+# Plumbing belongs in course_lib (cl.quiet(), train(..., quiet=True), course_lib.compat's filters).
+PLUMBING = {
+    'redirect_stdout': re.compile(r'redirect_std(out|err)'),
+    'warning filters': re.compile(r'\bwarnings\.(filterwarnings|simplefilter|catch_warnings)|\bfilterwarnings\('),
+    'logger levels': re.compile(r'\.setLevel\(|\bset_log_level\(|\blogging\.disable\('),
+    'thread counts': re.compile(r'\bset_num_threads\('),
+    'subprocess calls': re.compile(r'\bsubprocess\b'),
+}
+MAX_CODE_LINES = 15
+
+
+def plumbing_in(source: str) -> list[str]:
+    """The kinds of plumbing a code cell holds."""
+    return [kind for kind, pattern in PLUMBING.items() if pattern.search(source)]
+
+
+def test_plumbing_patterns_catch_each_kind():
+    cell = '\n'.join(['with contextlib.redirect_stdout(io.StringIO()):',
+                      "warnings.filterwarnings('ignore')", "MMLogger.get_current_instance().setLevel('ERROR')",
+                      'nncf.set_log_level(logging.WARNING)', 'torch.set_num_threads(2)',
+                      'out = subprocess.run([sys.executable, script])'])
+    assert plumbing_in(cell) == list(PLUMBING)
+    assert plumbing_in("runner = cltrain.train(CONFIG, quiet=True)\nwith cl.quiet():\n    runner.val()") == []
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_no_plumbing_in_code_cells(path):
+    found = {i: kinds for i, source in enumerate(cells(path, 'code')) if (kinds := plumbing_in(source))}
+    assert not found, f'code cells (by index) with plumbing: {found}; use cl.quiet() / train(quiet=True)'
+
+
+@pytest.mark.parametrize('path', NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short(path):
+    long = {i: n for i, source in enumerate(cells(path, 'code'))
+            if (n := len(source.rstrip('\n').splitlines())) > MAX_CODE_LINES}
+    assert not long, (f'code cells (index: lines) longer than {MAX_CODE_LINES} lines: {long}; '
+                      'split them or move the logic into course_lib')

@@ -16,3 +16,14 @@ def test_quiet_hides_logs_and_prints_then_restores(capsys):
     assert logger.level == level
     print('after')
     assert 'after' in capsys.readouterr().out
+
+
+def test_quiet_can_lower_named_loggers_to_a_level_and_keeps_stdout(capsys):
+    nncf_like = logging.getLogger('course_test_nncf')
+    nncf_like.setLevel(logging.INFO)
+    with cl.quiet(stdout=False, level=logging.WARNING, loggers=('course_test_nncf',)):
+        assert not nncf_like.isEnabledFor(logging.INFO)
+        assert nncf_like.isEnabledFor(logging.WARNING)
+        print('a result')
+    assert nncf_like.level == logging.INFO
+    assert 'a result' in capsys.readouterr().out

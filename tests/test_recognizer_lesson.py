@@ -13,7 +13,8 @@ import course_lib as cl
 from course_lib.data.rawframes import rawframe_input
 from course_lib.data.splits import Split, write_split_lists
 from course_lib.data.synthetic.motion_clips import MOTIONS, MotionSetSpec, build_motion_set
-from course_lib.train import load_config, last_checkpoint
+from course_lib.configs import load_config
+from course_lib.train import last_checkpoint
 
 REPO = Path(__file__).resolve().parents[1]
 SMOKE = ('r2plus1d_r18_motion_smoke', 'x3d_s_motion_smoke')

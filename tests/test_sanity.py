@@ -6,18 +6,17 @@ import pytest
 
 import course_lib as cl
 from course_lib import sanity
-from course_lib.data.synthetic.blood_cells import generate_blood_cells
-from course_lib.train import load_config
+from course_lib.data import coco
+from course_lib.configs import load_config
 
 ATSS = 'atss_mobilenetv2_fpn_bccd_smoke'
 
 
 @pytest.fixture(scope='module')
 def blood_cells(tmp_path_factory):
+    """A data dir holding lesson 06's data: the shipped BCCD, converted to COCO."""
     root = tmp_path_factory.mktemp('data')
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv('COURSE_DATA_DIR', str(root))
-        generate_blood_cells(root / 'blood_cells')
+    coco.prepare_bccd(root / 'bccd', progress=False)
     return root
 
 
@@ -61,7 +60,7 @@ def _write_coco(path, images, annotations, categories):
 
 
 def test_empty_annotation_file(atss_cfg, blood_cells, tmp_path):
-    source = json.loads((blood_cells / 'blood_cells' / 'train' / '_annotations.coco.json')
+    source = json.loads((blood_cells / 'bccd' / 'train' / '_annotations.coco.json')
                         .read_text())
     empty = tmp_path / 'empty.json'
     _write_coco(empty, source['images'], [], source['categories'])
@@ -73,7 +72,7 @@ def test_empty_annotation_file(atss_cfg, blood_cells, tmp_path):
 
 
 def test_boxes_out_of_range(atss_cfg, blood_cells, tmp_path):
-    source = json.loads((blood_cells / 'blood_cells' / 'train' / '_annotations.coco.json')
+    source = json.loads((blood_cells / 'bccd' / 'train' / '_annotations.coco.json')
                         .read_text())
     broken = copy.deepcopy(source)
     first = broken['annotations'][0]
@@ -83,7 +82,7 @@ def test_boxes_out_of_range(atss_cfg, blood_cells, tmp_path):
     _write_coco(path, broken['images'], broken['annotations'], broken['categories'])
     atss_cfg.train_dataloader.dataset.ann_file = str(path)
     atss_cfg.train_dataloader.dataset.data_prefix = dict(
-        img=str(blood_cells / 'blood_cells' / 'train') + '/')
+        img=str(blood_cells / 'bccd' / 'train') + '/')
     message = failures(sanity.run(atss_cfg))['train annotations']
     assert 'outside the' in message and image['file_name'] in message
 

@@ -93,8 +93,18 @@ def for_lesson(lesson: str, role: str | None = None, profile: str | None = None)
 
 
 def names() -> list[str]:
-    """Every config file name in this folder (without `.py`)."""
-    return sorted(p.stem for p in CONFIG_DIR.glob('*.py') if p.stem != '__init__')
+    """Every config a user can name (files in this folder, without `.py`; `_*.py` are shared bases)."""
+    return sorted(p.stem for p in CONFIG_DIR.glob('*.py') if not p.stem.startswith('_'))
+
+
+def table_text() -> str:
+    """The table as aligned text: lesson, role, smoke config, full config (`--list` of the CLI)."""
+    rows = [('lesson', 'role', 'smoke', 'full')] + [
+        (r.lesson, r.role, r.smoke, r.full or '(smoke only)') for r in TABLE]
+    rows += [('08', role, f'= lesson {lesson} {own}', '') for role, (lesson, own) in EXPORTS.items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return '\n'.join('  '.join(cell.ljust(w) for cell, w in zip(row, widths + [0])).rstrip()
+                     for row in rows)
 
 
 def config_path(config: str | os.PathLike) -> Path:
@@ -103,7 +113,7 @@ def config_path(config: str | os.PathLike) -> Path:
     if path.suffix == '.py' and path.exists():
         return path.resolve()
     candidate = CONFIG_DIR / f'{path.stem}.py'
-    if path.stem != '__init__' and candidate.exists():
+    if path.stem in names() and candidate.exists():
         return candidate
     raise ConfigNotFoundError(f'No config {str(config)!r}: not a file, and not one of the course configs '
                               f'in {CONFIG_DIR} ({", ".join(names())}).')

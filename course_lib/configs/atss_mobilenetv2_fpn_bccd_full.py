@@ -1,5 +1,6 @@
-# ATSS with a MobileNetV2 backbone on the real BCCD set: the full profile (lesson 06, as in OTX's detection tutorial).
-# Data: data_scripts/prepare_bccd.py (VOC -> COCO, Roboflow layout). Backbone: ImageNet-pretrained
+# ATSS with a MobileNetV2 backbone on the real BCCD set: the full profile of lesson 06, as in OTX's
+# object-detection tutorial. Data: data_scripts/prepare_bccd.py (the copy shipped in datasets/bccd,
+# VOC -> COCO in the Roboflow layout). Backbone: ImageNet-pretrained
 # MobileNetV2 (hub entry 'mobilenet_v2_imagenet_mmdet', i.e. open-mmlab://mmdet/mobilenet_v2).
 # Sized for a GPU: 992 x 736 inputs as OTX's MobileNetV2-ATSS, 5 FPN levels, 24 epochs.
 #   python -m course_lib.train atss_mobilenetv2_fpn_bccd_full

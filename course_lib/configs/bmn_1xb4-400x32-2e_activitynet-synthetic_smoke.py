@@ -1,15 +1,17 @@
-"""BMN, smoke profile: mmaction2's ActivityNet config, shrunk to 32 feature steps and 2 epochs.
+"""BMN, smoke profile: lesson 04's full config, shrunk to 32 feature steps and 2 epochs.
 
 Data: synthetic ActivityNet-format features (400 channels x 32 steps), made by
-`python data_scripts/prepare_activitynet.py --profile smoke`. Everything not set here is mmaction2's
-`localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py`. Used in lesson 04.
+`python data_scripts/prepare_activitynet.py --profile smoke`. Everything not set here is the full
+config's, i.e. mmaction2's `localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py`. The full
+config's paths and work dir were resolved there, so the loaders and evaluators are restated.
+Used in lesson 04.
 """
-_base_ = 'mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py'
+_base_ = './bmn_2xb8-400x100-9e_activitynet-feature_full.py'
 from course_lib.profile import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
-custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 temporal_dim = 32
 data_root = '{{$COURSE_DATA_DIR:data}}/activitynet_synthetic_t32'
+features = f'{data_root}/csv_mean_32'
 work_dir = str(_course_work_dir('{{fileBasenameNoExtension}}'))
 
 # 32 steps (ActivityNet: 100) and 8 sample points per proposal (32): 2.1 M parameters instead of
@@ -18,9 +20,9 @@ model = dict(temporal_dim=temporal_dim, num_samples=8)
 
 _loader = dict(num_workers=0, persistent_workers=False)  # 2 CPU cores: load in the main process
 train_dataloader = dict(batch_size=4, **_loader, dataset=dict(  # 50 steps per epoch instead of 25
-    ann_file=f'{data_root}/anet_anno_train.json', data_prefix=dict(video=f'{data_root}/csv_mean_32')))
+    ann_file=f'{data_root}/anet_anno_train.json', data_prefix=dict(video=features)))
 val_dataloader = dict(**_loader, dataset=dict(
-    ann_file=f'{data_root}/anet_anno_val.json', data_prefix=dict(video=f'{data_root}/csv_mean_32')))
+    ann_file=f'{data_root}/anet_anno_val.json', data_prefix=dict(video=features)))
 test_dataloader = val_dataloader  # as in mmaction2: the validation set is the test set
 
 max_epochs = 2
@@ -33,5 +35,4 @@ test_evaluator = dict(type='ANetMetric', metric_type='AR@AN',
 val_evaluator = test_evaluator
 
 default_hooks = dict(logger=dict(interval=5), checkpoint=dict(save_best=None))
-custom_hooks = [dict(type='TqdmProgressHook')]
 randomness = dict(seed=0)

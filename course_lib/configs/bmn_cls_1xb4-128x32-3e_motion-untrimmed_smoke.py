@@ -25,7 +25,8 @@ train_pipeline = [_load, _labels, dict(type='PackLocalizationInputs', keys=('gt_
 test_pipeline = [_load, dict(type='PackLocalizationInputs', keys=('gt_bbox', ),
                              meta_keys=('video_name', 'duration_second', 'duration_frame',
                                         'annotations', 'feature_frame'))]
-_features = dict(video=f'{data_root}/csv_mean_32')
+features = f'{data_root}/csv_mean_32'
+_features = dict(video=features)
 train_dataloader = dict(batch_size=4, dataset=dict(
     ann_file=f'{data_root}/anet_anno_train.json', data_prefix=_features, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(ann_file=f'{data_root}/anet_anno_test.json', data_prefix=_features,

@@ -3,10 +3,10 @@
 # cores: a 3-stage ResNet3d-18 with 8 base channels (0.13 M parameters; every stage inflated and a
 # temporal stem, so motion is seen from the pixels on), trained from scratch (no pretrained weights
 # offline), 8 frames x 96 x 64 px, 3 action classes, 6 epochs. Lesson 07 reaches frame-mAP 0.87.
+# It inherits the full config; what the full config built from its own variables (data_root,
+# classes, clip sampling, max_epochs) is restated here with the smoke values.
 #   python -m course_lib.train slowonly_r18_8xb8-8x2x1-6e_ava-synthetic_smoke
-_base_ = 'mmaction::detection/slowonly/slowonly_kinetics400-pretrained-r50_8xb16-4x16x1-20e_ava21-rgb.py'
-
-custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
+_base_ = './slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full.py'
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ava_actions'
 anno_root = f'{data_root}/annotations'
@@ -30,7 +30,8 @@ model = dict(
     # (AVA's recipe uses 0.9 with FAIR's precise person detector).
     train_cfg=dict(rcnn=dict(assigner=dict(pos_iou_thr=0.7, neg_iou_thr=0.7, min_pos_iou=0.7))))
 
-dataset_settings = dict(type='AVADataset', label_file=f'{anno_root}/ava_action_list.pbtxt',
+dataset_settings = dict(_delete_=True,  # not merged into the full config's settings
+                        type='AVADataset', label_file=f'{anno_root}/ava_action_list.pbtxt',
                         data_prefix=dict(img=f'{data_root}/rawframes'), fps=fps,
                         timestamp_start=900, timestamp_end=906, num_classes=len(classes) + 1)
 
@@ -48,13 +49,13 @@ val_pipeline = [
 
 train_dataloader = dict(
     batch_size=batch_size, num_workers=0, persistent_workers=False,
-    dataset=dict(_delete_=True, **dataset_settings, ann_file=f'{anno_root}/ava_train.csv',
+    dataset=dict(**dataset_settings, ann_file=f'{anno_root}/ava_train.csv',
                  exclude_file=f'{anno_root}/ava_train_excluded_timestamps.csv',
                  proposal_file=f'{anno_root}/ava_dense_proposals_train.pkl',
                  pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1, num_workers=0, persistent_workers=False,  # the AVA RoI head tests one clip at a time
-    dataset=dict(_delete_=True, **dataset_settings, ann_file=f'{anno_root}/ava_val.csv',
+    dataset=dict(**dataset_settings, ann_file=f'{anno_root}/ava_val.csv',
                  exclude_file=f'{anno_root}/ava_val_excluded_timestamps.csv',
                  proposal_file=f'{anno_root}/ava_dense_proposals_val.pkl',
                  pipeline=val_pipeline, test_mode=True))
@@ -79,6 +80,6 @@ param_scheduler = [
 
 default_hooks = dict(
     logger=dict(interval=10),  # 180 iterations: 18 loss points (printing is off in the lesson)
-    checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
-custom_hooks = [dict(type='TqdmProgressHook')]
+    checkpoint=dict(_delete_=True, type='CheckpointHook', interval=max_epochs, save_best='auto',
+                    max_keep_ckpts=1))
 randomness = dict(seed=0, deterministic=False)

@@ -6,11 +6,12 @@ The layout is the Roboflow COCO export that OTX's object-detection tutorial (ATS
     <root>/valid/_annotations.coco.json  + the validation images
     <root>/test/_annotations.coco.json   + the test images
 
-The public BCCD release (github.com/Shenggan/BCCD_Dataset) is Pascal VOC instead:
-`BCCD/Annotations/BloodImage_00000.xml`, `BCCD/JPEGImages/BloodImage_00000.jpg` and the split lists
-`BCCD/ImageSets/Main/{train,val,test}.txt`. `voc_to_coco` converts it; `validate_coco` checks any
-COCO file (boxes inside images, known classes, unique ids, images on disk) and names each bad record
-by its file (and XML line). Used in lesson 06.
+The public BCCD release (github.com/Shenggan/BCCD_Dataset, MIT licence) is Pascal VOC instead:
+`Annotations/BloodImage_00000.xml`, `JPEGImages/BloodImage_00000.jpg` and the official split lists
+`ImageSets/Main/{train,val,test}.txt`. The course ships a copy in `datasets/bccd/` (`SHIPPED_BCCD`),
+which `prepare_bccd` converts by default; the GitHub download is the fallback when that copy is gone.
+`voc_to_coco` converts; `validate_coco` checks any COCO file (boxes inside images, known classes,
+unique ids, images on disk) and names each bad record by its file (and XML line). Used in lesson 06.
 """
 from __future__ import annotations
 
@@ -25,10 +26,14 @@ from typing import Iterable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..profile import REPO_ROOT
+
 BCCD_CLASSES = ('Platelets', 'RBC', 'WBC')  # the order (and names) of the Roboflow COCO export
 ANNOTATION_FILE = '_annotations.coco.json'
 SPLITS = ('train', 'valid', 'test')
 VOC_SPLIT_FILES = {'train': 'train.txt', 'valid': 'val.txt', 'test': 'test.txt'}
+CONVERSION_REPORT = 'conversion_problems.json'  # what the conversion dropped or clipped, for reruns
+SHIPPED_BCCD = REPO_ROOT / 'datasets' / 'bccd'  # the course's copy of BCCD (VOC), see its README.md
 
 
 class CocoFormatError(ValueError):
@@ -341,7 +346,7 @@ def _sqrt(x: float) -> float:
     return float(np.sqrt(max(0.0, x)))
 
 
-# ---- the full profile's data: BCCD from GitHub (VOC) or a Roboflow COCO export -----------------
+# ---- lesson 06's data: the shipped BCCD (default), a VOC folder, a Roboflow export, or GitHub ----
 
 def _splits_ready(out_dir: Path) -> bool:
     return all((out_dir / s / ANNOTATION_FILE).exists() for s in SPLITS)
@@ -370,32 +375,56 @@ def import_coco_export(export_dir: str | Path, out_dir: str | Path,
     return problems
 
 
+def shipped_bccd(root: str | Path = SHIPPED_BCCD) -> Path | None:
+    """The course's copy of BCCD (Annotations/, JPEGImages/, ImageSets/Main/), or None if it is gone."""
+    root = Path(root)
+    main = root / 'ImageSets' / 'Main'
+    if find_voc_root_or_none(root) == root and all((main / f).exists()
+                                                    for f in VOC_SPLIT_FILES.values()):
+        return root
+    return None
+
+
+def download_bccd() -> Path:
+    """Download BCCD from GitHub into the cache and unpack it; return the unpacked folder."""
+    import zipfile
+
+    from ..download import DownloadError, download
+    from ..profile import cache_dir
+    try:
+        archive = download('bccd_voc_github', cache_dir() / 'bccd')  # .../bccd/master.zip
+    except DownloadError as err:
+        raise DownloadError(
+            f'The course\'s copy of BCCD ({SHIPPED_BCCD}) is missing or incomplete, and the '
+            f'download from GitHub failed as well.\nFix: restore the copy with '
+            f'`git checkout -- {SHIPPED_BCCD.relative_to(REPO_ROOT)}` in {REPO_ROOT}, or go online '
+            f'and run again.\n{err}') from err
+    voc = archive.with_suffix('')
+    if not find_voc_root_or_none(voc):
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(voc)
+    return voc
+
+
 def prepare_bccd(out_dir: str | Path, voc: str | Path | None = None,
                  coco_export: str | Path | None = None, seed: int = 0,
-                 force: bool = False) -> list[Problem]:
-    """Get BCCD into out_dir/{train,valid,test} (COCO): from a VOC folder, a Roboflow export, or
-    GitHub (default); validate every split and return the problems found (reruns skip work)."""
+                 force: bool = False, progress: bool = True) -> list[Problem]:
+    """Get BCCD into out_dir/{train,valid,test} (COCO) from the shipped copy (default), a VOC folder,
+    a Roboflow export or GitHub; validate every split and return the problems (reruns skip work)."""
     out_dir = Path(out_dir)
-    if _splits_ready(out_dir) and not force:
-        problems = []
-    elif coco_export is not None:
-        problems = import_coco_export(coco_export, out_dir)
+    report = out_dir / CONVERSION_REPORT
+    if _splits_ready(out_dir) and report.exists() and not force:
+        problems = [Problem(**p) for p in json.loads(report.read_text())]  # what conversion found
     else:
-        if voc is None:
-            import zipfile
-
-            from ..download import download
-            from ..profile import cache_dir
-            archive = download('bccd_voc_github', cache_dir() / 'bccd')  # .../bccd/master.zip
-            voc = archive.with_suffix('')
-            if not find_voc_root_or_none(voc):
-                with zipfile.ZipFile(archive) as zf:
-                    zf.extractall(voc)
-        problems = voc_to_coco(voc, out_dir, seed=seed)
+        if coco_export is not None:
+            problems = import_coco_export(coco_export, out_dir)
+        else:
+            voc = voc or shipped_bccd() or download_bccd()
+            problems = voc_to_coco(voc, out_dir, seed=seed, progress=progress)
+        report.write_text(json.dumps([vars(p) for p in problems], indent=1))
     for split in SPLITS:
         problems += validate_coco(out_dir / split / ANNOTATION_FILE)
-    if problems:  # keep the conversion's report; a skipped rerun only re-validates
-        (out_dir / 'problems.txt').write_text(''.join(f'{p}\n' for p in problems))
+    (out_dir / 'problems.txt').write_text(''.join(f'{p}\n' for p in problems))
     return problems
 
 

@@ -9,30 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-EXERCISES: dict[str, 'Exercise'] = {}
+from .registry import EXERCISES, Exercise, exercise  # noqa: F401  (the lessons' checkers use them)
+
 LESSON_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
                               if m.name.startswith('lesson')))
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise: its question, the value a learner starts from, and its checker."""
-
-    key: str
-    question: str
-    starter: Any
-    checker: Callable[[Any], str | None]  # returns None when right, else a hint
-
-
-def exercise(key: str, question: str, starter: Any = None):
-    """Register a checker function (answer -> None if right, else a hint) under a key like '04.2'."""
-    def register(checker: Callable[[Any], str | None]):
-        EXERCISES[key] = Exercise(key, question, starter, checker)
-        return checker
-    return register
 
 
 def _load() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import exercise
+from .registry import exercise
 
 
 @exercise('00.1', 'Which doctor checks are optional (WARN, not FAIL) in the smoke profile?',

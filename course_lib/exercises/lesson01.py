@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import exercise
+from .registry import exercise
 
 TASKS = {'recognition': 'recognition', 'action recognition': 'recognition',
          'localization': 'localization', 'temporal localization': 'localization',

@@ -7,7 +7,7 @@ from ..inference import persons
 from ..inference.recognition import expected_input_shape, recognizer_config
 from ..inference.spatiotemporal import keyframes
 from ..video import read_frames
-from . import exercise
+from .registry import exercise
 
 
 @exercise('02.1', 'In how many of the 120 frames of carphone_pristine.mp4 does the upright-only '

@@ -1,9 +1,10 @@
 """Checkers for lesson 03's exercises (flips and labels, scaling out, clip lists with offsets)."""
 from __future__ import annotations
 
-from . import exercise
+from ..configs import for_lesson, load_config
+from .registry import exercise
 
-CONFIG = 'r2plus1d_r18_motion_smoke'
+CONFIG = for_lesson('03', 'recognizer', 'smoke')  # the exercises are about the smoke config
 CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip format, shown in the notebook
 
 
@@ -46,7 +47,6 @@ def _effective_lr_per_clip(cfg, processes: int) -> tuple[float, int]:
           'smoke config with the same learning rate per clip as one process does.', starter={})
 def two_processes(answer) -> str | None:
     """Right when, on two processes, lr / (clips per step) equals the one-process value."""
-    from ..train import load_config
     if not isinstance(answer, dict):
         return "answer with a dict of dotted config keys, e.g. {'train_cfg.max_epochs': 10}."
     one, _ = _effective_lr_per_clip(load_config(CONFIG), 1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from . import exercise
+from .registry import exercise
 
 GT_04_1 = [20.0, 40.0]
 PROPOSALS_04_1 = [([18.0, 40.0], 0.9), ([20.0, 41.0], 0.6), ([0.0, 60.0], 0.3)]

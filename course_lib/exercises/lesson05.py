@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import math
 
-from . import exercise
+from ..configs import for_lesson, load_config
+from .registry import exercise
 
+BMN_SMOKE = for_lesson('04', 'bmn', 'smoke')  # 05.3 starts from lesson 04's smoke config
 VIDEO_120S = dict(duration_second=120.0, duration_frame=3600, feature_frame=3600)
 
 
@@ -49,15 +51,12 @@ def duplicate_ap(answer) -> str | None:
             'non-increasing from the right, and sum precision x recall step.')
 
 
-@exercise('05.3', 'Give the --cfg-options, as a dict, that turn lesson 04\'s config '
-          'bmn_1xb4-400x32-2e_activitynet-synthetic_smoke into a BMN with classes for its 5 '
-          'synthetic action classes.', starter={})
+@exercise('05.3', f'Give the --cfg-options, as a dict, that turn lesson 04\'s config {BMN_SMOKE} '
+          'into a BMN with classes for its 5 synthetic action classes.', starter={})
 def cfg_options(answer: dict) -> str | None:
     """Right when the options give a BMNwActionCls with 5 classes + background that builds."""
     from mmaction.registry import MODELS
-
-    from ..train import load_config
-    cfg = load_config('bmn_1xb4-400x32-2e_activitynet-synthetic_smoke', dict(answer))
+    cfg = load_config(BMN_SMOKE, dict(answer))
     if cfg.model.get('type') != 'BMNwActionCls':
         return 'which key of the config names the model class, and what is the new class called?'
     if cfg.model.get('num_action_classes', 201) != 6:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import exercise
+from ..configs import for_lesson, load_config
+from ..profile import data_dir
+from .registry import exercise
 
 BCCD = ('Platelets', 'RBC', 'WBC')
 
@@ -84,40 +86,18 @@ def per_class_thresholds(answer) -> str | None:
 # ---- 06.2 and 06.3: object sizes against anchor sizes --------------------------------------------
 
 def _lesson_data() -> tuple[Path, str]:
-    """The lesson's data root and config name in the active profile."""
-    from ..profile import data_dir, is_smoke
-    if is_smoke():
-        return data_dir() / 'blood_cells', 'atss_mobilenetv2_fpn_bccd_smoke'
-    return data_dir() / 'bccd', 'atss_mobilenetv2_fpn_bccd_full'
-
-
-def _input_scale(cfg, width: int, height: int) -> float:
-    """The factor by which the test pipeline's Resize (keep_ratio) scales an image."""
-    import mmcv
-    resize = [t for t in cfg.test_pipeline if t['type'] == 'Resize']
-    if not resize:
-        return 1.0
-    return float(mmcv.rescale_size((width, height), tuple(resize[0]['scale']),
-                                   return_scale=True)[1])
+    """The lesson's data root (BCCD as COCO, both profiles) and config name in the active profile."""
+    return data_dir() / 'bccd', for_lesson('06', 'detector')
 
 
 def _mean_box_sizes(cfg, root: Path) -> dict[str, float]:
     """Mean sqrt(w * h) of each class's training boxes, in the detector's input pixels."""
     from ..data import coco
+    from ..metrics.resolution import mean_sizes_at_input
     ann_file = root / 'train' / coco.ANNOTATION_FILE
     if not ann_file.exists():
         raise FileNotFoundError(f'{ann_file} does not exist: run section 1 of the lesson first.')
-    data = coco.load_coco(ann_file)
-    names = {c['id']: c['name'] for c in data['categories']}
-    images = {i['id']: i for i in data['images']}
-    sizes: dict[str, list[float]] = {name: [] for name in cfg.classes}
-    for ann in data['annotations']:
-        name = names.get(ann['category_id'])
-        if name in sizes:
-            image = images[ann['image_id']]
-            scale = _input_scale(cfg, image['width'], image['height'])
-            sizes[name].append(math.sqrt(max(ann['bbox'][2] * ann['bbox'][3], 0.0)) * scale)
-    return {name: float(np.mean(s)) for name, s in sizes.items() if s}
+    return mean_sizes_at_input(cfg, ann_file, cfg.classes)
 
 
 def _anchors(cfg):
@@ -140,11 +120,11 @@ def _close(a: float, b: float, rel: float = 0.03) -> bool:
     return math.isclose(a, b, rel_tol=rel)
 
 
-@exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split by '
-          'the size of the smallest anchor: answer {class name: ratio}.', starter={})
+@exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split, in '
+          'the pixels the detector sees, by the size of the smallest anchor: answer '
+          '{class name: ratio}.', starter={})
 def size_to_anchor_ratios(answer: dict) -> str | None:
     """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
-    from ..train import load_config
     root, config = _lesson_data()
     cfg = load_config(config)
     if not isinstance(answer, dict) or set(answer) != set(cfg.classes):
@@ -158,28 +138,51 @@ def size_to_anchor_ratios(answer: dict) -> str | None:
         return None
     if all(v > 0 and _close(1 / given[n], expected[n]) for n, v in given.items()):
         return 'the other way round: box size divided by anchor size.'
+    from ..metrics.resolution import resize_scale
+    scale = resize_scale(cfg, 640, 480)  # BCCD's image size
+    if scale != 1 and all(_close(given[n] * scale, expected[n]) for n in cfg.classes):
+        return ('these are the sizes in the original 640 x 480 pixels; the detector sees the image '
+                'resized (the factor printed in section 2): scale the box sizes first.')
     if octave != 1 and all(_close(given[n], expected[n] * octave) for n in cfg.classes):
         return ('you divided by the smallest stride; the anchor is stride x octave_base_scale '
                 '(the lesson printed the anchor sizes in section 2).')
     wrong = [n for n in cfg.classes if not _close(given[n], expected[n])]
     return (f'{len(wrong)} of {len(given)} ratios are off (e.g. {wrong[0]!r}). Use the mean of '
-            'sqrt(w * h) over the training boxes (the table of section 1) and the smallest of the '
-            'anchor sizes printed in section 2.')
+            'sqrt(w * h) over the training boxes (the table of section 1) times the resize factor, '
+            'and the smallest of the anchor sizes printed in section 2.')
 
 
-@exercise('06.3', 'Give the cfg-options, as a dict, that make the smallest anchor as large as the '
-          'platelets\' mean box size (within 1 px), keeping the strides and one anchor per '
-          'position.', starter={})
-def smallest_anchor_for_platelets(answer: dict) -> str | None:
-    """Right when the overridden config's smallest anchor is within 1 px of the platelet mean."""
-    from ..train import load_config
+def _resize_scales(loader) -> list[tuple]:
+    """The `scale` of every Resize step of a dataloader's pipeline."""
+    return [tuple(step['scale']) for step in loader.dataset.pipeline if step['type'] == 'Resize']
+
+
+@exercise('06.3', 'Give the cfg-options, as a dict, for a detector that sees the images at half the '
+          'lesson\'s image_size (training, validation and test), with the smallest anchor as large '
+          'as the platelets\' mean box at that size (within 1 px), keeping the strides and one '
+          'anchor per position.', starter={})
+def half_size_detector(answer: dict) -> str | None:
+    """Right when every Resize is at half size and the smallest anchor fits the platelets there."""
     if not isinstance(answer, dict):
         return 'answer with a dict {"dotted.config.key": value}, as cfg_options.'
     root, config = _lesson_data()
-    base = _anchors(load_config(config))
-    cfg = load_config(config, dict(answer))
-    generator = _anchors(cfg)
-    if generator.strides != base.strides:
+    base = load_config(config)
+    try:
+        cfg = load_config(config, dict(answer))
+    except Exception as err:  # mmengine rejects keys that do not fit the config's structure
+        return (f'the config does not take these options ({type(err).__name__}: {err}). Check each '
+                'dotted key against the printed config; list items are addressed by index.')
+    half = tuple(int(v) // 2 for v in base.image_size)
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        scales = _resize_scales(cfg[name])
+        if any(s != half for s in scales):
+            changed = 'image_size' in answer and half == tuple(answer['image_size'])
+            return (f'{name}\'s pipeline still resizes to {scales[0]}, not half the lesson\'s size. '
+                    + ('Setting image_size alone changes nothing: the pipelines copied its value when '
+                       'the config was read. ' if changed else '')
+                    + f'Set the scale of its Resize step: \'{name}.dataset.pipeline.<index>.scale\'.')
+    generator, reference = _anchors(cfg), _anchors(base)
+    if generator.strides != reference.strides:
         return ('keep the strides: the backbone\'s out_indices and the FPN fix them, and changing '
                 'them breaks the match between anchors and feature maps.')
     if any(n != 1 for n in generator.num_base_priors):
@@ -189,8 +192,8 @@ def smallest_anchor_for_platelets(answer: dict) -> str | None:
     smallest = _anchor_sizes(generator)[0]
     if abs(smallest - target) <= 1.0:
         return None
-    if math.isclose(smallest, _anchor_sizes(base)[0]):
-        return ('the anchors did not change: which key of model.bbox_head.anchor_generator '
-                'multiplies the stride?')
+    if math.isclose(smallest, _anchor_sizes(reference)[0]):
+        return ('the images are at half size, but the anchors did not change: which key of '
+                'model.bbox_head.anchor_generator multiplies the stride?')
     return ('the smallest anchor is the smallest stride x octave_base_scale: solve that for the '
-            'platelets\' mean size in the table of section 1.')
+            'platelets\' mean size at the new input size (half the size at the lesson\'s).')

@@ -5,7 +5,7 @@ import logging
 
 import numpy as np
 
-from . import exercise
+from .registry import exercise
 
 
 def _absolute_error(reference, candidate) -> float:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
+import torch
+
+from .parity import DEFAULT_THREADS
 
 
 @dataclass
@@ -38,19 +41,28 @@ class Timing:
 
 
 def measure(runners: Mapping[str, Callable], inputs: np.ndarray, warmup: int = 3,
-            repeats: int = 10) -> dict[str, Timing]:
-    """Time each runner on the same inputs: warm-up, then interleaved repeats; median per runner."""
+            repeats: int = 10, threads: int | None = DEFAULT_THREADS) -> dict[str, Timing]:
+    """Time each runner on the same inputs: warm-up, then interleaved repeats; median per runner.
+
+    `threads`: PyTorch's thread count while timing, the same as the IRs compile with
+    (parity.DEFAULT_THREADS), so that every runtime gets the same cores; None keeps torch's own.
+    """
     if repeats < 1:
         raise ValueError('repeats must be >= 1.')
-    for run in runners.values():
-        for _ in range(warmup):
-            run(inputs)
-    timings = {name: Timing(name, len(inputs), []) for name in runners}
-    for _ in range(repeats):
-        for name, run in runners.items():
-            start = time.perf_counter()
-            run(inputs)
-            timings[name].times_ms.append((time.perf_counter() - start) * 1000)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads or previous)
+    try:
+        for run in runners.values():
+            for _ in range(warmup):
+                run(inputs)
+        timings = {name: Timing(name, len(inputs), []) for name in runners}
+        for _ in range(repeats):
+            for name, run in runners.items():
+                start = time.perf_counter()
+                run(inputs)
+                timings[name].times_ms.append((time.perf_counter() - start) * 1000)
+    finally:
+        torch.set_num_threads(previous)
     return timings
 
 

@@ -13,8 +13,11 @@ from typing import Callable
 import numpy as np
 from torch import nn
 
+from ..configs import for_lesson, load_config
+from ..output import quiet
 from ..profile import data_dir
-from . import convert, prepare, tasks
+from ..trained import trained_checkpoint
+from . import convert, tasks
 
 
 @dataclass
@@ -48,16 +51,17 @@ def export_dir() -> Path:
     return path
 
 
-def _cfg(config: str):
-    from ..train import load_config
-    return load_config(config)
+def _trained(config: str | None, role: str):
+    """The config (default: lesson 08's for `role` in the active profile) and its trained checkpoint."""
+    config = config or for_lesson('08', role)
+    return config, load_config(config), trained_checkpoint(config)
 
 
-def recognizer_case(config: str = prepare.RECOGNIZER, calibration_size: int = 60,
+def recognizer_case(config: str | None = None, calibration_size: int = 60,
                     bench_batch: int = 1) -> Case:
     """The lesson-03 recognizer: top-1 on the validation clips, calibration on training clips."""
-    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
-    with tasks.quiet():  # mmengine's deprecation warnings while reading frames
+    config, cfg, checkpoint = _trained(config, 'recognizer')
+    with quiet():  # mmengine's deprecation warnings while reading frames
         model = convert.build_model(cfg, checkpoint)
         clips, labels = tasks.recognizer_clips(cfg, 'val')
         train_clips, _ = tasks.recognizer_clips(cfg, 'train', limit=calibration_size)
@@ -72,10 +76,10 @@ def recognizer_case(config: str = prepare.RECOGNIZER, calibration_size: int = 60
                 validate=top1_validation_fn, bench_input=clips[:bench_batch])
 
 
-def detector_case(config: str = prepare.DETECTOR, calibration_size: int = 60) -> Case:
+def detector_case(config: str | None = None, calibration_size: int = 60) -> Case:
     """The lesson-06 ATSS detector: mAP@0.5 on the validation images, mmdet's decoding + NMS."""
-    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
-    with tasks.quiet():
+    config, cfg, checkpoint = _trained(config, 'detector')
+    with quiet():
         model = convert.build_model(cfg, checkpoint)
         val = tasks.detection_set(model, cfg, 'val')
         train = tasks.detection_set(model, cfg, 'train', limit=calibration_size)
@@ -89,10 +93,10 @@ def detector_case(config: str = prepare.DETECTOR, calibration_size: int = 60) ->
                 bench_input=val.images[0])
 
 
-def bmn_case(config: str = prepare.BMN) -> Case:
+def bmn_case(config: str | None = None) -> Case:
     """The lesson-04 BMN: AR@100 on the validation videos, mmaction's own BMN.predict."""
-    cfg, checkpoint = _cfg(config), prepare.trained_checkpoint(config)
-    with tasks.quiet():
+    config, cfg, checkpoint = _trained(config, 'bmn')
+    with quiet():
         model = convert.build_model(cfg, checkpoint)
         items = tasks.bmn_set(cfg)
     xml = convert.export_bmn(model, export_dir() / 'bmn_fp32.xml')

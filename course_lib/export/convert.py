@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-import course_lib  # noqa: F401  (compat fixes before mmaction / mmdet)
 import numpy as np
 import torch
 from torch import nn
@@ -27,7 +26,7 @@ def build_model(config, checkpoint: str | os.PathLike | None = None) -> nn.Modul
     from mmengine.registry import init_default_scope
     from mmengine.runner import load_checkpoint
 
-    from ..train import load_config
+    from ..configs import load_config
     cfg = config if isinstance(config, Config) else load_config(config)
     scope = cfg.get('default_scope', 'mmaction')
     init_default_scope(scope)

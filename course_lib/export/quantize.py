@@ -7,10 +7,15 @@ most, until the drop is within `max_drop`. Used in lesson 08.
 """
 from __future__ import annotations
 
+import logging
 import os
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
+
+from ..output import quiet
+
+NNCF_LEVEL = logging.WARNING  # NNCF logs every statistics step at INFO: the results would drown
 
 
 def read_model(model):
@@ -30,8 +35,9 @@ def quantize_int8(model, calibration: Sequence, transform: Callable | None = Non
     items = list(calibration)
     if not items:
         raise ValueError('The calibration set is empty: pass training clips / images.')
-    return nncf.quantize(read_model(model), nncf.Dataset(items, transform),
-                         subset_size=subset_size or len(items), **kwargs)
+    with quiet(stdout=False, level=NNCF_LEVEL, loggers=('nncf',)):
+        return nncf.quantize(read_model(model), nncf.Dataset(items, transform),
+                             subset_size=subset_size or len(items), **kwargs)
 
 
 def quantize_with_accuracy_control(model, calibration: Sequence, validation: Sequence,
@@ -43,12 +49,13 @@ def quantize_with_accuracy_control(model, calibration: Sequence, validation: Seq
     import nncf
     from nncf.quantization.advanced_parameters import AdvancedAccuracyRestorerParameters
     calibration, validation = list(calibration), list(validation)
-    return nncf.quantize_with_accuracy_control(
-        read_model(model), nncf.Dataset(calibration, transform), nncf.Dataset(validation),
-        validation_fn=validate, max_drop=max_drop, drop_type=nncf.DropType.ABSOLUTE,
-        subset_size=subset_size or len(calibration),
-        advanced_accuracy_restorer_parameters=AdvancedAccuracyRestorerParameters(
-            max_num_iterations=max_iterations), **kwargs)
+    with quiet(stdout=False, level=NNCF_LEVEL, loggers=('nncf',)):
+        return nncf.quantize_with_accuracy_control(
+            read_model(model), nncf.Dataset(calibration, transform), nncf.Dataset(validation),
+            validation_fn=validate, max_drop=max_drop, drop_type=nncf.DropType.ABSOLUTE,
+            subset_size=subset_size or len(calibration),
+            advanced_accuracy_restorer_parameters=AdvancedAccuracyRestorerParameters(
+                max_num_iterations=max_iterations), **kwargs)
 
 
 def fake_quantize_count(model) -> int:

@@ -13,7 +13,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import course_lib  # noqa: F401
 import numpy as np
 import torch
 from mmaction.registry import DATASETS as MMACTION_DATASETS
@@ -24,7 +23,7 @@ from mmengine.registry import init_default_scope
 from torch import nn
 from tqdm.auto import tqdm
 
-from ..output import quiet  # noqa: F401  (used here and by export.cases as tasks.quiet)
+from ..output import quiet
 from .convert import split_detector_outputs
 
 ArrayFn = Callable[[np.ndarray], list]  # a runner: numpy inputs -> list of numpy outputs

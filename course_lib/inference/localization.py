@@ -140,7 +140,7 @@ class TemporalActionDetector:
                      stride: int = 4) -> 'TemporalActionDetector':
         """Build both models from course configs and load their checkpoints (cuda in the full
         profile on a GPU, else the CPU)."""
-        from ..train import load_config
+        from ..configs import load_config
         rec_cfg = load_config(recognizer_config)
         from ..profile import device
         recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device=device())
@@ -211,16 +211,16 @@ def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_d
     return root
 
 
-def lesson03_recognizer(config: str = 'r2plus1d_r18_motion_smoke', quiet: bool = True):
-    """Return lesson 03's trained recognizer, its config and checkpoint; train it first if missing."""
-    import contextlib
-    import io
+def lesson03_recognizer(config: str | None = None, quiet: bool = True):
+    """Return lesson 03's trained recognizer, its config and checkpoint; train it first if missing.
 
+    Default: lesson 03's smoke recognizer, whose 128-channel features lesson 05's raw-video BMN reads.
+    """
     from mmaction.apis import init_recognizer
 
-    from ..export.prepare import trained_checkpoint
-    from ..train import load_config
-    with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
-        checkpoint = trained_checkpoint(config)  # about a minute on 2 cores when missing
+    from ..configs import for_lesson, load_config
+    from ..trained import trained_checkpoint
+    config = config or for_lesson('03', 'recognizer', 'smoke')
+    checkpoint = trained_checkpoint(config, quiet=quiet)  # about a minute on 2 cores when missing
     cfg = load_config(config)
     return init_recognizer(cfg, str(checkpoint), device='cpu'), cfg, checkpoint

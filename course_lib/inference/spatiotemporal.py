@@ -21,13 +21,13 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
-from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .._util import resize_short_side
+from ..output import quiet
 from ..profile import device as default_device
 from ..video import load_frames, write_video
 from . import installed_config
@@ -87,13 +87,8 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     if checkpoint is not None:
         load_checkpoint(model, str(checkpoint), map_location='cpu', logger='silent')
     else:  # the untrained state training starts from (PyTorch's defaults saturate the sigmoids)
-        logger = MMLogger.get_current_instance()
-        level = logger.level
-        logger.setLevel('ERROR')  # init_weights logs one line per parameter
-        try:
+        with quiet(stdout=False):  # init_weights logs one line per parameter
             model.init_weights()
-        finally:
-            logger.setLevel(level)
     return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 

@@ -2,8 +2,8 @@
 
 A detector scores every box; a deployed one must decide which boxes to show. COCO mAP does not
 need that choice (it averages over all of them), but a user does. OTX picks the threshold that
-maximises F1 on the validation set (`result_based_confidence_threshold`, OTX's detection tutorial: 0.325 gave F1
-0.83 where a fixed 0.5 gave 0.63). This module does the same, in the open:
+maximises F1 on the validation set (`result_based_confidence_threshold`; in OTX's object-detection
+tutorial 0.325 gave F1 0.83 where a fixed 0.5 gave 0.63). This module does the same, in the open:
 
 1. `match_detections`: COCO-style greedy matching at IoU >= 0.5, per image and class, highest
    score first; each ground-truth box is matched at most once. A detection's true/false-positive

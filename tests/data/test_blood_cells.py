@@ -81,18 +81,22 @@ def test_reproducible_and_reruns_skip(blood_cells, tmp_path):
 
 
 def test_generated_set_loads_in_mmdet_with_the_lesson_config(blood_cells, monkeypatch):
-    """The smoke config's dataset reads the generated files, boxes and labels included."""
+    """The lesson's dataset config reads the generated files (BCCD's layout), boxes and labels included."""
     import course_lib.train as cltrain
     from mmdet.registry import DATASETS
     from mmengine.registry import init_default_scope
+
+    from course_lib.metrics.resolution import resize_scale
     monkeypatch.setenv('COURSE_DATA_DIR', str(blood_cells.parent))
     cfg = cltrain.load_config('atss_mobilenetv2_fpn_bccd_smoke')
+    cfg.val_dataloader.dataset.data_root = f'{blood_cells}/'  # the lesson itself reads the real BCCD
     init_default_scope('mmdet')
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     assert len(dataset) == SPEC.num_valid
     sample = dataset[0]
     data = coco.load_coco(blood_cells / 'valid' / coco.ANNOTATION_FILE)
     n_boxes = sum(a['image_id'] == data['images'][0]['id'] for a in data['annotations'])
-    assert sample['inputs'].shape == (3, SPEC.height, SPEC.width)
+    scale = resize_scale(cfg, SPEC.width, SPEC.height)  # the test pipeline's keep-ratio Resize
+    assert sample['inputs'].shape == (3, round(SPEC.height * scale), round(SPEC.width * scale))
     assert len(sample['data_samples'].gt_instances) == n_boxes
-    assert sample['data_samples'].scale_factor == (1.0, 1.0)
+    assert sample['data_samples'].scale_factor == pytest.approx((scale, scale), rel=0.01)

@@ -189,8 +189,9 @@ def test_prepare_bccd_from_a_local_checkout_then_skips(tmp_path):
     assert "unknown class 'Neutrophil'" in report
     ann = tmp_path / 'bccd' / 'train' / coco.ANNOTATION_FILE
     stamp = ann.stat().st_mtime_ns
-    assert coco.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src') == []  # valid, not redone
+    again = coco.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src')  # not redone, same report
     assert ann.stat().st_mtime_ns == stamp
+    assert [str(p) for p in again] == [str(p) for p in problems]
 
 
 def test_roboflow_export_is_imported_with_annotation_ids_from_one(tmp_path):
@@ -212,3 +213,52 @@ def test_roboflow_export_is_imported_with_annotation_ids_from_one(tmp_path):
     data = json.loads((tmp_path / 'bccd/valid' / coco.ANNOTATION_FILE).read_text())
     assert [a['id'] for a in data['annotations']] == [1, 2]
     assert (tmp_path / 'bccd/valid/x.jpg').exists()
+
+
+# ---- the copy of BCCD shipped in datasets/bccd -------------------------------------------------
+
+def test_shipped_bccd_converts_to_the_official_splits(tmp_path):
+    """364 real images -> 205 / 87 / 72 (ImageSets/Main); the release's 2 point boxes are dropped."""
+    assert coco.shipped_bccd() == coco.SHIPPED_BCCD
+    assert (coco.SHIPPED_BCCD / 'LICENSE').read_text().startswith('MIT License')
+    assert 'Shenggan' in (coco.SHIPPED_BCCD / 'README.md').read_text()  # the attribution
+    problems = coco.prepare_bccd(tmp_path / 'bccd', progress=False)
+    assert sorted((Path(p.file).name, p.line is not None) for p in problems) == [
+        ('BloodImage_00338.xml', True), ('BloodImage_00343.xml', True)]
+    assert all('empty box' in p.message and 'dropped' in p.message for p in problems)
+    rows = {row['split']: row for row in coco.summarize(tmp_path / 'bccd')}
+    assert [rows[s]['images'] for s in coco.SPLITS] == [205, 87, 72]
+    # the official test split's boxes (Roboflow's export of the same images has 76 / 819 / 72)
+    assert [rows['test'][c] for c in coco.BCCD_CLASSES] == [69, 805, 71]
+    assert [rows['train'][c] for c in coco.BCCD_CLASSES] == [209, 2381, 214]
+    assert [rows['valid'][c] for c in coco.BCCD_CLASSES] == [83, 967, 87]
+    files = [(s, image['file_name']) for s in coco.SPLITS for image in json.loads(
+        (tmp_path / 'bccd' / s / coco.ANNOTATION_FILE).read_text())['images']]
+    assert len({name for _, name in files}) == 364  # no image in two splits
+    assert all((tmp_path / 'bccd' / s / name).is_file() for s, name in files)
+    assert 35 < rows['train']['Platelets size (px)'] < 45 < 95 < rows['train']['RBC size (px)'] < 110
+
+
+def test_an_incomplete_copy_is_not_used(tmp_path):
+    write_bccd(tmp_path / 'src', RECORDS)  # no ImageSets/Main
+    assert coco.shipped_bccd(tmp_path / 'src' / 'BCCD_Dataset-master' / 'BCCD') is None
+    assert coco.shipped_bccd(tmp_path / 'nothing') is None
+    voc = write_bccd(tmp_path / 'full', RECORDS, SPLITS)
+    assert coco.shipped_bccd(voc) == voc
+
+
+def test_without_the_shipped_copy_it_downloads_and_says_how_to_restore(tmp_path, monkeypatch):
+    import importlib
+    download = importlib.import_module('course_lib.download')  # the module, not the function
+    monkeypatch.setattr(coco, 'shipped_bccd', lambda: None)
+    fetched = []
+
+    def offline(name, dest, **kwargs):
+        fetched.append(name)
+        raise download.DownloadError('Could not download https://github.com/... (offline)')
+
+    monkeypatch.setattr(download, 'download', offline)
+    with pytest.raises(download.DownloadError) as err:
+        coco.prepare_bccd(tmp_path / 'bccd', progress=False)
+    assert fetched == ['bccd_voc_github']
+    assert 'git checkout -- datasets/bccd' in str(err.value) and '(offline)' in str(err.value)

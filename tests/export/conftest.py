@@ -36,5 +36,5 @@ def bmn(tmp_path_factory):
 
 
 def convert_cfg(name, options=None):
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     return load_config(name, options, work_dir_='/tmp/course_export_tests')

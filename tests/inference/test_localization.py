@@ -22,7 +22,7 @@ def recognizer():
     from mmaction.registry import MODELS
     from mmaction.utils import register_all_modules
 
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     register_all_modules()
     torch.manual_seed(0)
     model = MODELS.build(load_config(REC).model)
@@ -39,7 +39,7 @@ def test_windows_are_centred_every_stride_frames_and_stay_inside_the_video():
 
 
 def test_windows_read_the_recognizer_config():
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     assert loc.Windows.from_config(load_config(REC)) == loc.Windows(8, 2, 4, 32)
 
 
@@ -104,7 +104,7 @@ def test_a_video_file_a_frame_folder_and_an_array_give_the_same_frames(untrimmed
 def test_detector_runs_on_every_input_kind(untrimmed_video, recognizer):
     from mmaction.registry import MODELS
 
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     rgb, path, folder, spec = untrimmed_video
     cfg = load_config(BMN)
     torch.manual_seed(0)
@@ -162,7 +162,7 @@ def test_recognize_takes_a_video_file_a_frame_folder_and_an_array(untrimmed_vide
     from mmaction.apis import init_recognizer
 
     from course_lib.inference.recognition import recognize
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     rgb, path, folder, spec = untrimmed_video
     cfg = load_config(REC)
     torch.manual_seed(0)
@@ -186,7 +186,7 @@ def test_recognize_runs_an_openvino_ir_like_the_pytorch_model(untrimmed_video, t
 
     from course_lib.export.convert import export_recognizer
     from course_lib.inference.recognition import IRRecognizer, recognize
-    from course_lib.train import load_config
+    from course_lib.configs import load_config
     rgb, path, folder, spec = untrimmed_video
     cfg = load_config(REC)
     torch.manual_seed(0)

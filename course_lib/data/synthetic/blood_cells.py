@@ -1,4 +1,4 @@
-"""A learnable BCCD-like blood-smear set, written in the Roboflow COCO layout of OTX's object-detection tutorial.
+"""A learnable BCCD-like blood-smear set whose cell sizes you choose, in BCCD's Roboflow COCO layout.
 
     <out>/train/_annotations.coco.json + images
     <out>/valid/_annotations.coco.json + images
@@ -8,7 +8,9 @@ Each image shows many red cells (RBC: pale red discs with a lighter centre, ofte
 few white cells (WBC: larger, lilac cytoplasm around a dark lobed purple nucleus) and small
 platelets (dark violet specks), on a grainy, unevenly lit background, with a per-image zoom, so a
 detector has to learn colour, texture and size cues, not a single pixel value. Boxes are tight
-around each drawn cell and clipped to the image, as in BCCD. Used in lesson 06.
+around each drawn cell and clipped to the image, as in BCCD. Lesson 06 trains on the real BCCD
+(shipped in datasets/bccd); this generator is the controlled counterpart, for experiments where the
+object sizes must be known and set (e.g. how small a platelet can get before a detector misses it).
 """
 from __future__ import annotations
 

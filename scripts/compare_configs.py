@@ -1,0 +1,75 @@
+"""Prove that a refactoring of the course configs changed nothing: dump every resolved config, compare.
+
+    python scripts/compare_configs.py dump /tmp/configs_before      # before editing
+    python scripts/compare_configs.py compare /tmp/configs_before   # after: lists every difference
+
+Each config is loaded with course_lib.configs.load_config (inheritance and `{{$COURSE_DATA_DIR}}`
+resolved) and stored as its `to_dict()` minus `filename`. `compare` exits with 1 when any config
+differs or is missing, and prints each differing key with its old and new value.
+"""
+from __future__ import annotations
+
+import argparse
+import pickle
+import sys
+from pathlib import Path
+
+
+def resolved(name: str) -> dict:
+    """The resolved dict of a course config, without fields that name the file itself."""
+    from course_lib import configs
+    cfg = configs.load_config(name).to_dict()
+    cfg.pop('filename', None)
+    return cfg
+
+
+def differences(old, new, path: str = '') -> list[str]:
+    """Every key path where two nested dicts / lists differ (type changes included)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted(set(old) | set(new), key=str):
+            where = f'{path}.{key}' if path else str(key)
+            if key not in old:
+                out.append(f'{where}: added {new[key]!r}')
+            elif key not in new:
+                out.append(f'{where}: removed (was {old[key]!r})')
+            else:
+                out += differences(old[key], new[key], where)
+        return out
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)) and type(old) is type(new) \
+            and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in differences(a, b, f'{path}[{i}]')]
+    return [] if old == new and type(old) is type(new) else [f'{path}: {old!r} -> {new!r}']
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Dump or compare (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('action', choices=['dump', 'compare'])
+    parser.add_argument('folder', type=Path)
+    args = parser.parse_args(argv)
+    from course_lib import configs
+    if args.action == 'dump':
+        args.folder.mkdir(parents=True, exist_ok=True)
+        for name in configs.names():
+            (args.folder / f'{name}.pkl').write_bytes(pickle.dumps(resolved(name)))
+        print(f'{len(configs.names())} configs dumped to {args.folder}')
+        return 0
+    failed = False
+    before = {p.stem for p in args.folder.glob('*.pkl')}
+    for name in sorted(before | set(configs.names())):
+        if name not in before or name not in configs.names():
+            print(f'{name}: only {"after" if name not in before else "before"}')
+            failed = True
+            continue
+        diff = differences(pickle.loads((args.folder / f'{name}.pkl').read_bytes()), resolved(name))
+        print(f'{name}: ' + ('same' if not diff else f'{len(diff)} differences'))
+        for line in diff:
+            print('   ', line)
+        failed |= bool(diff)
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

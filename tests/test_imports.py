@@ -1,0 +1,151 @@
+"""course_lib's modules import each other in one direction: no cycle, and no import up the layers.
+
+The graph is read from the source (AST), so imports inside functions count as much as those at the
+top of a module. The layers are CONTRIBUTING.md's list; keep the two in step.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / 'course_lib'
+
+# Lowest first: a module may import modules of its own layer or of lower ones, never of higher ones.
+# A module not listed falls under the last entry, `course_lib`: the top layer, which no lower one imports.
+LAYERS = (
+    ('course_lib.compat', 'course_lib.profile', 'course_lib.output', 'course_lib.hardware'),
+    ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
+     'course_lib.checkpoints', 'course_lib.hooks'),
+    ('course_lib.data', 'course_lib.video', 'course_lib.segments'),
+    ('course_lib.metrics',),
+    ('course_lib.models',),
+    ('course_lib.sanity', 'course_lib.train', 'course_lib.trained'),
+    ('course_lib.viz',),
+    ('course_lib.inference',),
+    ('course_lib.export',),
+    ('course_lib.viz.tasks',),  # lesson 01's example files in every format: uses data and inference
+    ('course_lib.exercises', 'course_lib.doctor', 'course_lib.checkfull', 'course_lib.__main__', 'course_lib'),
+)
+# Upward imports still to remove, each with the work that removes it (none left: the JHMDB job that
+# ran a person detector moved from data/ava.py to inference/jhmdb_ava.py). Each must still exist.
+PENDING: set[tuple[str, str]] = set()
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix('').parts)
+    return '.'.join(parts[:-1] if parts[-1] == '__init__' else parts)
+
+
+def modules() -> dict[str, Path]:
+    """Every Python module of course_lib except the config files (mmengine reads those)."""
+    return {module_name(p): p for p in PACKAGE.rglob('*.py')
+            if p.parent.name != 'configs' or p.name == '__init__.py'}
+
+
+def _target(node: ast.ImportFrom, name: str, current: str, is_package: bool) -> str:
+    if not node.level:
+        base = node.module or ''
+    else:
+        parts = current.split('.') if is_package else current.split('.')[:-1]
+        parts = parts[:len(parts) - (node.level - 1)]
+        base = '.'.join(parts + ([node.module] if node.module else []))
+    return f'{base}.{name}'
+
+
+def _known(name: str, known: dict) -> str | None:
+    while name not in known and '.' in name:
+        name = name.rsplit('.', 1)[0]
+    return name if name in known else None
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the course_lib modules it imports anywhere in its code (functions included)."""
+    known = modules()
+    graph = {}
+    for name, path in known.items():
+        is_package = path.name == '__init__.py'
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                targets |= {_target(node, alias.name, name, is_package) for alias in node.names}
+        found = {_known(t, known) for t in targets if t.split('.')[0] == 'course_lib'}
+        graph[name] = {t for t in found if t and t != name}
+    # course_lib.exercises loads its lessonNN modules with importlib when a check runs
+    graph['course_lib.exercises'] |= {m for m in known if m.startswith('course_lib.exercises.lesson')}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle of the graph (as a path that ends where it starts), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def layer(module: str) -> int:
+    """Index in LAYERS of the most specific entry that contains the module (private helpers: 0)."""
+    parts = module.split('.')
+    if len(parts) > 1 and parts[1].startswith('_') and parts[1] != '__main__':
+        return 0  # course_lib/_<name>.py: small private helpers, importable from every layer
+    best = None
+    for index, entries in enumerate(LAYERS):
+        for entry in entries:
+            if module == entry or module.startswith(entry + '.'):
+                if best is None or len(entry) > len(best[1]):
+                    best = (index, entry)
+    assert best is not None, f'{module} is in no layer: add it to LAYERS and to CONTRIBUTING.md'
+    return best[0]
+
+
+def test_the_graph_sees_imports_inside_functions():
+    graph = import_graph()
+    assert 'course_lib.configs' in graph['course_lib.sanity']  # sanity imports load_config in run()
+    assert 'course_lib.viz.timeline' in graph['course_lib.inference.localization']  # in plot()
+
+
+def test_find_cycle_finds_a_planted_one():
+    assert find_cycle({'a': {'b'}, 'b': {'c'}, 'c': {'a'}, 'd': set()}) == ['a', 'b', 'c', 'a']
+    assert find_cycle({'a': {'b'}, 'b': set()}) is None
+
+
+def test_course_lib_has_no_import_cycle():
+    cycle = find_cycle(import_graph())
+    assert cycle is None, 'import cycle: ' + ' -> '.join(cycle)
+
+
+def test_no_module_imports_the_package_root():
+    """`import course_lib.x` runs course_lib/__init__ first anyway; importing the root back is a cycle."""
+    importers = sorted(m for m, targets in import_graph().items() if 'course_lib' in targets)
+    assert importers == []
+
+
+@pytest.mark.parametrize('module', sorted(modules()))
+def test_imports_go_down_the_layers(module):
+    up = sorted(t for t in import_graph()[module]
+                if layer(t) > layer(module) and (module, t) not in PENDING)
+    assert up == [], f'{module} imports {up}, which sit in a higher layer (see CONTRIBUTING.md)'
+
+
+def test_pending_upward_imports_still_exist():
+    graph = import_graph()
+    gone = sorted(edge for edge in PENDING if edge[1] not in graph.get(edge[0], ()))
+    assert gone == [], f'fixed: remove {gone} from PENDING'

@@ -1,0 +1,21 @@
+"""Lesson 08 takes lesson 06's detector data from the real BCCD shipped with the course."""
+import json
+
+from course_lib import configs, trained
+from course_lib.configs import load_config
+from course_lib.data import coco
+
+DETECTOR = configs.for_lesson('06', 'detector', 'smoke')
+
+
+def test_detector_data_is_the_real_bccd_where_its_config_reads(tmp_path, monkeypatch):
+    monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
+    root = trained.prepare_data(DETECTOR)
+    assert root == tmp_path / 'bccd'
+    train = json.loads((root / 'train' / coco.ANNOTATION_FILE).read_text())
+    assert len(train['images']) == 205  # the official BCCD train split, not a generated set
+    assert all(i['file_name'].startswith('BloodImage_') for i in train['images'])
+    cfg = load_config(DETECTOR, work_dir_=str(tmp_path / 'work'))
+    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+        assert loader.dataset.data_root.rstrip('/') == str(root)
+    assert cfg.test_evaluator.ann_file == str(root / 'test' / coco.ANNOTATION_FILE)
