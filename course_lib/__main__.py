@@ -10,12 +10,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog='python -m course_lib',
                                      description='Tools of the video-understanding course.')
     sub = parser.add_subparsers(dest='command', required=True)
-    sub.add_parser('doctor', help='check the installation and print the fix for each failure')
+    doc = sub.add_parser('doctor', help='check the installation and print the fix for each failure')
+    doc.add_argument('--network', action='store_true', default=None,
+                     help='also check that the model zoo answers (default: only in the full profile; '
+                     'without it the doctor opens no connection)')
     args = parser.parse_args(argv)
     if args.command == 'doctor':
-        return doctor.main()
+        return doctor.main(network=args.network)
     return 2
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    from .errors import run_cli
+    sys.exit(run_cli(main))

@@ -32,10 +32,14 @@ def read_state_dict(checkpoint: str | os.PathLike | Mapping) -> dict:
             raise CheckpointMismatchError(
                 f'{path} is not a readable PyTorch checkpoint ({type(exc).__name__}: {exc}); it may be '
                 f'truncated by an interrupted download or copy: delete it and download / train it again.') from exc
+        name = str(path)
+    else:
+        name = 'The checkpoint'
     state = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, Mapping) else None
     if not isinstance(state, Mapping) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointMismatchError('The checkpoint holds no state dict of tensors '
-                                      '(expected a dict of tensors, or mmengine\'s {"state_dict": ...}).')
+        raise CheckpointMismatchError(f'{name} holds no state dict of tensors '
+                                      '(expected a dict of tensors, or mmengine\'s {"state_dict": ...}): '
+                                      'give the checkpoint file of a trained model.')
     return {k[len('module.'):] if k.startswith('module.') else k: v for k, v in state.items()}
 
 
@@ -71,3 +75,21 @@ def check_checkpoint_keys(model: nn.Module, checkpoint: str | os.PathLike | Mapp
         f'{source} does not fit the model {type(model).__name__}{" (" + prefix.rstrip(".") + ")" if prefix else ""}: '
         + '; '.join(parts) + '. It was probably trained with another config or architecture: load the checkpoint '
         'made with this config (or pass the config it was trained with).')
+
+
+def load_checked(model: nn.Module, checkpoint: str | os.PathLike | Mapping,
+                 replaced_prefixes: Sequence[str] = ()) -> nn.Module:
+    """Load a checkpoint into a model after `check_checkpoint_keys` (read once); return the model."""
+    from mmengine.runner.checkpoint import load_state_dict
+    state = read_state_dict(checkpoint)
+    try:
+        check_checkpoint_keys(model, state, replaced_prefixes)
+    except CheckpointMismatchError as err:
+        if isinstance(checkpoint, Mapping):
+            raise
+        raise CheckpointMismatchError(f'{checkpoint} ' + str(err).removeprefix('the checkpoint ')) from None
+    own = model.state_dict()
+    load_state_dict(model, {k: v for k, v in state.items()
+                            if k in own and tuple(own[k].shape) == tuple(v.shape)},
+                    strict=False, logger='silent')
+    return model

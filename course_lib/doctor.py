@@ -29,10 +29,13 @@ class Check:
     detail: str
     fix: str = ''
     required: bool = True
+    skipped: bool = False
 
     @property
     def status(self) -> str:
-        """OK, FAIL, or WARN for an optional check that failed."""
+        """OK, FAIL, WARN for an optional check that failed, or SKIP for one not run."""
+        if self.skipped:
+            return 'SKIP'
         return 'OK' if self.ok else ('FAIL' if self.required else 'WARN')
 
 
@@ -139,42 +142,76 @@ def check_video_io() -> Check:
     return Check('video writing (ffmpeg)', os.path.exists(exe), exe, SETUP_FIX)
 
 
+def check_environment() -> Check:
+    """COURSE_PROFILE, COURSE_DATA_DIR and COURSE_CACHE_DIR hold usable values."""
+    from .validate import environment
+    problems = environment()
+    if problems:
+        return Check('environment variables', False, '; '.join(what for _, what, _ in problems),
+                     ' '.join(fix for _, _, fix in problems))
+    return Check('environment variables', True,
+                 f'COURSE_PROFILE={os.environ.get("COURSE_PROFILE") or "smoke (default)"}')
+
+
 def check_data_dir() -> Check:
     """COURSE_DATA_DIR exists and is writable."""
-    path = data_dir()
-    with tempfile.NamedTemporaryFile(dir=path):
-        pass
+    from .errors import CourseError
+    try:
+        path = data_dir()
+        with tempfile.NamedTemporaryFile(dir=path):
+            pass
+    except (CourseError, OSError) as err:
+        return Check('data dir writable', False, str(err).split('. ')[0],
+                     'Set COURSE_DATA_DIR to a folder you can write to (export '
+                     'COURSE_DATA_DIR=$HOME/course-data), or unset it (default: data/ in the repository).')
     return Check('data dir writable', True, str(path),
                  'Set COURSE_DATA_DIR to a folder you can write to.')
 
 
+NETWORK: bool | None = None  # connect in check_network? None: only in the full profile
+
+
 def check_network(host: str = 'download.openmmlab.com', port: int = 443,
-                  timeout: float = 3) -> Check:
-    """Whether the model zoo answers; offline is fine for the smoke profile."""
+                  timeout: float = 3, connect: bool | None = None) -> Check:
+    """Whether the model zoo answers (only when asked, or in the full profile); offline is fine for smoke."""
+    needed = _profile_or_none() == 'full'
+    connect = connect if connect is not None else NETWORK if NETWORK is not None else needed
+    if not connect:
+        return Check('network (model zoo)', False, 'not checked: the doctor opens no connection unless '
+                     'asked (python -m course_lib doctor --network)', required=False, skipped=True)
     try:
         socket.create_connection((host, port), timeout=timeout).close()
         ok, detail = True, f'{host} reachable'
     except OSError as err:
         ok, detail = False, f'{host} unreachable ({err.__class__.__name__}): offline'
-    needed = profile() == 'full'
     return Check('network (model zoo)', ok, detail,
                  'The full profile downloads data and checkpoints; offline, use '
                  'COURSE_PROFILE=smoke or pre-fill COURSE_CACHE_DIR.', required=needed)
 
 
+def _profile_or_none() -> str | None:
+    """The active profile, or None when COURSE_PROFILE is invalid (the environment row says so)."""
+    from .errors import CourseError
+    try:
+        return profile()
+    except CourseError:
+        return None
+
+
 CHECKS: list[Callable[[], Check]] = [
-    check_python, check_torch, check_mmcv_ops, check_gpu, check_registries, check_openvino, check_nncf,
-    check_video_io, check_data_dir, check_network]
+    check_python, check_environment, check_torch, check_mmcv_ops, check_gpu, check_registries,
+    check_openvino, check_nncf, check_video_io, check_data_dir, check_network]
 
 
 def _run(check: Callable[[], Check]) -> Check:
+    from .errors import CourseError
     try:
         return check()
     except Exception as err:  # a check that crashes is a failed check, with its error shown
         name = check.__name__.removeprefix('check_').replace('_', ' ')
         doc = (check.__doc__ or '').strip()
-        return Check(name, False, f'{type(err).__name__}: {err}'[:200],
-                     f'{doc} {SETUP_FIX}'.strip())
+        fix = str(err) if isinstance(err, CourseError) else f'{doc} {SETUP_FIX}'.strip()
+        return Check(name, False, f'{type(err).__name__}: {err}'[:200], fix)
 
 
 @dataclass
@@ -199,7 +236,7 @@ class Report:
         return '\n'.join(rows)
 
     def _repr_html_(self) -> str:
-        colors = {'OK': '#1a7f37', 'WARN': '#9a6700', 'FAIL': '#cf222e'}
+        colors = {'OK': '#1a7f37', 'WARN': '#9a6700', 'FAIL': '#cf222e', 'SKIP': '#57606a'}
         cells = ''.join(
             f'<tr><td>{html.escape(c.name)}</td><td style="color:{colors[c.status]}">'
             f'<b>{c.status}</b></td><td>{html.escape(c.detail)}</td>'
@@ -209,13 +246,18 @@ class Report:
                 f'<th>fix</th></tr>{cells}</table><p>{verdict}</p>')
 
 
-def run_checks() -> Report:
-    """Run every check and return the report."""
-    return Report([_run(check) for check in CHECKS])
+def run_checks(network: bool | None = None) -> Report:
+    """Run every check and return the report; the network check only if asked (default: full profile)."""
+    global NETWORK
+    saved, NETWORK = NETWORK, network
+    try:
+        return Report([_run(check) for check in CHECKS])
+    finally:
+        NETWORK = saved
 
 
-def main() -> int:
+def main(network: bool | None = None) -> int:
     """Print the report; return 0 if every required check passed, else 1."""
-    report = run_checks()
+    report = run_checks(network)
     print(report)
     return 0 if report.ok else 1

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import EnvironmentVariableError
+
 PROFILES = ('smoke', 'full')
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +29,7 @@ VERIFIED_PACKAGES = ('torch', 'mmengine', 'mmcv', 'mmaction2', 'mmdet', 'openvin
 VERIFIED_ON = '2026-11-23'
 
 
-class ProfileError(ValueError):
+class ProfileError(EnvironmentVariableError):
     """COURSE_PROFILE holds a value other than smoke or full."""
 
 
@@ -35,7 +37,8 @@ def profile() -> str:
     """Return the active profile name, `smoke` unless COURSE_PROFILE says `full`."""
     value = os.environ.get('COURSE_PROFILE', 'smoke').strip().lower() or 'smoke'
     if value not in PROFILES:
-        raise ProfileError(f'COURSE_PROFILE={value!r} is not a profile; use one of {PROFILES}.')
+        raise ProfileError(f'COURSE_PROFILE={value!r} is not a profile; use one of {PROFILES}: '
+                           'export COURSE_PROFILE=smoke (or full), or unset it (default: smoke).')
     return value
 
 
@@ -51,15 +54,28 @@ def is_smoke() -> bool:
 
 def data_dir() -> Path:
     """Return COURSE_DATA_DIR (default `data/` in the repo), created if missing."""
-    path = Path(os.environ.get('COURSE_DATA_DIR') or REPO_ROOT / 'data').expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder('COURSE_DATA_DIR', REPO_ROOT / 'data')
 
 
 def cache_dir() -> Path:
     """Return the download cache (COURSE_CACHE_DIR, default <data dir>/cache), created if missing."""
-    path = Path(os.environ.get('COURSE_CACHE_DIR') or data_dir() / 'cache').expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    return _folder('COURSE_CACHE_DIR', None if os.environ.get('COURSE_CACHE_DIR') else data_dir() / 'cache')
+
+
+def _folder(variable: str, default: Path | None) -> Path:
+    """The folder an environment variable names (or the default), created; a clear error if unusable."""
+    value = os.environ.get(variable)
+    path = Path(value or default).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f'{path} is read-only for you')
+    except OSError as err:
+        why = 'it is a file, not a folder' if path.is_file() else (err.strerror or str(err))
+        name = f'{variable}={value}' if value else f'{path} (the default of {variable})'
+        raise EnvironmentVariableError(
+            f'{name}: cannot use it as a course folder ({why}). Set {variable} to a folder you can '
+            f'write to (e.g. export {variable}=$HOME/course-data), or unset it.') from err
     return path
 
 

@@ -101,16 +101,28 @@ def annotation_source(dataset_cfg: dict) -> str:
     return str(dataset_cfg.get('ann_file') or dataset_cfg.get('data_root') or dataset_cfg)
 
 
-def check_classes(report: SanityReport, model_cfg: dict, dataset, dataset_cfg: dict) -> None:
-    """Class count in the model vs classes in the data set's metainfo and labels."""
+def label_names(dataset) -> list[str]:
+    """The distinct string labels of a dataset's annotations (ActivityNet segments), sorted."""
+    names = set()
+    for info in data_infos(dataset):
+        for ann in info.get('annotations', ()) if isinstance(info.get('annotations'), list) else ():
+            if isinstance(ann, dict) and isinstance(ann.get('label'), str):
+                names.add(ann['label'])
+    return sorted(names)
+
+
+def check_classes(report: SanityReport, model_cfg: dict, dataset, dataset_cfg: dict,
+                  config_classes=None) -> None:
+    """Class count in the model vs classes in the data set's metainfo (or the config's `classes`) and labels."""
     counts = dict(find_class_counts(model_cfg))
     classes = (dataset.metainfo or {}).get('classes') if hasattr(dataset, 'metainfo') else None
+    classes = classes or config_classes or label_names(dataset) or None
     ids = label_ids(dataset)
     if not counts:
         report.add('class count', True, 'the model has no class count (e.g. BMN proposals)')
         return
     for path, count in counts.items():
-        background = 1 if 'roi_head' in path else 0  # AVA heads count a background class
+        background = 1 if ('roi_head' in path or 'num_action_classes' in path) else 0  # + background
         if classes and count != len(classes) + background and count != len(classes):
             report.add('class count', False,
                        f'{path}={count}, but the data set has {len(classes)} classes '
@@ -176,6 +188,31 @@ def check_annotations(report: SanityReport, dataset, dataset_cfg: dict, split: s
         report.add(f'{split} annotations', True, f'{len(dataset)} samples')
 
 
+def check_rawframes(report: SanityReport, dataset_cfg: dict, split: str, shown: int = 3) -> None:
+    """A rawframe list's folders and frame counts match the frames on disk (else training dies mid-epoch)."""
+    from pathlib import Path
+
+    from .data.rawframes import check_rawframe_list
+    if dataset_cfg.get('type') != 'RawframeDataset' or not dataset_cfg.get('ann_file'):
+        return
+    ann_file = Path(dataset_cfg['ann_file'])
+    root = dataset_cfg.get('data_root')
+    if not ann_file.is_absolute() and root:
+        ann_file = Path(root) / ann_file
+    prefix = (dataset_cfg.get('data_prefix') or {}).get('img', root or '')
+    tmpl = dataset_cfg.get('filename_tmpl', 'img_{:05}.jpg').replace('{:05}', '{:05d}')
+    problems = check_rawframe_list(ann_file, prefix, with_offset=bool(dataset_cfg.get('with_offset')),
+                                   filename_tmpl=tmpl)
+    if problems:
+        report.add(f'{split} rawframes', False,
+                   f'{len(problems)} line(s) of the list do not match the frames on disk: '
+                   + '; '.join(problems[:shown]) + ('; ...' if len(problems) > shown else '')
+                   + '. Extract the missing videos (data_scripts/extract_rawframes.py) and rebuild the '
+                   'list with the counts on disk (data_scripts/build_file_lists.py --frames ...).')
+    else:
+        report.add(f'{split} rawframes', True, f'every folder of {ann_file.name} has its frames')
+
+
 def annotation_file_problem(dataset_cfg: dict) -> str | None:
     """Say what is wrong with a dataset's annotation file before building it (None if fine)."""
     import json
@@ -190,6 +227,11 @@ def annotation_file_problem(dataset_cfg: dict) -> str | None:
         return f'{path} does not exist: generate or download the data first (see data_scripts/).'
     if path.stat().st_size == 0:
         return f'{path} is empty (0 samples): regenerate it.'
+    with open(path, 'rb') as f:
+        if f.read(3) == b'\xef\xbb\xbf':
+            return (f'{path} starts with a UTF-8 byte-order mark (BOM), which mmaction reads as part of '
+                    'the first field: save it as UTF-8 without BOM (in Python: '
+                    'p.write_text(p.read_text(encoding="utf-8-sig"))).')
     if path.suffix == '.json':
         content = json.loads(path.read_text())
         if not content or (isinstance(content, dict) and content.get('annotations') == []):
@@ -277,10 +319,13 @@ def run(config, *, overfit: bool = False, overfit_steps: int = 30) -> SanityRepo
                 continue
             check_annotations(report, *datasets[split], split)
             check_class_names(report, *datasets[split], split)
+            check_rawframes(report, datasets[split][1], split)
     if 'train' not in datasets or len(datasets['train'][0]) == 0:
         return report
+    if not all(f.ok for f in report.findings if f.check.endswith('rawframes')):
+        return report  # one batch would read the missing frames and fail inside mmcv
     dataset, dataset_cfg = datasets['train']
-    check_classes(report, cfg.model, dataset, dataset_cfg)
+    check_classes(report, cfg.model, dataset, dataset_cfg, cfg.get('classes'))
     torch.manual_seed(0)
     model = MODELS.build(copy.deepcopy(cfg.model))
     batch = one_batch(cfg, dataset)

@@ -41,8 +41,14 @@ def _use_gloo_without_cuda(cfg: Config) -> None:
 
 def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None = None,
                  work_dir_: str | os.PathLike | None = None, resume: bool = True,
-                 launcher: str = 'none', log_level: str = 'WARNING') -> Runner:
-    """Build an mmengine Runner for a course config; resumes from the work dir's last checkpoint."""
+                 launcher: str = 'none', log_level: str = 'WARNING',
+                 replaced_prefixes: tuple[str, ...] | None = None) -> Runner:
+    """Build an mmengine Runner for a course config; resumes from the work dir's last checkpoint.
+
+    The checkpoint it will load (the last one, or `load_from`) must fit the model
+    (course_lib.checkpoints); only a `load_from` start may differ in the classifier the config
+    replaces (`replaced_prefixes`, default course_lib.validate.pretrained_head).
+    """
     cfg = config if isinstance(config, Config) else load_config(config, cfg_options, work_dir_)
     cfg.launcher = launcher
     if resume and last_checkpoint(cfg.work_dir) is not None:
@@ -51,7 +57,29 @@ def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None
         cfg.resume = False  # a fresh run (from cfg.load_from, e.g. a pretrained checkpoint, if set)
     cfg.log_level = log_level
     _use_gloo_without_cuda(cfg)
-    return Runner.from_cfg(cfg)
+    runner = Runner.from_cfg(cfg)
+    _check_start(runner, cfg, replaced_prefixes)
+    return runner
+
+
+def _check_start(runner: Runner, cfg: Config, replaced_prefixes: tuple[str, ...] | None) -> None:
+    """Refuse a checkpoint to resume or start from that is unreadable or of another model."""
+    from .checkpoints import CheckpointMismatchError, check_checkpoint_keys
+    from .validate import pretrained_head
+    source = last_checkpoint(cfg.work_dir) if cfg.resume else cfg.get('load_from')
+    if not source or str(source).startswith(('http://', 'https://')):
+        return  # nothing to load, or a URL mmengine downloads itself
+    model = getattr(runner.model, 'module', runner.model)
+    if replaced_prefixes is None:
+        replaced_prefixes = () if cfg.resume else pretrained_head(cfg, model)
+    try:
+        check_checkpoint_keys(model, source, replaced_prefixes)
+    except CheckpointMismatchError as err:
+        if not cfg.resume:
+            raise
+        raise CheckpointMismatchError(
+            f'{err} (It is the last checkpoint of {cfg.work_dir}, which training resumes from: '
+            'delete that work dir, or train again from the start with --no-resume / resume=False.)') from err
 
 
 def train(config: str | os.PathLike | Config, quiet: bool = False, **kwargs) -> Runner:
@@ -88,7 +116,7 @@ def test(config: str | os.PathLike | Config, checkpoint: str | os.PathLike | Non
                                 f'(python -m course_lib.train {cfg.filename}).')
     cfg.load_from = str(checkpoint)
     with quiet_output() if quiet else contextlib.nullcontext():
-        runner = build_runner(cfg, resume=False, **kwargs)
+        runner = build_runner(cfg, resume=False, replaced_prefixes=(), **kwargs)
         return runner.test()
 
 
@@ -139,4 +167,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    import sys
+
+    from .errors import run_cli
+    sys.exit(run_cli(main))

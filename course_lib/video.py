@@ -18,7 +18,9 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from . import validate
 from ._util import atomic_path, resize_short_side
+from .errors import FileFormatError, InputError
 
 FRAME_PATTERNS = ('img_*.jpg', '*.jpg', '*.png')
 CODECS = ('libx264', 'mp4v')
@@ -49,39 +51,39 @@ def read_frames(path: str | os.PathLike, max_frames: int | None = None) -> tuple
     return np.stack(frames), float(fps)
 
 
-def input_kind(video: str | os.PathLike | np.ndarray) -> str:
-    """'array' for an (T, H, W, 3) RGB array, 'frames' for a folder of frames, 'video' for a file."""
-    if isinstance(video, np.ndarray):
-        if video.ndim != 4 or video.shape[-1] != 3:
-            raise ValueError(f'an array video must be (frames, height, width, 3) RGB, got {video.shape}.')
-        return 'array'
-    path = Path(video)
-    if path.is_dir():
-        return 'frames'
-    if not path.is_file():
-        raise VideoReadError(f'Video not found: {path} is no video file nor frame folder. Check the '
+def input_kind(video: str | os.PathLike | np.ndarray, min_frames: int = 1) -> str:
+    """'array' for an (T, H, W, 3) uint8 RGB array, 'frames' for a folder of frames, 'video' for a file.
+
+    The input is checked (course_lib.validate): a bad one raises a course error naming the fix."""
+    if isinstance(video, (str, os.PathLike)) and not Path(video).exists():
+        raise VideoReadError(f'Video not found: {video} is no video file nor frame folder. Check the '
                              'path (relative paths start at the notebook folder).')
-    return 'video'
+    return validate.video_input(video, min_frames)
 
 
 def load_frames(video: str | os.PathLike | np.ndarray, fps: float | None = None,
-                short_side: int | None = None) -> tuple[np.ndarray, float]:
-    """Return (T, H, W, 3) RGB frames and the frame rate of a video file, a frame folder or an array."""
-    kind = input_kind(video)
+                short_side: int | None = None, min_frames: int = 1) -> tuple[np.ndarray, float]:
+    """Return (T, H, W, 3) RGB uint8 frames and the frame rate of a video file, a frame folder or an
+    array (at least min_frames of them)."""
+    kind = input_kind(video, min_frames)
+    if fps is not None:
+        fps = validate.fps(fps)
     if kind == 'array':
         if not fps:
-            raise ValueError('an array has no frame rate: pass fps=... (frames per second).')
+            raise InputError('an array has no frame rate: pass fps=... (frames per second).')
         frames, rate = video, float(fps)
     elif kind == 'frames':
         path = Path(video)
-        files = next((sorted(path.glob(p)) for p in FRAME_PATTERNS if any(path.glob(p))), [])
-        if not files:
-            raise FileNotFoundError(f'{path}: no frames ({", ".join(FRAME_PATTERNS)}). Extract them '
-                                    'with data_scripts/extract_rawframes.py or pass the video file.')
-        frames = np.stack([cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files])
+        folder = validate.frame_folder(path, min_frames)
+        decoded = [cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in folder.files]
+        if len({f.shape for f in decoded}) > 1:
+            raise FileFormatError(f'{path}: the frames differ in size; a video\'s frames share '
+                                  'one size. Re-extract them from the video.')
+        frames = np.stack(decoded)
         rate = float(fps or 30.0)
     else:
         frames, file_fps = read_frames(video)
+        validate.video_array(frames, min_frames, str(video))
         rate = float(fps or file_fps)
     if short_side:
         frames = np.stack([resize_short_side(f, short_side) for f in frames])

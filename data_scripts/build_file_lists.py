@@ -21,6 +21,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import fraction, non_negative_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and write the lists."""
@@ -36,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument('--frames', type=Path, default=None,
                        help='rawframes root: also write rawframe lists')
         if name == 'folders':
-            p.add_argument('--val-fraction', type=float, default=0.2)
-            p.add_argument('--seed', type=int, default=0)
+            p.add_argument('--val-fraction', type=fraction, default=0.2)
+            p.add_argument('--seed', type=non_negative_int, default=0)
         else:
             p.add_argument('--split', type=int, default=1, choices=(1, 2, 3))
     p = sub.add_parser('clips', help="OTX's clip list (custom action recognition) -> rawframe list with offsets")
@@ -63,4 +66,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

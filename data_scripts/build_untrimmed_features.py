@@ -14,6 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and build the feature set."""
@@ -26,11 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--recognizer', default=for_lesson('03', 'recognizer', 'smoke'),
                         help='course config of the recognizer whose backbone makes the features '
                         '(default: lesson 03\'s smoke recognizer, %(default)s)')
-    parser.add_argument('--num-train', type=int, default=UntrimmedSpec.num_train)
-    parser.add_argument('--num-test', type=int, default=UntrimmedSpec.num_test)
-    parser.add_argument('--temporal-dim', type=int, default=32, help="BMN's temporal scale")
-    parser.add_argument('--stride', type=int, default=4, help='frames between feature windows')
-    parser.add_argument('--seed', type=int, default=UntrimmedSpec.seed)
+    parser.add_argument('--num-train', type=positive_int, default=UntrimmedSpec.num_train)
+    parser.add_argument('--num-test', type=positive_int, default=UntrimmedSpec.num_test)
+    parser.add_argument('--temporal-dim', type=positive_int, default=32, help="BMN's temporal scale")
+    parser.add_argument('--stride', type=positive_int, default=4, help='frames between feature windows')
+    parser.add_argument('--seed', type=non_negative_int, default=UntrimmedSpec.seed)
     args = parser.parse_args(argv)
     import course_lib as cl
     from course_lib.inference import localization as loc
@@ -44,4 +47,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

@@ -30,6 +30,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and run one conversion."""
@@ -55,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     to_ava.add_argument('--proposals', type=Path, default=None,
                         help='otx: where to write the proposals of <cvat>.pkl')
     for p in (to_cvat, to_ava):
-        p.add_argument('--fps', type=int, default=30, help='frames per AVA second (AVA: 30)')
-        p.add_argument('--timestamp-start', type=int, default=900,
+        p.add_argument('--fps', type=positive_int, default=30, help='frames per AVA second (AVA: 30)')
+        p.add_argument('--timestamp-start', type=non_negative_int, default=900,
                        help='the AVA second of frame 0 (AVA: 900)')
         p.add_argument('--debug', action='store_true', help='show the traceback of an error')
     args = parser.parse_args(argv)
@@ -96,4 +99,4 @@ def _run(args: argparse.Namespace) -> str:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

@@ -12,6 +12,8 @@ import argparse
 import sys
 
 from course_lib.data.rawframes import VIDEO_EXTENSIONS, extract_rawframes
+from course_lib.errors import run_cli
+from course_lib.validate import positive_int
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +22,11 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('videos_root', help='folder of videos (e.g. <class>/<video>.avi)')
     parser.add_argument('frames_root', help='where the frame folders go')
-    parser.add_argument('--short-side', type=int, default=None,
+    parser.add_argument('--short-side', type=positive_int, default=None,
                         help='resize so the shorter side has this many pixels (default: keep)')
     parser.add_argument('--ext', nargs='+', default=list(VIDEO_EXTENSIONS),
                         help='video file extensions to look for')
-    parser.add_argument('--workers', type=int, default=1, help='parallel decoding processes')
+    parser.add_argument('--workers', type=positive_int, default=1, help='parallel decoding processes')
     parser.add_argument('--strict', action='store_true',
                         help='exit with status 1 if any video could not be decoded')
     args = parser.parse_args(argv)
@@ -37,4 +39,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

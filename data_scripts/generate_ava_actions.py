@@ -13,6 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and generate the set."""
@@ -21,10 +24,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--root', type=Path, default=None,
                         help='output folder (default: $COURSE_DATA_DIR/ava_actions)')
-    parser.add_argument('--train-videos', type=int, default=AVASetSpec.train_videos)
-    parser.add_argument('--val-videos', type=int, default=AVASetSpec.val_videos)
-    parser.add_argument('--seconds', type=int, default=AVASetSpec.seconds, help='video length')
-    parser.add_argument('--seed', type=int, default=AVASetSpec.seed)
+    parser.add_argument('--train-videos', type=positive_int, default=AVASetSpec.train_videos)
+    parser.add_argument('--val-videos', type=positive_int, default=AVASetSpec.val_videos)
+    parser.add_argument('--seconds', type=positive_int, default=AVASetSpec.seconds, help='video length')
+    parser.add_argument('--seed', type=non_negative_int, default=AVASetSpec.seed)
     args = parser.parse_args(argv)
     import course_lib as cl
     root = args.root or cl.data_dir() / 'ava_actions'
@@ -38,4 +41,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

@@ -10,10 +10,13 @@ Writes <out>/{train,valid,test}/_annotations.coco.json and JPEG images; a rerun 
 settings does nothing.
 """
 import argparse
+import sys
 
 from course_lib import data_dir
 from course_lib.data import coco
 from course_lib.data.synthetic.blood_cells import BloodCellSpec, generate_blood_cells
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,18 +24,18 @@ def main(argv: list[str] | None = None) -> None:
     defaults = BloodCellSpec()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out', default=str(data_dir() / 'blood_cells'), help='output folder')
-    parser.add_argument('--train', type=int, default=defaults.num_train, help='training images')
-    parser.add_argument('--valid', type=int, default=defaults.num_valid, help='validation images')
-    parser.add_argument('--test', type=int, default=defaults.num_test, help='test images')
-    parser.add_argument('--seed', type=int, default=defaults.seed)
+    parser.add_argument('--out', default=None, help='output folder (default: $COURSE_DATA_DIR/blood_cells)')
+    parser.add_argument('--train', type=positive_int, default=defaults.num_train, help='training images')
+    parser.add_argument('--valid', type=positive_int, default=defaults.num_valid, help='validation images')
+    parser.add_argument('--test', type=positive_int, default=defaults.num_test, help='test images')
+    parser.add_argument('--seed', type=non_negative_int, default=defaults.seed)
     args = parser.parse_args(argv)
     spec = BloodCellSpec(num_train=args.train, num_valid=args.valid, num_test=args.test,
                          seed=args.seed)
-    out = generate_blood_cells(args.out, spec)
+    out = generate_blood_cells(args.out or data_dir() / 'blood_cells', spec)
     for row in coco.summarize(out):
         print(row)
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_cli(main))

@@ -13,6 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and build the set."""
@@ -22,11 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--root', type=Path, default=None,
                         help='output folder (default: $COURSE_DATA_DIR/motion_clips)')
     parser.add_argument('--classes', nargs='+', default=list(MOTIONS), choices=MOTIONS)
-    parser.add_argument('--train-per-class', type=int, default=MotionSetSpec.train_per_class)
-    parser.add_argument('--val-per-class', type=int, default=MotionSetSpec.val_per_class)
-    parser.add_argument('--size', type=int, default=MotionSetSpec.size, help='frame side in pixels')
-    parser.add_argument('--frames', type=int, default=MotionSetSpec.frames, help='frames per clip')
-    parser.add_argument('--seed', type=int, default=MotionSetSpec.seed)
+    parser.add_argument('--train-per-class', type=positive_int, default=MotionSetSpec.train_per_class)
+    parser.add_argument('--val-per-class', type=positive_int, default=MotionSetSpec.val_per_class)
+    parser.add_argument('--size', type=positive_int, default=MotionSetSpec.size, help='frame side in pixels')
+    parser.add_argument('--frames', type=positive_int, default=MotionSetSpec.frames, help='frames per clip')
+    parser.add_argument('--seed', type=non_negative_int, default=MotionSetSpec.seed)
     args = parser.parse_args(argv)
     import course_lib as cl
     root = args.root or cl.data_dir() / 'motion_clips'
@@ -39,4 +42,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

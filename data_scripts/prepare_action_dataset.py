@@ -15,6 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import positive_int
+
 CHECKPOINTS = {'ucf101': 'x3d_s_k400', 'hmdb51': 'r2plus1d_r34_k400'}
 
 
@@ -26,9 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--root', type=Path, default=None,
                         help='dataset folder (default: $COURSE_DATA_DIR/<dataset>)')
     parser.add_argument('--split', type=int, default=1, choices=(1, 2, 3))
-    parser.add_argument('--short-side', type=int, default=256,
+    parser.add_argument('--short-side', type=positive_int, default=256,
                         help='resize frames so the shorter side has this many pixels')
-    parser.add_argument('--workers', type=int, default=1, help='parallel decoding processes')
+    parser.add_argument('--workers', type=positive_int, default=1, help='parallel decoding processes')
     parser.add_argument('--no-checkpoint', action='store_true',
                         help='do not download the Kinetics-400 checkpoint')
     args = parser.parse_args(argv)
@@ -45,4 +48,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

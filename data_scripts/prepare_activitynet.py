@@ -12,9 +12,12 @@ into $COURSE_DATA_DIR/ActivityNet/, verifies them, unzips, and splits the annota
 process_annotations.py. Downloads resume after an interruption; finished steps are skipped on rerun.
 """
 import argparse
+import sys
 
 from course_lib.data.activitynet import prepare_activitynet
 from course_lib.data.synthetic.anet_features import SyntheticAnetSpec, prepare_synthetic
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int, positive_int
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,11 +27,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--profile', choices=['smoke', 'full'], required=True,
                         help='smoke: generate synthetic features; full: download ActivityNet')
     parser.add_argument('--root', help='output folder (default: under $COURSE_DATA_DIR)')
-    parser.add_argument('--temporal-dim', type=int, default=32, help='smoke: feature steps per video')
-    parser.add_argument('--feat-dim', type=int, default=400, help='smoke: feature channels')
-    parser.add_argument('--num-train', type=int, default=200, help='smoke: training videos')
-    parser.add_argument('--num-val', type=int, default=50, help='smoke: validation videos')
-    parser.add_argument('--seed', type=int, default=0, help='smoke: random seed')
+    parser.add_argument('--temporal-dim', type=positive_int, default=32, help='smoke: feature steps per video')
+    parser.add_argument('--feat-dim', type=positive_int, default=400, help='smoke: feature channels')
+    parser.add_argument('--num-train', type=positive_int, default=200, help='smoke: training videos')
+    parser.add_argument('--num-val', type=positive_int, default=50, help='smoke: validation videos')
+    parser.add_argument('--seed', type=non_negative_int, default=0, help='smoke: random seed')
     args = parser.parse_args(argv)
     if args.profile == 'full':
         report = prepare_activitynet(args.root)
@@ -41,4 +44,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_cli(main))

@@ -13,22 +13,25 @@ validates every split, and lists bad records by file (and XML line) in <out>/pro
 Reruns skip the conversion (--force redoes it).
 """
 import argparse
+import sys
 
 from course_lib import data_dir
 from course_lib.data import coco
+from course_lib.errors import run_cli
+from course_lib.validate import non_negative_int
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out', default=str(data_dir() / 'bccd'), help='output folder')
+    parser.add_argument('--out', default=None, help='output folder (default: $COURSE_DATA_DIR/bccd)')
     source = parser.add_mutually_exclusive_group()
     source.add_argument('--voc', help='a local BCCD checkout (folder with Annotations/, JPEGImages/)')
     source.add_argument('--coco-export', help='a Roboflow COCO export (train/ valid/ test/)')
     source.add_argument('--github', action='store_true',
                         help='download BCCD from GitHub even if the shipped copy is there')
-    parser.add_argument('--seed', type=int, default=0,
+    parser.add_argument('--seed', type=non_negative_int, default=0,
                         help='seed of the random 70/15/15 split when ImageSets/Main is missing')
     parser.add_argument('--force', action='store_true', help='convert again even if done')
     parser.add_argument('--strict', action='store_true', help='exit with an error on any problem')
@@ -46,4 +49,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_cli(main))

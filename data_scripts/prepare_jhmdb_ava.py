@@ -23,6 +23,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from course_lib.errors import run_cli
+from course_lib.validate import positive_int
+
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments and prepare the set."""
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--root', type=Path, default=None,
                         help='output folder (default: $COURSE_DATA_DIR/jhmdb_ava)')
     parser.add_argument('--split', type=int, default=1, choices=(1, 2, 3))
-    parser.add_argument('--keyframe-step', type=int, default=5)
+    parser.add_argument('--keyframe-step', type=positive_int, default=5)
     parser.add_argument('--no-detector', action='store_true',
                         help='use the true boxes as proposals (no download; a perfect detector)')
     parser.add_argument('--debug', action='store_true', help='show the traceback of an error')
@@ -65,4 +68,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

@@ -14,7 +14,8 @@ PACKAGE = REPO / 'course_lib'
 # Lowest first: a module may import modules of its own layer or of lower ones, never of higher ones.
 # A module not listed falls under the last entry, `course_lib`: the top layer, which no lower one imports.
 LAYERS = (
-    ('course_lib.compat', 'course_lib.profile', 'course_lib.output', 'course_lib.hardware'),
+    ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.profile', 'course_lib.output',
+     'course_lib.hardware'),
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
     ('course_lib.data', 'course_lib.video', 'course_lib.segments'),

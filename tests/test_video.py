@@ -61,7 +61,7 @@ def test_missing_empty_and_unreadable_inputs_say_what_is_wrong(tmp_path):
     with pytest.raises(VideoReadError, match='corrupt'):
         read_frames(broken)
     (tmp_path / 'empty').mkdir()
-    with pytest.raises(FileNotFoundError, match='extract_rawframes'):
+    with pytest.raises(ValueError, match='extract_rawframes'):  # course_lib.errors.InputError
         load_frames(tmp_path / 'empty')
     with pytest.raises(ValueError, match='fps'):
         load_frames(red_left_blue_right())

@@ -128,10 +128,15 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
     level = logger.level
     logger.setLevel(logging.WARNING)  # Config.fromfile logs each `{{$COURSE_DATA_DIR}}` it fills in
     try:
-        cfg = Config.fromfile(str(path))
+        from ..errors import ConfigError, boundary
+        with boundary(f'{path}: mmengine could not load this config', 'Fix the line it names (or '
+                      'start again from the course\'s config of that name).', ConfigError):
+            cfg = Config.fromfile(str(path))
     finally:
         logger.setLevel(level)
     if cfg_options:
+        from ..validate import cfg_options as check_options
+        check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
     return cfg

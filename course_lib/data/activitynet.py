@@ -37,13 +37,20 @@ from tqdm.auto import tqdm
 from .._util import atomic_path, is_finite_number, json_key_line, write_text_atomic
 from ..download import download
 from ..profile import data_dir
+from ..errors import FileFormatError
+from ..validate import read_text
 
 REQUIRED_KEYS = ('duration_second', 'duration_frame', 'feature_frame', 'annotations')
 SPLITS = ('train', 'val', 'test')
 SUBSETS = {'training': 'train', 'validation': 'val', 'testing': 'test'}  # video_info_new.csv
 
 
-class ActivityNetFormatError(ValueError):
+def segment_tolerance(duration: float) -> float:
+    """How far a segment may end past duration_second (rounding in real annotations): 1 s + 2 %."""
+    return 1.0 + 0.02 * duration
+
+
+class ActivityNetFormatError(FileFormatError):
     """An annotation or feature file breaks the format; the message names the file and the fix."""
 
 
@@ -88,9 +95,19 @@ def validate_video_info(video_name: str, info: object, where: str = '') -> None:
         if seg[0] < 0 or seg[1] < seg[0]:
             raise ActivityNetFormatError(f'{where}, annotation {i}: segment {list(seg)} must have '
                                          f'0 <= start <= end (seconds).{fix}')
-        if not isinstance(ann.get('label', ''), str):
-            raise ActivityNetFormatError(f'{where}, annotation {i}: "label" must be a string, got '
-                                         f'{ann.get("label")!r}.{fix}')
+        duration = info['duration_second']
+        if seg[0] >= duration or seg[1] > duration + segment_tolerance(duration):
+            raise ActivityNetFormatError(
+                f'{where}, annotation {i}: segment {list(seg)} lies beyond the video\'s duration_second '
+                f'{duration:g}. Segments are in seconds from the video\'s start (not frames): fix the '
+                f'segment or the duration.{fix}')
+        label = ann.get('label')
+        if 'label' not in ann:
+            raise ActivityNetFormatError(f'{where}, annotation {i}: no "label"; every annotation needs '
+                                         '"label": "<action name>" (a non-empty string).' + fix)
+        if not isinstance(label, str) or not label.strip():
+            raise ActivityNetFormatError(f'{where}, annotation {i}: "label" must be a string (the action\'s '
+                                         f'name, not empty), got {label!r}.{fix}')
 
 
 def validate_annotations(database: dict, path: os.PathLike | str | None = None,
@@ -110,7 +127,7 @@ def read_annotations(path: str | os.PathLike) -> dict:
         raise FileNotFoundError(f'No annotation file {path}. Create it with '
                                 '`python data_scripts/prepare_activitynet.py --profile smoke` '
                                 '(synthetic) or `--profile full` (real ActivityNet).')
-    text = path.read_text()
+    text = read_text(path)
     try:
         database = json.loads(text)
     except json.JSONDecodeError as err:
@@ -171,6 +188,13 @@ def read_features(path: str | os.PathLike, temporal_dim: int | None = None,
     except ValueError as err:
         raise ActivityNetFormatError(f'{path}: not a CSV of numbers after one header line ({err}). '
                                      'Delete it and download or generate it again.') from err
+    bad = np.argwhere(~np.isfinite(features))
+    if len(bad):
+        row, col = bad[0]
+        raise ActivityNetFormatError(
+            f'{path}, line {row + 2}, column {col + 1}: {features[row, col]} ({len(bad)} value(s) in the '
+            'file are NaN or inf). Features must be finite numbers: recompute this video\'s features, '
+            'or drop the video from the annotations.')
     if temporal_dim is not None and features.shape[0] != temporal_dim:
         raise ActivityNetFormatError(
             f'{path}: {features.shape[0]} rows (time steps) after the header, expected '
@@ -247,7 +271,7 @@ def process_annotations(root: str | os.PathLike) -> dict[str, int]:
     database = read_annotations(root / 'anet_anno_action.json')
     info_path = root / 'video_info_new.csv'
     out = {split: {} for split in (*SPLITS, 'full')}
-    with open(info_path, newline='') as f:
+    with open(info_path, newline='', encoding='utf-8-sig') as f:
         rows = list(csv.reader(f))
     for lineno, row in enumerate(rows[1:], start=2):
         if len(row) < 6:

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..errors import FileFormatError
+from ..validate import read_text
+
 Label = int | tuple[int, ...]
 
 
-class AnnotationError(ValueError):
+class AnnotationError(FileFormatError):
     """A list file has a malformed line; the message names the file, the line and the fix."""
 
 
@@ -109,7 +112,7 @@ def _lines(path: str | os.PathLike) -> Iterable[tuple[int, list[str]]]:
     if not path.is_file():
         raise FileNotFoundError(f'No list file {path}: write it first '
                                 '(python data_scripts/build_file_lists.py --help).')
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         fields = line.split()
         if fields:
             yield number, fields

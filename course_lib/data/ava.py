@@ -34,13 +34,16 @@ from mmaction.evaluation.functional.ava_utils import make_image_key
 
 from .._util import atomic_path, write_text_atomic
 
+from ..errors import FileFormatError
+from ..validate import read_text
+
 COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id', 'person_id')
 LABEL_MAP_AVA = Path(__file__).with_name('label_map_ava_v2.1.txt')  # mmaction's label_map.txt
 IMG_KEY = re.compile(r'^[^,\s]+,\d{4,}$')
 JHMDB_FRAMES = 40  # the longest JHMDB clip; the full config's timestamp_end - timestamp_start
 
 
-class AVAFormatError(ValueError):
+class AVAFormatError(FileFormatError):
     """An AVA file breaks the format; the message names the file, the line and the fix."""
 
 
@@ -138,7 +141,7 @@ def read_csv(path: str | os.PathLike, label_map: Mapping[int, str] | None = None
         raise FileNotFoundError(f'No AVA annotation file {path}: write it with '
                                 'course_lib.data.ava.write_csv or download the AVA annotations.')
     rows = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -221,7 +224,7 @@ def read_label_map(path: str | os.PathLike = LABEL_MAP_AVA) -> dict[int, str]:
     if not path.is_file():
         raise FileNotFoundError(f'No label map {path}. AVA\'s is shipped as '
                                 f'course_lib/data/{LABEL_MAP_AVA.name}.')
-    text = path.read_text()
+    text = read_text(path)
     if 'item' in text and '{' in text:
         labels = _parse_pbtxt(path, text)
     else:

@@ -26,7 +26,9 @@ from typing import Iterable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..errors import FileFormatError
 from ..profile import REPO_ROOT
+from ..validate import image_size, read_text
 
 BCCD_CLASSES = ('Platelets', 'RBC', 'WBC')  # the order (and names) of the Roboflow COCO export
 ANNOTATION_FILE = '_annotations.coco.json'
@@ -36,7 +38,7 @@ CONVERSION_REPORT = 'conversion_problems.json'  # what the conversion dropped or
 SHIPPED_BCCD = REPO_ROOT / 'datasets' / 'bccd'  # the course's copy of BCCD (VOC), see its README.md
 
 
-class CocoFormatError(ValueError):
+class CocoFormatError(FileFormatError):
     """An annotation file has bad records; the message lists them with their files and fixes."""
 
 
@@ -82,10 +84,22 @@ def _text(node: ET.Element, tag: str, xml_path: Path) -> str:
     return child.text.strip()
 
 
+def _number(node: ET.Element, tag: str, xml_path: Path, line: int | None) -> float:
+    text = _text(node, tag, xml_path)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float('nan')
+    if not np.isfinite(value):
+        raise CocoFormatError(f'{xml_path}:{line}: <{tag}>{text}</{tag}> is not a number; pixel '
+                              f'coordinates and sizes are numbers (e.g. <{tag}>42</{tag}>). Fix that value.')
+    return value
+
+
 def read_voc(xml_path: str | Path) -> VocRecord:
     """Parse one Pascal-VOC XML file (as in BCCD/Annotations) into a VocRecord."""
     xml_path = Path(xml_path)
-    text = xml_path.read_text()
+    text = read_text(xml_path)
     try:
         root = ET.fromstring(text)
     except ET.ParseError as err:
@@ -96,15 +110,16 @@ def read_voc(xml_path: str | Path) -> VocRecord:
     if size is None:
         raise CocoFormatError(f'{xml_path}: <size> is missing; add <size><width>..</width>'
                               '<height>..</height></size> (BCCD images are 640 x 480).')
+    size_line = text.count('\n', 0, max(text.find('<size'), 0)) + 1
     record = VocRecord(xml_path, _text(root, 'filename', xml_path),
-                       int(float(_text(size, 'width', xml_path))),
-                       int(float(_text(size, 'height', xml_path))))
+                       int(_number(size, 'width', xml_path, size_line)),
+                       int(_number(size, 'height', xml_path, size_line)))
     for i, obj in enumerate(root.findall('object')):
         bnd = obj.find('bndbox')
         line = lines[i] if i < len(lines) else None
         if bnd is None:
             raise CocoFormatError(f'{xml_path}:{line}: <object> without <bndbox>.')
-        box = tuple(float(_text(bnd, k, xml_path)) for k in ('xmin', 'ymin', 'xmax', 'ymax'))
+        box = tuple(_number(bnd, k, xml_path, line) for k in ('xmin', 'ymin', 'xmax', 'ymax'))
         difficult = obj.find('difficult')
         record.objects.append(VocObject(_text(obj, 'name', xml_path), box, line,
                                         difficult is not None and difficult.text == '1'))
@@ -207,7 +222,7 @@ def voc_splits(voc_root: Path, seed: int = 0) -> dict[str, list[str]]:
     """Use ImageSets/Main/{train,val,test}.txt when present, else a random 70/15/15 split."""
     main = voc_root / 'ImageSets' / 'Main'
     if all((main / f).exists() for f in VOC_SPLIT_FILES.values()):
-        return {s: [ln.strip() for ln in (main / f).read_text().splitlines() if ln.strip()]
+        return {s: [ln.strip() for ln in read_text(main / f).splitlines() if ln.strip()]
                 for s, f in VOC_SPLIT_FILES.items()}
     return split_names([p.stem for p in (voc_root / 'Annotations').glob('*.xml')], seed=seed)
 
@@ -238,6 +253,16 @@ def voc_to_coco(voc_root: str | Path, out_dir: str | Path, classes: Sequence[str
                     continue
                 record.filename = matches[0].name
                 image = matches[0]
+            try:
+                width, height = image_size(image)
+            except FileFormatError as err:
+                problems.append(Problem(str(xml_path), f'{err} Skipped'))
+                continue
+            if (width, height) != (record.width, record.height):
+                problems.append(Problem(str(xml_path), f'<size> says {record.width}x{record.height} but '
+                                                       f'{image.name} is {width}x{height}: used the '
+                                                       'image\'s size; fix <size>'))
+                record.width, record.height = width, height
             records.append(record)
         coco, found = voc_records_to_coco(records, classes)
         problems += found
@@ -259,7 +284,7 @@ def load_coco(ann_file: str | Path) -> dict:
     if not ann_file.exists():
         raise FileNotFoundError(f'{ann_file} does not exist: prepare the data first '
                                 '(data_scripts/prepare_bccd.py or generate_blood_cells.py).')
-    coco = json.loads(ann_file.read_text())
+    coco = json.loads(read_text(ann_file))
     missing = [k for k in ('images', 'annotations', 'categories') if k not in coco]
     if missing:
         raise CocoFormatError(f'{ann_file}: keys {missing} missing; not a COCO detection file.')
@@ -282,6 +307,16 @@ def validate_coco(ann_file: str | Path, classes: Sequence[str] = BCCD_CLASSES,
         images[image['id']] = image
         if check_images and not (folder / image['file_name']).exists():
             problems.append(Problem(image['file_name'], f'image file missing in {folder}'))
+        elif check_images:
+            try:
+                size = image_size(folder / image['file_name'])
+            except FileFormatError as err:
+                problems.append(Problem(image['file_name'], str(err)))
+            else:
+                if size != (image.get('width'), image.get('height')):
+                    problems.append(Problem(image['file_name'], f'the file says {image.get("width")}x'
+                                            f'{image.get("height")} but the image is {size[0]}x{size[1]}; '
+                                            f'fix width/height in {ann_file.name}'))
     names = {c['id']: c['name'] for c in coco['categories']}
     unknown = sorted(set(names.values()) - set(classes))
     used = {a['category_id'] for a in coco['annotations']}

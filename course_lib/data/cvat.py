@@ -34,13 +34,16 @@ import cv2
 from .._util import write_text_atomic
 from . import ava
 
+from ..errors import FileFormatError
+from ..validate import image_size
+
 ANNOTATION_FILE = 'annotations.xml'
 IMAGES_DIR = 'images'
 FRAME_TEMPLATE = 'frame_{:06d}.jpg'  # CVAT's exported image names (0-based)
 PERSON = 'person'
 
 
-class CVATFormatError(ValueError):
+class CVATFormatError(FileFormatError):
     """A CVAT file breaks the format; the message names the file, the line and the fix."""
 
 
@@ -377,6 +380,10 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
     """Convert an AVA CSV (+ rawframes) into one CVAT folder per video; return the XML paths."""
     label_map = ava.read_label_map(label_file)
     rows = ava.read_csv(ann_file, label_map)
+    if not rows:
+        raise CVATFormatError(f'{ann_file} holds no annotation rows (it is empty): there is nothing to '
+                              'convert. Give the AVA CSV with the rows (video_id,timestamp,x1,y1,x2,y2,'
+                              'action_id,person_id), or check that it was written completely.')
     frames_root, out_root = Path(frames_root), Path(out_root)
     sizes = {}
     for video_id in sorted({r.video_id for r in rows}):
@@ -384,7 +391,7 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
         if not files:
             raise FileNotFoundError(f'{ann_file} names video {video_id}, but {frames_root / video_id} '
                                     'has no img_00001.jpg ... frames; extract them first.')
-        height, width = cv2.imread(str(files[0])).shape[:2]
+        width, height = image_size(files[0])
         sizes[video_id] = (width, height, len(files))
     out = []
     for video_id, video in ava_rows_to_cvat(rows, label_map, sizes, fps, timestamp_start).items():

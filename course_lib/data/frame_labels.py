@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Sequence
 
 from .._util import write_text_atomic
+from ..errors import FileFormatError
+from ..validate import read_text
 
 
-class FrameLabelError(ValueError):
+class FrameLabelError(FileFormatError):
     """A mapping or ground-truth file breaks the format; the message names file, line and fix."""
 
 
@@ -34,7 +36,7 @@ def read_mapping(path: str | os.PathLike) -> list[str]:
     if not path.is_file():
         raise FileNotFoundError(f'No class mapping {path}: write it with write_mapping().')
     names: list[str] = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         fields = line.split()
@@ -60,7 +62,7 @@ def read_frame_labels(path: str | os.PathLike, classes: Sequence[str] | None = N
     if not path.is_file():
         raise FileNotFoundError(f'No ground-truth file {path}: write it with write_frame_labels().')
     labels = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         name = line.strip()
         if not name:
             raise FrameLabelError(f'{path}, line {number}: empty line. Every frame needs a class '

@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Sequence
 
 from ..download import download
+from ..validate import read_text
 from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
                                write_video_list)
 from .rawframes import FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, extract_rawframes, find_videos
+
 
 HMDB51_FLAGS = {'0': None, '1': 'train', '2': 'test'}
 HMDB51_FILE = re.compile(r'^(?P<name>.+)_test_split(?P<split>[123])\.txt$')
@@ -54,7 +56,7 @@ def _lines(path: Path) -> list[tuple[int, list[str]]]:
         raise FileNotFoundError(f'No split file {path}: download the official split files first '
                                 '(python data_scripts/prepare_action_dataset.py --dataset ucf101, '
                                 'or --dataset hmdb51).')
-    return [(i, line.split()) for i, line in enumerate(path.read_text().splitlines(), start=1)
+    return [(i, line.split()) for i, line in enumerate(read_text(path).splitlines(), start=1)
             if line.strip()]
 
 

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Iterable
 
 from .._util import write_text_atomic
+from ..errors import FileFormatError
+from ..validate import read_text
 
 
-class SpottingFormatError(ValueError):
+class SpottingFormatError(FileFormatError):
     """A spotting label file breaks the format; the message names the file, the event and the fix."""
 
 
@@ -64,7 +66,7 @@ def read_events(path: str | os.PathLike) -> tuple[str, list[Event]]:
     if not path.is_file():
         raise FileNotFoundError(f'No spotting labels {path}: write them with write_events().')
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as err:
         raise SpottingFormatError(f'{path}, line {err.lineno}: not valid JSON ({err.msg}).') from err
     if not isinstance(data, dict) or not isinstance(data.get('annotations'), list):

@@ -28,10 +28,36 @@ def check(key: str, answer: Any = None, quiet: bool = False) -> bool:
     if key not in EXERCISES:
         raise KeyError(f'No exercise {key!r}; known: {", ".join(sorted(EXERCISES))}.')
     item = EXERCISES[key]
-    try:
-        hint = item.checker(answer)
-    except Exception as err:  # a malformed answer is a wrong answer, with a reason
-        hint = f'your answer could not be checked ({type(err).__name__}: {err}).'
+    hint = _hint(item, answer)
+    if hint is not None and isinstance(answer, str) and not isinstance(item.starter, str):
+        value = _literal(answer)  # '42' or '(20.1, 50.2)' typed as text: check the value it spells
+        if value is not None and _hint(item, value) is None:
+            hint = None
     if not quiet:
         print(f'Exercise {key}: ' + ('correct.' if hint is None else f'not yet. Hint: {hint}'))
     return hint is None
+
+
+def _hint(item: Exercise, answer: Any) -> str | None:
+    """The checker's hint; an answer of the wrong shape gets the shape the answer must have."""
+    try:
+        return item.checker(answer)
+    except Exception:  # noqa: BLE001  (a malformed answer is a wrong answer, with what it must be)
+        return (f'the answer must be {item.shape}; yours is {_describe(answer)}, which this exercise '
+                'cannot use.')
+
+
+def _describe(answer: Any) -> str:
+    text = repr(answer)
+    text = text if len(text) <= 40 else text[:37] + '...'
+    return f'a {type(answer).__name__} ({text})' if answer is not None else 'None (no answer yet)'
+
+
+def _literal(text: str) -> Any:
+    """The Python value a text spells (a number, a tuple, a dict...), or None if it spells none."""
+    import ast
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return None if isinstance(value, str) else value

@@ -8,7 +8,8 @@ from .registry import exercise
 
 
 @exercise('00.1', 'Which doctor checks are optional (WARN, not FAIL) in the smoke profile?',
-          starter=set())
+          starter=set(),
+          shape='a set of check names as the doctor\'s table writes them, e.g. {"torch"}')
 def optional_checks(answer: set[str]) -> str | None:
     """Right when the answer names exactly the checks the doctor does not require in smoke."""
     from ..doctor import CHECKS, _run
@@ -27,7 +28,8 @@ def optional_checks(answer: set[str]) -> str | None:
 
 
 @exercise('00.2', 'Give the path of the file in which this lesson recorded that you finished it.',
-          starter=None)
+          starter=None,
+          shape='a path (str or pathlib.Path) of a file that exists')
 def progress_record(answer) -> str | None:
     """Right when the path is lesson 00's progress record, and it exists."""
     if not answer:

@@ -45,7 +45,8 @@ def _x3d_params(num_classes: int) -> int:
     return sum(p.numel() for p in MODELS.build(cfg.model).parameters())
 
 
-@exercise('01.2', 'Give the parameter count of X3D-S with a 10-class head.', starter=None)
+@exercise('01.2', 'Give the parameter count of X3D-S with a 10-class head.', starter=None,
+          shape='a whole number (the parameter count)')
 def x3d_ten_classes(answer) -> str | None:
     """Right when the count equals the 10-class X3D-S built from the installed config."""
     if answer is None:
@@ -60,7 +61,8 @@ def x3d_ten_classes(answer) -> str | None:
 
 
 @exercise('01.3', 'Write the AVA rows with a second person at second 3; give the CSV path.',
-          starter=None)
+          starter=None,
+          shape='a path (str or pathlib.Path) of the CSV you wrote')
 def second_person(answer) -> str | None:
     """Right when the CSV holds the lesson's rows plus person 1 standing at second 3."""
     from ..data import ava

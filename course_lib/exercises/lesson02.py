@@ -11,7 +11,8 @@ from .registry import exercise
 
 
 @exercise('02.1', 'In how many of the 120 frames of carphone_pristine.mp4 does the upright-only '
-          'face cascade (min_neighbors=5) find the face?', starter=None)
+          'face cascade (min_neighbors=5) find the face?', starter=None,
+          shape='a whole number (a count of frames)')
 def upright_count(answer) -> str | None:
     """Right when the count equals what the upright pass with 5 votes finds."""
     if answer is None:
@@ -28,7 +29,8 @@ def upright_count(answer) -> str | None:
 
 
 @exercise('02.2', 'List the 0-based keyframes the demo uses on a 120-frame video with '
-          'predict_stepsize 8 and the 8x8 SlowOnly clip.', starter=[])
+          'predict_stepsize 8 and the 8x8 SlowOnly clip.', starter=[],
+          shape='a list of whole numbers (0-based frame indices)')
 def demo_keyframes(answer) -> str | None:
     """Right when the list equals spatiotemporal.keyframes(120, 8, 8, 8)."""
     expected = keyframes(120, 8, 8, 8)
@@ -45,7 +47,8 @@ def demo_keyframes(answer) -> str | None:
 
 
 @exercise('02.3', 'Give the (views, C, T, H, W) shape the full X3D-S test pipeline feeds the model.',
-          starter=None)
+          starter=None,
+          shape='a tuple of 5 whole numbers (views, C, T, H, W)')
 def full_input_shape(answer) -> str | None:
     """Right when the shape is what the installed config's own test pipeline produces."""
     expected = expected_input_shape(recognizer_config())

@@ -9,7 +9,8 @@ CLIP_LINE = 'Rotate/v_Rotate_g03_c02 5 0 16 6 14 8'  # OTX's clip format, shown 
 
 
 @exercise('03.1', 'Which classes of the motion set would a horizontal flip give the wrong label? '
-          'Answer with the set of class names.', starter=set())
+          'Answer with the set of class names.', starter=set(),
+          shape='a set of class names of the motion set, e.g. {"Grow"}')
 def flip_breaks(answer) -> str | None:
     """Right when the answer names exactly the classes whose motion a left-right mirror changes."""
     from ..data.synthetic.motion_clips import MOTIONS
@@ -44,7 +45,8 @@ def _effective_lr_per_clip(cfg, processes: int) -> tuple[float, int]:
 
 
 @exercise('03.2', 'Give the cfg-options (a dict) with which `torchrun --nproc_per_node=2` trains the '
-          'smoke config with the same learning rate per clip as one process does.', starter={})
+          'smoke config with the same learning rate per clip as one process does.', starter={},
+          shape='a dict of cfg-options {"dotted.config.key": value}')
 def two_processes(answer) -> str | None:
     """Right when, on two processes, lr / (clips per step) equals the one-process value."""
     if not isinstance(answer, dict):

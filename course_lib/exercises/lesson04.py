@@ -21,7 +21,8 @@ def ar_at_1_04_1() -> float:
 
 @exercise('04.1', 'A video has one ground-truth segment [20 s, 40 s]. BMN proposes [18, 40] (score '
           '0.9), [20, 41] (0.6) and [0, 60] (0.3). What is this video\'s AR@1 (recall with its one '
-          'best proposal, averaged over tIoU 0.5, 0.55, ..., 0.95)?', starter=1.0)
+          'best proposal, averaged over tIoU 0.5, 0.55, ..., 0.95)?', starter=1.0,
+          shape='a number between 0 and 1')
 def ar_at_1(answer) -> str | None:
     """Right when the answer is the mean over 10 thresholds of whether the top proposal matches."""
     value = float(answer)
@@ -38,7 +39,8 @@ def ar_at_1(answer) -> str | None:
 
 @exercise('04.2', 'How many numbers does BMN\'s fixed sampling mask (`sample_mask`) hold for '
           'temporal_dim=100 and num_samples=16? Predict it from the shapes, then build the model.',
-          starter=0)
+          starter=0,
+          shape='a whole number')
 def mask_size(answer) -> str | None:
     """Right when the answer is temporal_dim x (num_samples x temporal_dim x temporal_dim)."""
     t, n = 100, 16
@@ -57,7 +59,8 @@ def mask_size(answer) -> str | None:
 @exercise('04.3', 'A video lasts 150 s (4500 frames); its features cover its first 4480 frames, '
           'rescaled to 100 steps. Between which feature positions (start, end) does the annotated '
           'segment [30 s, 75 s] lie, as mmaction\'s GenerateLocalizationLabels computes them? '
-          '(two numbers, 0..100, to 0.1)', starter=(20.0, 50.0))
+          '(two numbers, 0..100, to 0.1)', starter=(20.0, 50.0),
+          shape='a tuple of two numbers (start, end)')
 def feature_span(answer) -> str | None:
     """Right when the answer divides by the span the features cover, not by the whole duration."""
     from ..data.activitynet import segments_in_steps

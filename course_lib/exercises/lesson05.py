@@ -12,7 +12,8 @@ VIDEO_120S = dict(duration_second=120.0, duration_frame=3600, feature_frame=3600
 
 @exercise('05.1', 'A video lasts 120 s (3600 frames, features over all of them) and BMN has 32 '
           'temporal positions. Which feature positions (first, stop) does the proposal '
-          '[30 s, 60 s] cover? (stop is exclusive, as in a Python slice)', starter=(30, 60))
+          '[30 s, 60 s] cover? (stop is exclusive, as in a Python slice)', starter=(30, 60),
+          shape='a tuple of two whole numbers (first, stop)')
 def proposal_positions(answer) -> str | None:
     """Right when the answer is the slice of positions that BMNwActionCls averages over."""
     from ..models.bmn_cls import segment_positions
@@ -30,7 +31,8 @@ def proposal_positions(answer) -> str | None:
 @exercise('05.2', 'One class, two ground-truth segments (one in video a, one in video b). Ranked '
           'predictions: an exact hit in a (score 0.9), the same segment in a again (0.8), an exact '
           'hit in b (0.7). What is the AP at tIoU 0.5, following ActivityNet\'s protocol?',
-          starter=1.0)
+          starter=1.0,
+          shape='a number between 0 and 1')
 def duplicate_ap(answer) -> str | None:
     """Right when the answer is the interpolated AP with the duplicate counted as a false positive."""
     from ..metrics import activitynet_detection_map
@@ -52,7 +54,8 @@ def duplicate_ap(answer) -> str | None:
 
 
 @exercise('05.3', f'Give the --cfg-options, as a dict, that turn lesson 04\'s config {BMN_SMOKE} '
-          'into a BMN with classes for its 5 synthetic action classes.', starter={})
+          'into a BMN with classes for its 5 synthetic action classes.', starter={},
+          shape='a dict of cfg-options {"dotted.config.key": value}')
 def cfg_options(answer: dict) -> str | None:
     """Right when the options give a BMNwActionCls with 5 classes + background that builds."""
     from mmaction.registry import MODELS

@@ -122,7 +122,8 @@ def _close(a: float, b: float, rel: float = 0.03) -> bool:
 
 @exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split, in '
           'the pixels the detector sees, by the size of the smallest anchor: answer '
-          '{class name: ratio}.', starter={})
+          '{class name: ratio}.', starter={},
+          shape='a dict {class name: ratio (a number)}')
 def size_to_anchor_ratios(answer: dict) -> str | None:
     """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
     root, config = _lesson_data()
@@ -160,7 +161,8 @@ def _resize_scales(loader) -> list[tuple]:
 @exercise('06.3', 'Give the cfg-options, as a dict, for a detector that sees the images at half the '
           'lesson\'s image_size (training, validation and test), with the smallest anchor as large '
           'as the platelets\' mean box at that size (within 1 px), keeping the strides and one '
-          'anchor per position.', starter={})
+          'anchor per position.', starter={},
+          shape='a dict of cfg-options {"dotted.config.key": value}')
 def half_size_detector(answer: dict) -> str | None:
     """Right when every Resize is at half size and the smallest anchor fits the platelets there."""
     if not isinstance(answer, dict):

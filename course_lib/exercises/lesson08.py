@@ -80,7 +80,8 @@ def fp32_layers(answer) -> str | None:
 
 @exercise('08.3', 'Give the keyword arguments of nncf.quantize_with_accuracy_control (max_drop and '
           'drop_type) for a budget of half a point of top-1, where top-1 is a fraction in [0, 1].',
-          starter={'max_drop': 0.5})
+          starter={'max_drop': 0.5},
+          shape='a dict of keyword arguments, e.g. {"max_drop": ..., "drop_type": ...}')
 def half_point_budget(answer) -> str | None:
     """Right for an absolute drop of 0.005 (drop_type ABSOLUTE is the default)."""
     import nncf

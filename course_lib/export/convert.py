@@ -24,7 +24,6 @@ def build_model(config, checkpoint: str | os.PathLike | None = None) -> nn.Modul
     """Build a course config's model (mmaction or mmdet registry) in eval mode, optionally loaded."""
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
 
     from ..configs import load_config
     cfg = config if isinstance(config, Config) else load_config(config)
@@ -39,7 +38,8 @@ def build_model(config, checkpoint: str | os.PathLike | None = None) -> nn.Modul
         if not Path(checkpoint).exists():
             raise FileNotFoundError(f'Checkpoint {checkpoint} does not exist: train the config '
                                     f'first (python -m course_lib.train {Path(cfg.filename).stem}).')
-        load_checkpoint(model, str(checkpoint), map_location='cpu', logger='silent')
+        from ..checkpoints import load_checked
+        load_checked(model, checkpoint)
     return model.eval()
 
 

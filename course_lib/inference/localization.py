@@ -24,7 +24,6 @@ import torch
 from mmaction.apis import init_recognizer
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
-from mmengine.runner import load_checkpoint
 from tqdm.auto import tqdm
 
 from .._util import same_spec
@@ -43,6 +42,11 @@ class Windows:
     frame_interval: int = 2
     stride: int = 4
     input_size: int = 32
+
+    def __post_init__(self) -> None:
+        from ..validate import positive
+        for name in ('clip_len', 'frame_interval', 'stride', 'input_size'):
+            positive(name, getattr(self, name))
 
     @classmethod
     def from_config(cls, cfg, stride: int = 4) -> 'Windows':
@@ -121,6 +125,8 @@ class Localization:
 def segment_recall(gt: Sequence[Segment], pred: Sequence[Segment], tiou: float = 0.5,
                    same_label: bool = False) -> float:
     """The fraction of GT segments that some predicted segment overlaps with tIoU >= tiou."""
+    from ..validate import fraction_value
+    fraction_value('tiou', tiou)
     if not gt:
         return 1.0
     found = sum(any(temporal_iou(g, p) >= tiou and (not same_label or g.label == p.label)
@@ -140,13 +146,13 @@ class TemporalActionDetector:
                      stride: int = 4) -> 'TemporalActionDetector':
         """Build both models from course configs and load their checkpoints (cuda in the full
         profile on a GPU, else the CPU)."""
+        from ..checkpoints import load_checked
         from ..configs import load_config
-        rec_cfg = load_config(recognizer_config)
         from ..profile import device
-        recognizer = init_recognizer(rec_cfg, str(recognizer_checkpoint), device=device())
+        rec_cfg = load_config(recognizer_config)
+        recognizer = load_checked(init_recognizer(rec_cfg, None, device=device()), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)
-        bmn = MODELS.build(bmn_cfg.model)
-        load_checkpoint(bmn, str(bmn_checkpoint), map_location='cpu', logger='silent')
+        bmn = load_checked(MODELS.build(bmn_cfg.model), bmn_checkpoint)
         bmn.to(device()).eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
@@ -160,7 +166,8 @@ class TemporalActionDetector:
     def __call__(self, video: str | os.PathLike | np.ndarray, fps: float | None = None,
                  name: str = 'video', progress: bool | None = None) -> Localization:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
-        frames, fps = load_frames(video, fps)
+        window = self.windows.clip_len * self.windows.frame_interval
+        frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
         features = self.features(frames, progress)
         meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
                     feature_frame=len(frames))
@@ -216,11 +223,10 @@ def lesson03_recognizer(config: str | None = None, quiet: bool = True):
 
     Default: lesson 03's smoke recognizer, whose 128-channel features lesson 05's raw-video BMN reads.
     """
-    from mmaction.apis import init_recognizer
-
     from ..configs import for_lesson, load_config
     from ..trained import trained_checkpoint
     config = config or for_lesson('03', 'recognizer', 'smoke')
     checkpoint = trained_checkpoint(config, quiet=quiet)  # about a minute on 2 cores when missing
+    from ..checkpoints import load_checked
     cfg = load_config(config)
-    return init_recognizer(cfg, str(checkpoint), device='cpu'), cfg, checkpoint
+    return load_checked(init_recognizer(cfg, None, device='cpu'), checkpoint), cfg, checkpoint

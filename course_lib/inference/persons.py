@@ -108,7 +108,14 @@ class MMDetPersonDetector:
                  score_thr: float = 0.9, device: str | None = None) -> None:
         from mmdet.apis import init_detector  # here: mmdet.apis builds every detector's modules
         cfg = Config.fromfile(str(installed_config(config)))
+        state = None
+        if checkpoint is not None:
+            from ..checkpoints import read_state_dict
+            state = read_state_dict(checkpoint)  # a clear error for a truncated file
         self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
+        if state is not None:
+            from ..checkpoints import check_checkpoint_keys
+            check_checkpoint_keys(self.model, state)
         self.score_thr = score_thr
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:

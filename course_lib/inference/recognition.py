@@ -18,8 +18,10 @@ from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
+from .. import validate
 from ..data.rawframes import rawframe_input
-from ..video import input_kind, read_frames
+from ..errors import CheckpointError, boundary
+from ..video import input_kind, load_frames, read_frames
 from . import installed_config
 
 RECOGNIZER_CONFIG = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
@@ -69,11 +71,14 @@ def pipeline_inputs(cfg, video: str | os.PathLike):
 
 def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str | None = None):
     """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
+    from ..checkpoints import load_checked
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
     from ..profile import device as default_device  # cuda in the full profile on a GPU
-    return init_recognizer(cfg, str(checkpoint) if checkpoint else None,
-                           device=device or default_device())
+    model = init_recognizer(cfg, None, device=device or default_device())
+    if checkpoint:
+        load_checked(model, checkpoint)
+    return model
 
 
 DECODERS = ('DecordDecode', 'PyAVDecode', 'OpenCVDecode', 'RawFrameDecode', 'ArrayDecode')
@@ -92,10 +97,20 @@ def sample_input(video, kind: str) -> dict:
     """The results dict an mmaction test pipeline starts from, for each input kind."""
     if kind == 'array':
         return dict(array=video, total_frames=len(video), label=-1, start_index=0, modality='RGB')
-    if kind == 'frames':
-        return rawframe_input(video)
+    if kind == 'frames':  # numbered frames are read as rawframes; any other names in sorted order
+        folder = validate.frame_folder(video)
+        if folder.filename_tmpl is None:
+            return sample_input(load_frames(video, 30.0)[0], 'array')
+        return dict(rawframe_input(video, folder.filename_tmpl), total_frames=len(folder),
+                    start_index=folder.start_index)
     read_frames(video, max_frames=1)  # VideoReadError with the path instead of OpenCV's message
     return dict(filename=str(video), label=-1, start_index=0, modality='RGB')
+
+
+def clip_frames(cfg) -> int:
+    """The number of frames one clip of a recognizer's test pipeline holds (its SampleFrames clip_len)."""
+    steps = [s for s in cfg.test_dataloader.dataset.pipeline if s['type'] == 'SampleFrames']
+    return int(steps[0].get('clip_len', 1)) if steps else 1
 
 
 @dataclass
@@ -126,12 +141,23 @@ class IRRecognizer:
     def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU', precision: str | None = 'f32') -> None:
         """`precision='f32'` gives PyTorch's scores; None lets OpenVINO pick (bf16 on CPUs with AVX-512 BF16/AMX)."""
         import openvino as ov  # here: loaded only when an IR is used (OpenVINO loads its plugins)
-        if not Path(xml).is_file():
+        xml = Path(xml)
+        if xml.suffix != '.xml':
+            raise CheckpointError(f'{xml} is not an OpenVINO IR: IRRecognizer takes the .xml file of an '
+                                  'export (its weights sit beside it in a .bin). For a PyTorch .pth '
+                                  'checkpoint use load_recognizer(checkpoint, cfg); to export one, '
+                                  'course_lib.export.convert.export_recognizer (lesson 08).')
+        if not xml.is_file():
             raise FileNotFoundError(f'{xml}: no IR. Export one first (lesson 08, '
                                     'course_lib.export.convert.export_recognizer).')
+        if not xml.with_suffix('.bin').is_file():
+            raise CheckpointError(f'{xml}: its weights {xml.with_suffix(".bin").name} are missing beside '
+                                  'it; copy the .bin with the .xml, or export again.')
         self.cfg = cfg
         config = {'INFERENCE_PRECISION_HINT': precision} if precision else {}
-        self.compiled = ov.Core().compile_model(str(xml), device, config)
+        with boundary(f'OpenVINO could not read or compile {xml}', 'The .xml / .bin pair is broken or '
+                      'from an incompatible export: export it again (lesson 08).', CheckpointError):
+            self.compiled = ov.Core().compile_model(str(xml), device, config)
 
     def test_step(self, data: dict) -> list:
         """Score a collated batch like mmaction's Recognizer3D.test_step (pred_score per sample)."""
@@ -149,9 +175,17 @@ class IRRecognizer:
 def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[str] | None = None,
               k: int = 5) -> Recognition:
     """Classify a video file, a frame folder or an RGB array (PyTorch model or IRRecognizer)."""
+    validate.positive('k', k)
     kind = input_kind(video)
     sample = sample_input(video, kind)  # clear errors for bad input before any model work
+    if 'array' in sample and kind == 'frames':
+        kind = 'array'  # a folder of frames not numbered like rawframes, read in name order
     cfg = model.cfg
+    need = clip_frames(cfg)
+    if sample.get('total_frames', need) < need:
+        from ..errors import InputError
+        raise InputError(f'The video has {sample["total_frames"]} frame{"s" if sample["total_frames"] != 1 else ""}; '
+                         f'the model reads clips of {need} frames. Give a video of at least {need} frames.')
     base = cfg.test_dataloader.dataset.pipeline  # the one recognizer_config() adjusts
     with DefaultScope.overwrite_default_scope('mmaction'):
         pipeline = Compose(pipeline_for(base, kind))

@@ -22,10 +22,10 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
-from mmengine.runner import load_checkpoint
 from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
+from .. import validate
 from .._util import resize_short_side
 from ..output import quiet
 from ..profile import device as default_device
@@ -85,7 +85,8 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     with DefaultScope.overwrite_default_scope('mmaction'):
         model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        load_checkpoint(model, str(checkpoint), map_location='cpu', logger='silent')
+        from ..checkpoints import load_checked
+        load_checked(model, checkpoint)
     else:  # the untrained state training starts from (PyTorch's defaults saturate the sigmoids)
         with quiet(stdout=False):  # init_weights logs one line per parameter
             model.init_weights()
@@ -125,7 +126,7 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
     """Score every action for every person box on each keyframe in `persons` ({frame: (N,4|5)})."""
-    frames = np.asarray(frames)
+    frames = validate.video_array(np.asarray(frames))  # uint8 RGB: floats would change the scores
     out = []
     for k in tqdm(sorted(persons), desc='action detection', disable=not progress, leave=False):
         boxes = np.asarray(persons[k], dtype=np.float32).reshape(-1, persons[k].shape[-1])[:, :4]
@@ -237,6 +238,11 @@ class SpatioTemporalDetector:
 
     def __init__(self, model, cfg, person_detector: PersonDetector, label_map: Mapping[int, str],
                  stepsize: int = 8, short_side: int | None = 256, action_thr: float = 0.5) -> None:
+        from ..validate import fraction_value, positive
+        positive('stepsize', stepsize)
+        if short_side is not None:
+            positive('short_side', short_side)
+        fraction_value('action_thr', action_thr)
         self.model, self.cfg, self.person_detector = model, cfg, person_detector
         self.label_map, self.stepsize = dict(label_map), stepsize
         self.short_side, self.action_thr = short_side, action_thr
@@ -244,8 +250,9 @@ class SpatioTemporalDetector:
     def __call__(self, video, fps: float | None = None, progress: bool = True
                  ) -> SpatioTemporalResult:
         """Detect persons on the keyframes and score their actions."""
-        frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None))
         clip_len, interval = clip_sampling(self.cfg)
+        frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None),
+                                min_frames=clip_len * interval)
         keys = keyframes(len(frames), clip_len, interval, self.stepsize)
         if not keys:
             raise ValueError(f'The video has {len(frames)} frames; the model needs at least '

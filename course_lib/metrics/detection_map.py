@@ -46,10 +46,12 @@ from mmengine.evaluator import BaseMetric
 from .._util import is_finite_number, json_key_line
 from ..data.transforms import class_list
 
+from ..errors import FileFormatError
+
 DEFAULT_TIOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
 
-class DetectionFormatError(ValueError):
+class DetectionFormatError(FileFormatError):
     """A ground-truth or prediction structure breaks the format; the message names where and the fix."""
 
 

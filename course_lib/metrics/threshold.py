@@ -284,4 +284,8 @@ def detector_with_threshold(config, work_dir: str | os.PathLike, device: str = '
     if not checkpoint.exists():
         raise FileNotFoundError(f'{checkpoint} (named in {Path(work_dir) / THRESHOLD_FILE}) is '
                                 'missing: train again or choose the threshold again.')
-    return init_detector(cfg, str(checkpoint), device=device)
+    from ..checkpoints import check_checkpoint_keys, read_state_dict
+    state = read_state_dict(checkpoint)  # a clear error for a truncated file, before mmdet reads it
+    model = init_detector(cfg, str(checkpoint), device=device)  # (it also reads the class names)
+    check_checkpoint_keys(model, state)
+    return model

@@ -97,7 +97,7 @@ def test_a_video_file_a_frame_folder_and_an_array_give_the_same_frames(untrimmed
     assert from_array is rgb
     with pytest.raises(ValueError, match='fps'):
         load_frames(rgb)
-    with pytest.raises(FileNotFoundError, match='extract_rawframes'):
+    with pytest.raises(ValueError, match='extract_rawframes'):  # course_lib.errors.InputError
         load_frames(folder.parent.parent)  # a folder with no frames in it
 
 

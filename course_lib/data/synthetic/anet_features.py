@@ -49,6 +49,15 @@ class SyntheticAnetSpec:
     max_segments: int = 3
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        from ...validate import positive
+        for name in ('num_train', 'temporal_dim', 'feat_dim', 'min_len', 'max_segments'):
+            positive(name, getattr(self, name))
+        positive('num_val', self.num_val, zero=True)
+        positive('num_test', self.num_test, zero=True)
+        positive('signal', self.signal, whole=False)
+        positive('noise', self.noise, whole=False, zero=True)
+
     @property
     def feature_dir(self) -> str:
         """The feature folder's name, as in ActivityNet's csv_mean_100."""

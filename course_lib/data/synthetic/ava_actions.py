@@ -61,6 +61,9 @@ class AVASetSpec:
                              f'got {self.seconds}.')
         if self.max_persons not in (1, 2):
             raise ValueError(f'max_persons is 1 or 2, got {self.max_persons}.')
+        from ...validate import positive
+        for name in ('train_videos', 'val_videos', 'fps'):
+            positive(name, getattr(self, name))
 
     @property
     def frames(self) -> int:

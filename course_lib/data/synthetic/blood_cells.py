@@ -47,6 +47,11 @@ class BloodCellSpec:
     zoom: tuple[float, float] = (0.85, 1.15)
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        from ...validate import positive
+        for name in ('num_train', 'num_valid', 'num_test', 'width', 'height'):
+            positive(name, getattr(self, name))
+
     def counts(self) -> dict[str, int]:
         """Return the number of images per split."""
         return {'train': self.num_train, 'valid': self.num_valid, 'test': self.num_test}

@@ -58,6 +58,10 @@ class MotionSetSpec:
             raise ValueError(f'size must be a multiple of 16 and >= 32 (video codecs), got {self.size}.')
         if self.frames < 4:
             raise ValueError(f'frames must be >= 4, got {self.frames}.')
+        from ...validate import positive
+        positive('train_per_class', self.train_per_class)
+        positive('val_per_class', self.val_per_class)
+        positive('fps', self.fps, whole=False)
 
 
 def _polygon(shape: str, center: tuple[float, float], radius: float, angle: float) -> np.ndarray:

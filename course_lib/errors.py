@@ -1,0 +1,100 @@
+"""The course's error types, and the one place where command-line scripts turn errors into messages.
+
+Every error a learner can cause (a wrong value, file, config key, checkpoint, environment variable)
+is raised as a `CourseError` whose message names the value or file (and line), says what was
+expected, and gives a fix. A library exception caused by such input is caught at the course's
+boundary (`boundary`) and re-raised as a CourseError, the original kept as `__cause__`.
+
+`run_cli(main)` runs a script's `main(argv)`: an error is printed as that one message and the script
+exits with status 1, without a traceback; `--debug` (or COURSE_DEBUG=1) shows the traceback.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+from typing import Callable, Iterator, Sequence
+
+DEBUG_HINT = '(run again with --debug to see the traceback)'
+
+
+class CourseError(Exception):
+    """Bad input the course detected; the message names it, says what was expected and the fix."""
+
+
+class InputError(CourseError, ValueError):
+    """A value given to a course function (an array, a number, an answer) is not what it takes."""
+
+
+class FileFormatError(CourseError, ValueError):
+    """A file's content is not what the course reads (an image, an annotation, a CSV)."""
+
+
+class ConfigError(CourseError, ValueError):
+    """A config or a `--cfg-options` key that cannot do what the user asked."""
+
+
+class CheckpointError(CourseError, ValueError):
+    """A checkpoint that is missing, unreadable, or not of the model it is loaded into."""
+
+
+class EnvironmentVariableError(CourseError, ValueError):
+    """A course environment variable (COURSE_PROFILE, COURSE_DATA_DIR, ...) with an unusable value."""
+
+
+def raised_in_course(err: BaseException) -> bool:
+    """True when an exception was raised by course code (its innermost frame is in course_lib or data_scripts)."""
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return isinstance(err, CourseError)
+    name = frames[-1].filename.replace('\\', '/')
+    return isinstance(err, CourseError) or '/course_lib/' in name or '/data_scripts/' in name
+
+
+@contextlib.contextmanager
+def boundary(what: str, fix: str, error: type[CourseError] = InputError,
+             catch: Sequence[type[BaseException]] = (Exception,)) -> Iterator[None]:
+    """Re-raise a library exception inside the block as `error`: '<what>: <Type: message>. <fix>'."""
+    try:
+        yield
+    except CourseError:
+        raise
+    except tuple(catch) as err:  # type: ignore[misc]
+        if raised_in_course(err):
+            raise
+        detail = str(err).strip().splitlines()[0][:300] if str(err).strip() else ''
+        raise error(f'{what}: {type(err).__name__}{": " + detail if detail else ""}. {fix}') from err
+
+
+def message(err: BaseException) -> str:
+    """The one message a script prints for an exception (course errors as they are)."""
+    if raised_in_course(err) or isinstance(err, (FileNotFoundError, PermissionError)):
+        return str(err)
+    module = (traceback.extract_tb(err.__traceback__) or [None])[-1]
+    where = f' (raised in {module.filename}:{module.lineno})' if module else ''
+    return (f'{type(err).__name__}: {err}{where}. This error comes from a library, not from the '
+            'course\'s checks: if your input looks right, please report it with the command you ran.')
+
+
+def run_cli(main: Callable[[list[str]], int | None], argv: Sequence[str] | None = None) -> int:
+    """Run a script's main(argv); print an error as one message and return 1 (`--debug`: traceback)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in args or os.environ.get('COURSE_DEBUG', '') not in ('', '0')
+    args = [a for a in args if a != '--debug']
+    try:
+        return int(main(args) or 0)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print('Interrupted; rerun the same command to continue where it stopped.', file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001  (the one place a script's errors become messages)
+        if debug:
+            raise
+        print(f'error: {message(err)}\n{DEBUG_HINT}', file=sys.stderr)
+        return 1
+
+
+__all__ = ['CheckpointError', 'ConfigError', 'CourseError', 'EnvironmentVariableError',
+           'FileFormatError', 'InputError', 'boundary', 'message', 'raised_in_course', 'run_cli']

@@ -1,0 +1,44 @@
+"""`cl.check` answers a malformed answer with the shape the answer must have (never a raw TypeError),
+and accepts a right value typed as text ('12345' for 12345)."""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from course_lib.exercises import EXERCISES, _load, check
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # solutions/ at the repository root
+_load()
+MALFORMED = [object(), [[1], 'x'], 'x']
+
+
+@pytest.mark.parametrize('key', sorted(EXERCISES))
+def test_malformed_answers_get_the_shape_not_a_traceback(key, capsys):
+    for answer in MALFORMED:
+        assert check(key, answer) is False
+        out = capsys.readouterr().out
+        assert 'TypeError' not in out and 'could not be checked' not in out
+        assert out.startswith(f'Exercise {key}: not yet. Hint: ')
+
+
+def test_a_malformed_answer_names_the_shape(capsys):
+    check('04.3', 20.0)
+    assert 'the answer must be a tuple of two numbers (start, end); yours is a float (20.0)' in \
+        capsys.readouterr().out
+    check('08.1', 0.5)
+    assert 'function' in capsys.readouterr().out
+
+
+NUMERIC = ['04.1', '04.2', '04.3', '05.1', '05.2']
+
+
+@pytest.mark.parametrize('key', NUMERIC)
+def test_a_right_value_typed_as_text_is_right(key, capsys):
+    solution = importlib.import_module(f'solutions.lesson{key[:2]}').SOLUTIONS[key]()
+    assert check(key, solution)
+    assert check(key, str(solution)), capsys.readouterr().out
+    assert not check(key, 'not a number')
+    assert not check(key, '(0, 0)' if isinstance(solution, tuple) else str(float(solution) + 7))
