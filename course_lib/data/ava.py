@@ -24,13 +24,15 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
+from mmaction.evaluation.functional.ava_utils import make_image_key
+
+from .._util import atomic_path, write_text_atomic
 
 from ..errors import FileFormatError
 from ..validate import read_text
@@ -46,13 +48,24 @@ class AVAFormatError(FileFormatError):
 
 
 @dataclass(frozen=True)
-class AVARow:
-    """One annotation row: a person's box at a keyframe, with one action."""
+class KeyframeBox:
+    """A box at a keyframe with one action: what annotation rows and detections share."""
 
     video_id: str
     timestamp: int
     box: tuple[float, float, float, float]  # normalised x1, y1, x2, y2
     action_id: int
+
+    @property
+    def img_key(self) -> str:
+        """The keyframe's key in proposal files and mmaction results: `video_id,TTTT`."""
+        return img_key(self.video_id, self.timestamp)
+
+
+@dataclass(frozen=True)
+class AVARow(KeyframeBox):
+    """One annotation row: a person's box at a keyframe, with one action."""
+
     person_id: int = 0
 
     def to_line(self) -> str:
@@ -61,15 +74,10 @@ class AVARow:
         return (f'{self.video_id},{self.timestamp:04d},{x1:.3f},{y1:.3f},{x2:.3f},{y2:.3f},'
                 f'{self.action_id},{self.person_id}')
 
-    @property
-    def img_key(self) -> str:
-        """The keyframe's key in proposal files and mmaction results: `video_id,TTTT`."""
-        return img_key(self.video_id, self.timestamp)
-
 
 def img_key(video_id: str, timestamp: int) -> str:
-    """Return AVA's keyframe key `video_id,TTTT` (as mmaction's AVADataset builds it)."""
-    return f'{video_id},{int(timestamp):04d}'
+    """Return AVA's keyframe key `video_id,TTTT` (mmaction's own `make_image_key`)."""
+    return make_image_key(video_id, timestamp)
 
 
 def check_box(box: Sequence[float]) -> str | None:
@@ -155,7 +163,7 @@ def write_csv(path: str | os.PathLike, rows: Iterable[AVARow],
         except ValueError as err:
             raise AVAFormatError(f'{path}: row {i} ({row}) is invalid: {err}.') from None
         lines.append(line)
-    return _write_text(path, '\n'.join(lines) + '\n' if lines else '')
+    return write_text_atomic(path, '\n'.join(lines) + '\n' if lines else '')
 
 
 def group_by_keyframe(rows: Iterable[AVARow]) -> dict[str, list[tuple[tuple, list[int], int]]]:
@@ -246,7 +254,7 @@ def write_label_map(path: str | os.PathLike, labels: Mapping[int, str], fmt: str
         text = ''.join(f'{i}: {n}\n' for i, n in sorted(labels.items()))
     else:
         text = ''.join(f'item {{\n  name: "{n}"\n  id: {i}\n}}\n' for i, n in sorted(labels.items()))
-    return _write_text(Path(path), text)
+    return write_text_atomic(path, text)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -296,34 +304,19 @@ def write_proposals(path: str | os.PathLike, proposals: Mapping[str, np.ndarray]
     """Validate and pickle person proposals {"video_id,TTTT": (N, 4|5) array} (atomically)."""
     path = Path(path)
     checked = _check_proposals(path, dict(proposals))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    with open(tmp, 'wb') as f:
+    with atomic_path(path) as part, open(part, 'wb') as f:
         pickle.dump(checked, f)
-    tmp.replace(path)
-    return path
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    tmp.write_text(text)
-    tmp.replace(path)
     return path
 
 
 # ----------------------------------------------------------------------------------------------
-# detections and frame-mAP (the computation of mmaction's AVAMetric, per class, in-process)
+# detections (rows of AVA's result CSV; frame-mAP: course_lib.metrics.ava_frame_map)
 
 
 @dataclass(frozen=True)
-class AVADetection:
+class AVADetection(KeyframeBox):
     """One scored action of one box on one keyframe (a row of AVA's result CSV)."""
 
-    video_id: str
-    timestamp: int
-    box: tuple[float, float, float, float]  # normalised x1, y1, x2, y2
-    action_id: int
     score: float
 
 
@@ -340,57 +333,6 @@ def detections_from_samples(samples: Iterable, action_thr: float = 0.002) -> lis
                     out.append(AVADetection(sample.video_id, int(sample.timestamp),
                                             tuple(float(v) for v in box), action_id,
                                             float(row[action_id])))
-    return out
-
-
-def frame_ap(gt_rows: Iterable[AVARow], detections: Iterable[AVADetection],
-             label_map: Mapping[int, str], iou_thr: float = 0.5,
-             excluded: Iterable[str] = ()) -> dict[int, float]:
-    """Return AP per class id at IoU iou_thr over keyframes with ground truth (AVAMetric's frame-mAP).
-
-    Uses mmaction's own matching (`tpfp_single`) and precision/recall code, without its 32-process
-    pool and printing; the mean over classes is AVAMetric's `mAP/overall`. Classes without ground
-    truth are left out (as AVAMetric does); a class with ground truth but no detection gets AP 0
-    (AVAMetric leaves it out of its mean). Used in lesson 07.
-    """
-    from mmaction.evaluation.functional.ava_evaluation import metrics
-    from mmaction.evaluation.functional.ava_utils import tpfp_single
-
-    skip = set(excluded)
-    gt: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for row in gt_rows:
-        if row.action_id in label_map:
-            x1, y1, x2, y2 = row.box
-            gt[row.img_key][0].append((y1, x1, y2, x2))
-            gt[row.img_key][1].append(row.action_id)
-    det: dict[str, list] = defaultdict(list)
-    for d in detections:
-        if d.action_id in label_map:
-            x1, y1, x2, y2 = d.box
-            det[img_key(d.video_id, d.timestamp)].append((d.score, d.action_id, (y1, x1, y2, x2)))
-    scores, tpfps = defaultdict(list), defaultdict(list)
-    for key, (boxes, labels) in gt.items():
-        if key in skip:
-            continue
-        entry = sorted(det.get(key, []), key=lambda t: -t[0])
-        s, t = tpfp_single((boxes, labels, [e[2] for e in entry], [e[1] for e in entry],
-                            [e[0] for e in entry]), iou_thr)
-        for label in s:
-            scores[label].append(s[label])
-            tpfps[label].append(t[label])
-    counts = defaultdict(int)
-    for key, (_, labels) in gt.items():
-        if key not in skip:
-            for label in labels:
-                counts[label] += 1
-    out = {}
-    for label in sorted(counts):
-        if label not in scores:
-            out[label] = 0.0
-            continue
-        precision, recall = metrics.compute_precision_recall(
-            np.concatenate(scores[label]), np.concatenate(tpfps[label]), counts[label])
-        out[label] = float(metrics.compute_average_precision(precision, recall))
     return out
 
 
@@ -431,67 +373,3 @@ def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 
                                            int(label) + 1, pid))
                 pid += 1
     return sorted(rows, key=lambda r: (r.video_id, r.timestamp, r.person_id, r.action_id))
-
-
-def prepare_jhmdb_ava(gt_pkl: str | os.PathLike, frames_dir: str | os.PathLike,
-                      root: str | os.PathLike, split: int = 1, keyframe_step: int = 5,
-                      person_checkpoint: str | os.PathLike | None = None,
-                      progress: bool = True) -> Path:
-    """Write JHMDB as an AVA-format set under root (frames, CSVs, label map, proposals); return root.
-
-    `gt_pkl` and `frames_dir` are ACT's `JHMDB-GT.pkl` and `Frames/<class>/<clip>/00001.png`
-    (mmaction2's tools/data/jhmdb README says where to download them). Person proposals come from
-    mmdet's COCO Faster R-CNN (`person_checkpoint`, hub entry 'faster_rcnn_r50_coco'); without it,
-    from the true boxes (a perfect detector: say so when you report numbers). Reruns skip frames.
-    """
-    import cv2
-    from tqdm.auto import tqdm
-    root, frames_dir = Path(root), Path(frames_dir)
-    with open(gt_pkl, 'rb') as f:
-        gt = pickle.load(f, encoding='latin1')
-    labels = {i + 1: name for i, name in enumerate(gt['labels'])}
-    ann = root / 'annotations'
-    write_label_map(ann / 'ava_action_list.pbtxt', labels)
-    detector = None
-    if person_checkpoint is not None:
-        from ..inference.persons import MMDetPersonDetector
-        detector = MMDetPersonDetector(str(person_checkpoint), score_thr=0.5)
-    for subset, videos in (('train', gt['train_videos'][split - 1]),
-                           ('val', gt['test_videos'][split - 1])):
-        rows = act_gt_to_ava_rows(gt, videos, keyframe_step)
-        write_csv(ann / f'ava_{subset}.csv', rows, labels)
-        _write_text(ann / f'ava_{subset}_excluded_timestamps.csv', '')
-        gt_props = {k: np.array([list(b) + [1.0] for b, _, _ in persons])
-                    for k, persons in group_by_keyframe(rows).items()}
-        props: dict[str, np.ndarray] = {}
-        for video in tqdm(videos, desc=f'JHMDB {subset}', disable=not progress):
-            src = sorted((frames_dir / video).glob('*.png')) + sorted((frames_dir / video).glob('*.jpg'))
-            if not src:
-                raise FileNotFoundError(f'No frames in {frames_dir / video}: unpack ACT\'s JHMDB '
-                                        'Frames there (00001.png, ...).')
-            out = root / 'rawframes' / video
-            out.mkdir(parents=True, exist_ok=True)
-            for k, path in enumerate(src, start=1):
-                dst = out / f'img_{k:05d}.jpg'
-                if not dst.exists():
-                    cv2.imwrite(str(dst), cv2.imread(str(path)))
-            # mmaction's AVADataset samples frames up to timestamp_end (the clip length of the
-            # longest clip, JHMDB_FRAMES), not to each clip's end: repeat the last frame, as its
-            # clamping would at a clip's end (a shorter clip otherwise fails with a missing file)
-            for k in range(len(src) + 1, JHMDB_FRAMES + 1):
-                if not (out / f'img_{k:05d}.jpg').exists():
-                    shutil.copyfile(out / f'img_{len(src):05d}.jpg', out / f'img_{k:05d}.jpg')
-            if detector is not None:
-                height, width = gt['resolution'][video]
-                for key in [k for k in gt_props if k.split(',')[0] == video]:
-                    frame = cv2.imread(str(out / f'img_{int(key.split(",")[1]):05d}.jpg'))[..., ::-1]
-                    boxes = detector(frame)
-                    if len(boxes):
-                        boxes[:, [0, 2]] /= width
-                        boxes[:, [1, 3]] /= height
-                        boxes[:, :4] = np.clip(boxes[:, :4], 0, 1)
-                        props[key] = boxes
-        write_proposals(ann / f'ava_dense_proposals_{subset}.pkl', props if detector else gt_props)
-        if subset == 'val':
-            write_proposals(ann / 'ava_val_gt_proposals.pkl', gt_props)
-    return root

@@ -29,6 +29,9 @@ from typing import Iterable, Mapping
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
+import cv2
+
+from .._util import write_text_atomic
 from . import ava
 
 from ..errors import FileFormatError
@@ -261,7 +264,7 @@ def cvat_xml(video: CvatVideo) -> str:
 
 def write_cvat_video(path: str | os.PathLike, video: CvatVideo) -> Path:
     """Write a clip's `annotations.xml` (atomically); return its path."""
-    return ava._write_text(Path(path), cvat_xml(video))
+    return write_text_atomic(path, cvat_xml(video))
 
 
 # ----------------------------------------------------------------------------------------------

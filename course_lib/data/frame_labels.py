@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
+from .._util import write_text_atomic
 from ..errors import FileFormatError
 from ..validate import read_text
 
@@ -52,7 +53,7 @@ def write_mapping(path: str | os.PathLike, names: Sequence[str]) -> Path:
     """Write mapping.txt for the given class names (id = position)."""
     for name in names:
         _check_name(name, str(path))
-    return _write(Path(path), [f'{i} {n}' for i, n in enumerate(names)])
+    return write_text_atomic(path, ''.join(f'{i} {n}\n' for i, n in enumerate(names)))
 
 
 def read_frame_labels(path: str | os.PathLike, classes: Sequence[str] | None = None) -> list[str]:
@@ -80,7 +81,7 @@ def write_frame_labels(path: str | os.PathLike, labels: Sequence[str]) -> Path:
     """Write one class name per frame."""
     for name in labels:
         _check_name(name, str(path))
-    return _write(Path(path), list(labels))
+    return write_text_atomic(path, ''.join(f'{label}\n' for label in labels))
 
 
 def to_segments(labels: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -93,10 +94,3 @@ def to_segments(labels: Sequence[str]) -> list[tuple[int, int, str]]:
             runs.append((i, i + 1, name))
     return runs
 
-
-def _write(path: Path, lines: list[str]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    tmp.write_text(''.join(f'{line}\n' for line in lines))
-    tmp.replace(path)
-    return path

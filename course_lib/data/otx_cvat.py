@@ -42,6 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from .._util import write_text_atomic
 from . import ava, cvat
 from .cvat import ANNOTATION_FILE, IMAGES_DIR, CVATFormatError
 
@@ -541,7 +542,7 @@ def ava_to_otx(ann_file: str | os.PathLike, label_file: str | os.PathLike,
                     cv2.imwrite(str(dst), cv2.imread(str(src)))
         xml = otx_xml(video, index, by_video[video], label_map, width, height, len(files), fps,
                       timestamp_start)
-        out.append(ava._write_text(folder / ANNOTATION_FILE, xml))
+        out.append(write_text_atomic(folder / ANNOTATION_FILE, xml))
     if proposals_file is not None:
         converted = {}
         for key, boxes in ava.read_proposals(proposals_file).items():
@@ -595,7 +596,7 @@ def prepare_otx_ava(otx_root: str | os.PathLike, root: str | os.PathLike,
         if result.proposals_file is None:
             ava.write_proposals(target, truth)
         sources[subset] = split_proposals(folder).name if result.proposals_file else 'true boxes'
-        ava._write_text(ann / f'ava_{subset}_excluded_timestamps.csv', '')
+        write_text_atomic(ann / f'ava_{subset}_excluded_timestamps.csv', '')
         if subset == 'val':
             ava.write_proposals(ann / 'ava_val_gt_proposals.pkl', truth)
     return sources

@@ -13,7 +13,6 @@ Used in lesson 03.
 from __future__ import annotations
 
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,9 @@ from typing import Iterable
 
 import cv2
 from tqdm.auto import tqdm
+
+from .._util import atomic_path, resize_short_side
+from .annotation_lists import read_rawframe_list
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v')
 FILENAME_TMPL = 'img_{:05d}.jpg'  # mmaction's RawframeDataset default (`img_{:05}.jpg`), 1-based
@@ -95,15 +97,6 @@ def count_frames(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMP
     return n
 
 
-def _resize_short(frame, short_side: int | None):
-    if not short_side:
-        return frame
-    h, w = frame.shape[:2]
-    scale = short_side / min(h, w)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-
-
 def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
                    short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
                    jpeg_quality: int = 95) -> int:
@@ -111,28 +104,25 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
     video, frame_dir = Path(video), Path(frame_dir)
     if not video.is_file():
         raise FileNotFoundError(f'No video {video}.')
-    tmp = frame_dir.with_name(frame_dir.name + '.part')
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     cap = cv2.VideoCapture(str(video))
     n = 0
     try:
-        while cap.isOpened():
-            ok, frame = cap.read()
-            if not ok:
-                break
-            n += 1
-            path = str(tmp / filename_tmpl.format(n))
-            if not cv2.imwrite(path, _resize_short(frame, short_side),
-                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
-                raise OSError(f'could not write {path}')
+        with atomic_path(frame_dir) as part:
+            part.mkdir(parents=True)
+            while cap.isOpened():
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                n += 1
+                path = str(part / filename_tmpl.format(n))
+                if not cv2.imwrite(path, resize_short_side(frame, short_side),
+                                   [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
+                    raise OSError(f'could not write {path}')
+            if n == 0:
+                raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported '
+                                 'codec).')
     finally:
         cap.release()
-    if n == 0:
-        shutil.rmtree(tmp)
-        raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported codec).')
-    shutil.rmtree(frame_dir, ignore_errors=True)
-    tmp.rename(frame_dir)
     return n
 
 
@@ -182,7 +172,6 @@ def extract_rawframes(videos_root: str | os.PathLike, frames_root: str | os.Path
 def check_rawframe_list(list_file: str | os.PathLike, frames_root: str | os.PathLike, *,
                         with_offset: bool = False, filename_tmpl: str = FILENAME_TMPL) -> list[str]:
     """Return the problems (missing folders, too few frames) of a rawframe list; [] if none."""
-    from .annotation_lists import read_rawframe_list
     problems = []
     for entry in read_rawframe_list(list_file, with_offset=with_offset):
         folder = Path(frames_root) / entry.frame_dir

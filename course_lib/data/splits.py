@@ -54,7 +54,8 @@ class Split:
 def _lines(path: Path) -> list[tuple[int, list[str]]]:
     if not path.is_file():
         raise FileNotFoundError(f'No split file {path}: download the official split files first '
-                                '(python data_scripts/prepare_ucf101.py or prepare_hmdb51.py).')
+                                '(python data_scripts/prepare_action_dataset.py --dataset ucf101, '
+                                'or --dataset hmdb51).')
     return [(i, line.split()) for i, line in enumerate(read_text(path).splitlines(), start=1)
             if line.strip()]
 
@@ -105,7 +106,8 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
     files = sorted(p for p in root.glob(f'*_test_split{split}.txt'))
     if not files:
         raise FileNotFoundError(f'No *_test_split{split}.txt in {root}: unpack the official '
-                                'test_train_splits.rar there (python data_scripts/prepare_hmdb51.py).')
+                                'test_train_splits.rar there (python '
+                                'data_scripts/prepare_action_dataset.py --dataset hmdb51).')
     classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
     subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
     for label, name in enumerate(classes):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .._util import write_text_atomic
 from ..errors import FileFormatError
 from ..validate import read_text
 
@@ -81,8 +82,4 @@ def write_events(path: str | os.PathLike, video: str, events: Iterable[Event]) -
     data = {'UrlLocal': video, 'annotations': [e.to_json() for e in events]}
     for i, ann in enumerate(data['annotations']):
         _event(path, i, ann)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.part')
-    tmp.write_text(json.dumps(data, indent=1))
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, json.dumps(data, indent=1))

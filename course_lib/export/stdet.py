@@ -8,7 +8,7 @@ op, see course_lib.export.roi_align) and the head (`BBoxHeadAVA`: pooling, linea
 
 Outside, in Python and shared by PyTorch and OpenVINO: sampling the clip around a keyframe (the
 config's val pipeline), the person boxes (proposals) and the normalised output boxes that
-mmaction's AVAMetric reads. Frame-mAP@0.5 is `ava.frame_ap` (mmaction's own matching). The IR keeps
+mmaction's AVAMetric reads. Frame-mAP@0.5 is `metrics.ava_frame_map.frame_ap` (mmaction's own matching). The IR keeps
 the classes and clip sampling in its runtime info for the torch-free `standalone_demo`. Used in
 lesson 08 and scripts/benchmark_export.py.
 """
@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from ..data import ava
+from ..metrics.ava_frame_map import frame_ap
 from ..output import quiet
 from .standalone_demo import RT_SECTION
 
@@ -198,7 +199,7 @@ def frame_map(run: Callable[[Inputs], list], items: Sequence[Keyframe],
               ) -> tuple[float, dict[int, float]]:
     """Frame-mAP@0.5 (and AP per class) of a runner over keyframes, against their true rows only."""
     keys = {ava.img_key(i.video_id, i.timestamp) for i in items}
-    per_class = ava.frame_ap([r for r in gt_rows if r.img_key in keys], detections(run, items),
+    per_class = frame_ap([r for r in gt_rows if r.img_key in keys], detections(run, items),
                              label_map)
     return (float(np.mean(list(per_class.values()))) if per_class else 0.0), per_class
 

@@ -1,9 +1,10 @@
 """Data and metrics of the exported tasks, the same for PyTorch and OpenVINO.
 
-A *runner* is any function `inputs (np.ndarray) -> list of np.ndarray outputs`: `torch_runner(net)`
-and `ov_runner(compiled)` make one from a PyTorch module and from a compiled IR. Each metric below
-takes a runner, so the PyTorch model, the FP32 IR and the INT8 IR are scored by one code path (the
-post-processing is mmdet's / mmaction's own). Used in lesson 08.
+A *runner* (type `ArrayFn`; not mmengine's Runner) is any function `inputs (np.ndarray) -> list of
+np.ndarray outputs`: `torch_runner(net)` and `ov_runner(compiled)` make one from a PyTorch module
+and from a compiled IR. Each metric below takes a runner, so the PyTorch model, the FP32 IR and the
+INT8 IR are scored by one code path (the post-processing is mmdet's / mmaction's own). Used in
+lesson 08.
 """
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ from typing import Callable, Sequence
 
 import numpy as np
 import torch
+from mmaction.registry import DATASETS as MMACTION_DATASETS
+from mmdet.registry import DATASETS as MMDET_DATASETS
+from mmengine.dataset import pseudo_collate
+from mmengine.evaluator import Evaluator
+from mmengine.registry import init_default_scope
 from torch import nn
+from tqdm.auto import tqdm
 
 from ..output import quiet
+from .convert import split_detector_outputs
 
-Runner = Callable[[np.ndarray], list]
+ArrayFn = Callable[[np.ndarray], list]  # a runner: numpy inputs -> list of numpy outputs
 
 
-def torch_runner(net: nn.Module) -> Runner:
+def torch_runner(net: nn.Module) -> ArrayFn:
     """Wrap a module (one or several outputs) as a runner: numpy in, list of numpy out."""
     def run(inputs: np.ndarray) -> list:
         with torch.no_grad():
@@ -31,7 +39,7 @@ def torch_runner(net: nn.Module) -> Runner:
     return run
 
 
-def ov_runner(compiled) -> Runner:
+def ov_runner(compiled) -> ArrayFn:
     """Wrap an `ov.CompiledModel` as a runner (outputs in the model's output order)."""
     request = compiled.create_infer_request()
 
@@ -43,14 +51,10 @@ def ov_runner(compiled) -> Runner:
 
 def _build_dataset(cfg, dataset_cfg: dict):
     """Build a dataset from the config's registry scope (mmaction or mmdet)."""
-    from mmengine.registry import init_default_scope
     scope = cfg.get('default_scope', 'mmaction')
     init_default_scope(scope)
-    if scope == 'mmdet':
-        from mmdet.registry import DATASETS
-    else:
-        from mmaction.registry import DATASETS
-    return DATASETS.build(copy.deepcopy(dataset_cfg))
+    registry = MMDET_DATASETS if scope == 'mmdet' else MMACTION_DATASETS
+    return registry.build(copy.deepcopy(dataset_cfg))
 
 
 def _spread(n: int, limit: int | None) -> list[int]:
@@ -65,7 +69,6 @@ def _spread(n: int, limit: int | None) -> list[int]:
 def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Clips (N, 3, T, H, W, float 0..255) and labels of a split, through the val pipeline."""
-    from tqdm.auto import tqdm
     loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
     dataset_cfg = dict(loader.dataset, pipeline=cfg.val_pipeline, test_mode=True)
     dataset = _build_dataset(cfg, dataset_cfg)
@@ -77,7 +80,7 @@ def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
     return np.concatenate(clips), np.array(labels)
 
 
-def top1(run: Runner, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
+def top1(run: ArrayFn, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
          ) -> tuple[float, list[float]]:
     """Top-1 accuracy of a runner on clips, and the 0/1 correctness of each clip."""
     correct = []
@@ -110,8 +113,6 @@ class DetectionSet:
 def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None = None
                   ) -> DetectionSet:
     """Run the config's test pipeline and the model's data preprocessor over a split."""
-    from mmengine.dataset import pseudo_collate
-    from tqdm.auto import tqdm
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
     dataset_cfg = dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
@@ -130,9 +131,8 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
     return out
 
 
-def detect(model: nn.Module, run: Runner, image: np.ndarray, samples: list) -> list:
+def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> list:
     """Run the network through `run`, then mmdet's own decoding + NMS (`bbox_head.predict_by_feat`)."""
-    from .convert import split_detector_outputs
     head = model.bbox_head
     num_levels = len(head.prior_generator.strides)
     groups = split_detector_outputs(run(image), num_levels)
@@ -142,10 +142,9 @@ def detect(model: nn.Module, run: Runner, image: np.ndarray, samples: list) -> l
     return model.add_pred_to_datasample(copy.deepcopy(samples), results)
 
 
-def detection_map(model: nn.Module, run: Runner, data: DetectionSet,
+def detection_map(model: nn.Module, run: ArrayFn, data: DetectionSet,
                   key: str = 'coco/bbox_mAP_50') -> tuple[float, dict]:
     """COCO metrics (mmdet's CocoMetric from the config) of a runner; returns (metrics[key], all)."""
-    from mmengine.evaluator import Evaluator
     with quiet():
         evaluator = Evaluator(copy.deepcopy(data.evaluator_cfg))
         evaluator.dataset_meta = data.metainfo
@@ -167,7 +166,7 @@ class _WithForward:
         return getattr(self._bmn, name)
 
 
-def bmn_proposals(bmn: nn.Module, run: Runner, features: np.ndarray, samples: list) -> list:
+def bmn_proposals(bmn: nn.Module, run: ArrayFn, features: np.ndarray, samples: list) -> list:
     """Proposals of one video: the network through `run`, then mmaction's own `BMN.predict`."""
     def forward(x):
         return tuple(torch.from_numpy(o) for o in run(x.numpy()))
@@ -184,10 +183,9 @@ def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
     return items
 
 
-def proposal_recall(bmn: nn.Module, run: Runner, items: list, cfg, out_dir: os.PathLike,
+def proposal_recall(bmn: nn.Module, run: ArrayFn, items: list, cfg, out_dir: os.PathLike,
                     key: str = 'AR@100') -> tuple[float, dict]:
     """mmaction's ANetMetric (AR@AN, AUC) of a runner on BMN validation items."""
-    from mmengine.evaluator import Evaluator
     metric_cfg = dict(cfg.val_evaluator)
     metric_cfg['dump_config'] = dict(out=str(os.path.join(out_dir, 'proposals.json')),
                                      output_format='json')

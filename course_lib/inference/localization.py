@@ -18,12 +18,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+import cv2
 import numpy as np
 import torch
+from mmaction.apis import init_recognizer
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from tqdm.auto import tqdm
 
-from ..viz.timeline import Segment, temporal_iou
-from .inputs import load_frames  # noqa: F401  (video file, frame folder or array)
+from .._util import same_spec
+from ..data.activitynet import write_annotations, write_features
+from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
+from ..segments import Segment, temporal_iou
+from ..video import load_frames, write_video
 
 
 
@@ -64,7 +71,6 @@ class Windows:
 def clip_features(recognizer, frames: np.ndarray, windows: Windows = Windows(), batch_size: int = 64,
                   progress: bool = False) -> np.ndarray:
     """Return (windows, C) features: the recognizer's backbone output, averaged over time and space."""
-    import cv2
     recognizer.eval()
     size = windows.input_size
     resized = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in frames])
@@ -111,7 +117,7 @@ class Localization:
 
     def plot(self, gt: Sequence = (), top_k: int = 5, title: str | None = None, **kwargs):
         """Draw the top segments on a timeline under the ground truth (if given)."""
-        from ..viz.timeline import plot_timeline
+        from ..viz.timeline import plot_timeline  # here: only this plotting helper needs viz
         return plot_timeline(self.duration, gt=gt, pred=self.segments, top_k=top_k, title=title,
                              **kwargs)
 
@@ -140,15 +146,12 @@ class TemporalActionDetector:
                      stride: int = 4) -> 'TemporalActionDetector':
         """Build both models from course configs and load their checkpoints (cuda in the full
         profile on a GPU, else the CPU)."""
-        from mmaction.apis import init_recognizer
-
         from ..checkpoints import load_checked
         from ..configs import load_config
         from ..profile import device
         rec_cfg = load_config(recognizer_config)
         recognizer = load_checked(init_recognizer(rec_cfg, None, device=device()), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)
-        from mmaction.registry import MODELS
         bmn = load_checked(MODELS.build(bmn_cfg.model), bmn_checkpoint)
         bmn.to(device()).eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
@@ -163,7 +166,6 @@ class TemporalActionDetector:
     def __call__(self, video: str | os.PathLike | np.ndarray, fps: float | None = None,
                  name: str = 'video', progress: bool | None = None) -> Localization:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
-        from mmaction.structures import ActionDataSample
         window = self.windows.clip_len * self.windows.frame_interval
         frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
         features = self.features(frames, progress)
@@ -187,16 +189,12 @@ def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_d
     `source` names the recognizer checkpoint: a new one makes new features. The test videos are
     also written as MPEG-4 files (root/videos) for the raw-video demo.
     """
-    from ..data.activitynet import write_annotations, write_features
-    from ..data.synthetic.motion_clips import write_video
-    from ..data.synthetic.untrimmed_motion import (UntrimmedSpec, render_untrimmed, video_info,
-                                                   video_name)
     spec = spec or UntrimmedSpec()
     root = Path(root)
     stamp = root / 'feature_set.json'
-    wanted = json.loads(json.dumps(dict(spec=asdict(spec), temporal_dim=temporal_dim,
-                                        windows=asdict(windows), source=str(source))))
-    if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
+    wanted = dict(spec=asdict(spec), temporal_dim=temporal_dim, windows=asdict(windows),
+                  source=str(source))
+    if same_spec(stamp, wanted):
         return root
     stamp.unlink(missing_ok=True)
     rng = np.random.default_rng(spec.seed)
@@ -208,8 +206,8 @@ def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_d
             name = video_name(split, i)
             frames, actions = render_untrimmed(rng, spec)
             if split == 'test':
-                write_video(root / 'videos' / f'{name}.mp4', frames, spec.fps)
-            feats = rescale_features(clip_features(recognizer, frames[..., ::-1], windows),
+                write_video(root / 'videos' / f'{name}.mp4', frames, spec.fps, codec='mp4v')
+            feats = rescale_features(clip_features(recognizer, frames, windows),
                                      temporal_dim)
             write_features(root / f'csv_mean_{temporal_dim}' / f'{name}.csv', feats)
             database[name] = video_info(len(frames), actions, spec)
@@ -225,8 +223,6 @@ def lesson03_recognizer(config: str | None = None, quiet: bool = True):
 
     Default: lesson 03's smoke recognizer, whose 128-channel features lesson 05's raw-video BMN reads.
     """
-    from mmaction.apis import init_recognizer
-
     from ..configs import for_lesson, load_config
     from ..trained import trained_checkpoint
     config = config or for_lesson('03', 'recognizer', 'smoke')

@@ -14,22 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+import cv2
 import numpy as np
+from mmengine.config import Config
 from tqdm.auto import tqdm
+
+from ..metrics.threshold import box_iou
+from ..profile import device as default_device  # cuda in the full profile on a GPU
+from . import installed_config
 
 PersonDetector = Callable[[np.ndarray], np.ndarray]
 COCO_PERSON = 0
 PERSON_DETECTOR_CONFIG = 'mmdet::faster_rcnn/faster-rcnn_r50_fpn_2x_coco.py'
-
-
-def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return the IoU matrix (len(a), len(b)) of two sets of x1, y1, x2, y2 boxes."""
-    a, b = np.asarray(a, float)[:, None, :4], np.asarray(b, float)[None, :, :4]
-    w = np.clip(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0, None)
-    h = np.clip(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0, None)
-    inter = w * h
-    area = lambda x: (x[..., 2] - x[..., 0]) * (x[..., 3] - x[..., 1])  # noqa: E731
-    return inter / np.maximum(area(a) + area(b) - inter, 1e-9)
 
 
 def head_and_shoulders(face: Sequence[float], frame_shape: Sequence[int],
@@ -60,7 +56,6 @@ class FaceCascadePersonDetector:
     cascade: str = 'haarcascade_frontalface_default.xml'
 
     def __post_init__(self) -> None:
-        import cv2
         path = cv2.data.haarcascades + self.cascade
         self._classifier = cv2.CascadeClassifier(path)
         if self._classifier.empty():
@@ -70,7 +65,6 @@ class FaceCascadePersonDetector:
 
     def detect_faces(self, frame: np.ndarray) -> np.ndarray:
         """Return face boxes (N, 5): pixel x1, y1, x2, y2 and votes, merged over the angle passes."""
-        import cv2
         gray = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY)
         h, w = gray.shape
         found = []
@@ -102,7 +96,7 @@ def _merge(boxes: np.ndarray, thr: float = 0.3) -> np.ndarray:
     order = np.argsort(-boxes[:, 4])
     keep: list[int] = []
     for i in order:
-        if not keep or iou(boxes[i:i + 1], boxes[keep]).max() <= thr:
+        if not keep or box_iou(boxes[i:i + 1], boxes[keep]).max() <= thr:
             keep.append(i)
     return boxes[keep]
 
@@ -112,12 +106,8 @@ class MMDetPersonDetector:
 
     def __init__(self, checkpoint: str | None, config: str = PERSON_DETECTOR_CONFIG,
                  score_thr: float = 0.9, device: str | None = None) -> None:
-        from mmdet.apis import init_detector
-        from mmengine.config import Config
-
-        from . import installed_config
+        from mmdet.apis import init_detector  # here: mmdet.apis builds every detector's modules
         cfg = Config.fromfile(str(installed_config(config)))
-        from ..profile import device as default_device  # cuda in the full profile on a GPU
         state = None
         if checkpoint is not None:
             from ..checkpoints import read_state_dict
@@ -130,7 +120,7 @@ class MMDetPersonDetector:
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Return person boxes (N, 5) in pixels with scores >= score_thr."""
-        from mmdet.apis import inference_detector
+        from mmdet.apis import inference_detector  # here: see __init__
         result = inference_detector(self.model, np.ascontiguousarray(frame[..., ::-1]))  # BGR
         pred = result.pred_instances
         keep = (pred.labels == COCO_PERSON) & (pred.scores >= self.score_thr)

@@ -12,6 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
+from mmaction.apis import inference_recognizer, init_recognizer
+from mmengine.config import Config
+from mmengine.dataset import Compose
+from mmengine.registry import DefaultScope
+
+from .. import validate
+from ..data.rawframes import rawframe_input
+from ..errors import CheckpointError, boundary
+from ..video import input_kind, load_frames, read_frames
+from . import installed_config
 
 RECOGNIZER_CONFIG = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
 LABEL_MAP_K400 = Path(__file__).resolve().parents[1] / 'data' / 'label_map_k400.txt'
@@ -29,9 +40,6 @@ def kinetics400_classes(path: str | os.PathLike = LABEL_MAP_K400) -> list[str]:
 def recognizer_config(config: str = RECOGNIZER_CONFIG, num_clips: int | None = None,
                       center_crop: bool = False):
     """Load an installed recognition config; optionally fewer clips and one centre crop (faster)."""
-    from mmengine.config import Config
-
-    from . import installed_config
     cfg = Config.fromfile(str(installed_config(config)))
     pipeline = cfg.test_dataloader.dataset.pipeline
     for i, step in enumerate(pipeline):
@@ -54,10 +62,6 @@ def expected_input_shape(cfg) -> tuple[int, int, int, int, int]:
 
 def pipeline_inputs(cfg, video: str | os.PathLike):
     """Run the config's test pipeline on a video; return the packed `inputs` tensor."""
-    from mmengine.dataset import Compose
-    from mmengine.registry import DefaultScope
-
-    from ..viz.video import read_frames
     read_frames(video, max_frames=1)  # clear error for a missing or corrupt file
     with DefaultScope.overwrite_default_scope('mmaction'):
         pipeline = Compose(cfg.test_dataloader.dataset.pipeline)
@@ -67,8 +71,6 @@ def pipeline_inputs(cfg, video: str | os.PathLike):
 
 def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str | None = None):
     """Build a recognizer (mmaction.apis.init_recognizer); checkpoint None keeps random weights."""
-    from mmaction.apis import init_recognizer
-
     from ..checkpoints import load_checked
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
@@ -78,8 +80,6 @@ def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str 
         load_checked(model, checkpoint)
     return model
 
-
-from .inputs import input_kind, load_frames  # noqa: E402,F401  (the kinds recognize() accepts)
 
 DECODERS = ('DecordDecode', 'PyAVDecode', 'OpenCVDecode', 'RawFrameDecode', 'ArrayDecode')
 INITS = ('DecordInit', 'PyAVInit', 'OpenCVInit')
@@ -95,16 +95,14 @@ def pipeline_for(pipeline: list[dict], kind: str) -> list[dict]:
 
 def sample_input(video, kind: str) -> dict:
     """The results dict an mmaction test pipeline starts from, for each input kind."""
-    from .. import validate
     if kind == 'array':
         return dict(array=video, total_frames=len(video), label=-1, start_index=0, modality='RGB')
     if kind == 'frames':  # numbered frames are read as rawframes; any other names in sorted order
         folder = validate.frame_folder(video)
         if folder.filename_tmpl is None:
             return sample_input(load_frames(video, 30.0)[0], 'array')
-        return dict(frame_dir=str(video), total_frames=len(folder), filename_tmpl=folder.filename_tmpl,
-                    start_index=folder.start_index, modality='RGB', label=-1)
-    from ..viz.video import read_frames
+        return dict(rawframe_input(video, folder.filename_tmpl), total_frames=len(folder),
+                    start_index=folder.start_index)
     read_frames(video, max_frames=1)  # VideoReadError with the path instead of OpenCV's message
     return dict(filename=str(video), label=-1, start_index=0, modality='RGB')
 
@@ -128,7 +126,7 @@ class Recognition:
 
     def plot(self, ax=None, title: str | None = None):
         """Bar chart of the top-k classes and their scores."""
-        from ..viz import plot_topk
+        from ..viz import plot_topk  # here: inference does not depend on viz, only this helper
         return plot_topk(self.labels, self.scores, ax=ax, title=title or f'top-{len(self.labels)}')
 
 
@@ -142,9 +140,7 @@ class IRRecognizer:
 
     def __init__(self, xml: str | os.PathLike, cfg, device: str = 'CPU', precision: str | None = 'f32') -> None:
         """`precision='f32'` gives PyTorch's scores; None lets OpenVINO pick (bf16 on CPUs with AVX-512 BF16/AMX)."""
-        import openvino as ov
-
-        from ..errors import CheckpointError, boundary
+        import openvino as ov  # here: loaded only when an IR is used (OpenVINO loads its plugins)
         xml = Path(xml)
         if xml.suffix != '.xml':
             raise CheckpointError(f'{xml} is not an OpenVINO IR: IRRecognizer takes the .xml file of an '
@@ -165,7 +161,6 @@ class IRRecognizer:
 
     def test_step(self, data: dict) -> list:
         """Score a collated batch like mmaction's Recognizer3D.test_step (pred_score per sample)."""
-        import torch
         clips = torch.stack(list(data['inputs'])).float()  # (B, views, C, T, H, W)
         logits = torch.from_numpy(self.compiled(clips.flatten(0, 1).numpy())[0])
         logits = logits.view(clips.shape[0], clips.shape[1], -1)
@@ -180,12 +175,7 @@ class IRRecognizer:
 def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[str] | None = None,
               k: int = 5) -> Recognition:
     """Classify a video file, a frame folder or an RGB array (PyTorch model or IRRecognizer)."""
-    from mmaction.apis import inference_recognizer
-    from mmengine.dataset import Compose
-    from mmengine.registry import DefaultScope
-
-    from ..validate import positive
-    positive('k', k)
+    validate.positive('k', k)
     kind = input_kind(video)
     sample = sample_input(video, kind)  # clear errors for bad input before any model work
     if 'array' in sample and kind == 'frames':

@@ -15,10 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import cv2
 import numpy as np
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
+from .. import validate
+from .._util import resize_short_side
 from ..output import quiet
+from ..profile import device as default_device
+from ..video import load_frames, write_video
+from . import installed_config
 from .persons import PersonDetector, detect_persons
 
 AVA_CONFIG = ('mmaction::detection/slowonly/'
@@ -64,12 +76,6 @@ class SpatioTemporalResult:
 def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFIG,
                    cfg_options: dict | None = None, device: str | None = None):
     """Build the AVA detector from an installed config; load a checkpoint (None: random weights)."""
-    from ..profile import device as default_device
-    from mmengine.config import Config
-    from mmengine.registry import DefaultScope
-    from mmaction.registry import MODELS
-
-    from . import installed_config
     cfg = Config.fromfile(str(installed_config(config)))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -111,14 +117,9 @@ def clip_indices(keyframe: int, clip_len: int, frame_interval: int) -> np.ndarra
 
 
 def _resize_short(frames: np.ndarray, short_side: int | None) -> tuple[np.ndarray, float, float]:
-    import cv2
     h, w = frames.shape[1:3]
-    if not short_side or min(h, w) == short_side:
-        return frames, 1.0, 1.0
-    scale = short_side / min(h, w)
-    nw, nh = int(round(w * scale)), int(round(h * scale))
-    resized = np.stack([cv2.resize(f, (nw, nh), interpolation=cv2.INTER_LINEAR) for f in frames])
-    return resized, nw / w, nh / h
+    resized = np.stack([resize_short_side(f, short_side, cv2.INTER_LINEAR) for f in frames])
+    return resized, resized.shape[2] / w, resized.shape[1] / h
 
 
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
@@ -129,11 +130,6 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
     `model` is the PyTorch AVA model, or an exported IR with a `score_keyframe(frames, keyframe,
     boxes)` method (lesson 08's `ActionDetectorIR`), which samples and resizes its clip itself.
     """
-    import torch
-    from mmengine.structures import InstanceData
-
-    from mmaction.structures import ActionDataSample
-    from .. import validate
     frames = validate.video_array(np.asarray(frames))  # uint8 RGB: floats would change the scores
     out = []
     for k in tqdm(sorted(persons), desc='action detection', disable=not progress, leave=False):
@@ -175,7 +171,6 @@ def abbrev(name: str) -> str:
 def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence[tuple[str, float]]],
                  scale: float = 1.0) -> np.ndarray:
     """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn."""
-    import cv2
     if scale != 1:
         frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
     out = np.ascontiguousarray(frame).copy()
@@ -264,7 +259,7 @@ def draw_outcome(frame: np.ndarray, outcome, label_map: Mapping[int, str], scale
 def predict_split(model, cfg, proposal_file: str | os.PathLike | None = None,
                   progress: bool = True) -> list:
     """Run a trained AVA model over the config's test split (optionally with other person
-    proposals); return mmaction's predicted data samples (for AVAMetric or `ava.frame_ap`)."""
+    proposals); return mmaction's predicted data samples (for AVAMetric or `metrics.ava_frame_map.frame_ap`)."""
     import copy
 
     import torch
@@ -290,7 +285,6 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
              output_stepsize: int = 4, output_fps: float = 6, short_side: int | None = 256,
              action_thr: float = 0.5) -> SpatioTemporalResult:
     """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps)."""
-    from ..viz.video import write_video
     clip_len, interval = clip_sampling(cfg)
     keys = keyframes(len(frames), clip_len, interval, stepsize)
     if not keys:
@@ -301,7 +295,7 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
     result = SpatioTemporalResult(predictions, persons)
     if out_path is not None:
         rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr)
-        result.video = write_video(rendered, out_path, fps=output_fps)
+        result.video = write_video(out_path, rendered, fps=output_fps)
         h, w = rendered[0].shape[:2]
         result.frame_size = (h - h % 2, w - w % 2)  # write_video keeps even sizes (yuv420p)
     return result
@@ -339,7 +333,6 @@ class SpatioTemporalDetector:
     def __call__(self, video, fps: float | None = None, progress: bool = True
                  ) -> SpatioTemporalResult:
         """Detect persons on the keyframes and score their actions."""
-        from .inputs import load_frames
         clip_len, interval = self.sampling()
         frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None),
                                 min_frames=clip_len * interval)
@@ -355,10 +348,8 @@ class SpatioTemporalDetector:
     def show(self, video, result: SpatioTemporalResult, out_path: str | os.PathLike,
              fps: float = 6, output_stepsize: int = 4) -> Path:
         """Render the result's boxes and actions on the video's frames into an MP4; return its path."""
-        from ..viz.video import write_video
-        from .inputs import load_frames
         frames, _ = load_frames(video, 25.0 if isinstance(video, np.ndarray) else None)
         rendered = render(frames, result.predictions, self.label_map, self.stepsize,
                           output_stepsize, self.action_thr)
-        result.video = write_video(rendered, out_path, fps=fps)
+        result.video = write_video(out_path, rendered, fps=fps)
         return result.video

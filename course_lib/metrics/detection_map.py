@@ -1,7 +1,8 @@
 """Temporal action detection mAP, computed as the ActivityNet detection challenge computes it.
 
-The protocol of `ActivityNet/Evaluation/eval_detection.py` (`ANETdetection`), re-implemented
-without pandas:
+The protocol of `ActivityNet/Evaluation/eval_detection.py` (`ANETdetection`); the matching and AP
+are mmaction's own port of it (`compute_average_precision_detection`, with its temporal IoU and
+VOC interpolation). This module adds the checks of the two JSON structures and the dict interfaces:
 
 * classes are the labels that occur in the ground truth of the evaluated subset;
 * per class, predictions are sorted by decreasing score (ties keep their listed order) and matched
@@ -12,6 +13,8 @@ without pandas:
 * AP is VOC 2011's interpolated AP (precision made monotone, summed where recall changes); a class
   with no predictions has AP 0; mAP is the mean over classes, and the challenge's number is the
   mean of mAP over tIoU 0.50:0.05:0.95.
+  mmaction computes tIoU in float32, so a tIoU exactly at a threshold (a 9 s prediction inside a
+  10 s segment at 0.90) can fall just below it; the official code (float64) is as fragile there.
 
 Inputs are the challenge's JSON structures (or paths to such files):
 
@@ -19,15 +22,16 @@ Inputs are the challenge's JSON structures (or paths to such files):
                                         "annotations": [{"segment": [s, e], "label": name}]}}}
     predictions   {"results": {video: [{"segment": [s, e], "label": name, "score": x}]}}
 
-One difference: the official code raises a bare KeyError for a predicted label that no ground
-truth carries; here those predictions are left out (they belong to no evaluated class) with a
-warning. `ActivityNetDetectionMetric` is the same computation as an mmengine metric for configs.
-Used in lesson 05.
+Two differences, both at the input: the official code raises a bare KeyError for a predicted
+label that no ground truth carries; here those predictions are left out (they belong to no
+evaluated class) with a warning. A ground-truth segment of zero length is refused (its tIoU with a
+zero-length prediction is undefined, and mmaction would count that pair as a match).
+`ActivityNetDetectionMetric` is the same computation as an mmengine metric for configs. Used in
+lesson 05.
 """
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 from collections import defaultdict
@@ -35,9 +39,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+from mmaction.evaluation.functional.eval_detection import compute_average_precision_detection
+from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 
-from mmaction.registry import METRICS
+from .._util import is_finite_number, json_key_line
+from ..data.transforms import class_list
 
 from ..errors import FileFormatError
 
@@ -50,14 +57,6 @@ class DetectionFormatError(FileFormatError):
 
 # ----------------------------------------------------------------------------------------------
 # reading and checking the two JSON structures
-
-
-def _line_of(text: str | None, key: str) -> int | None:
-    """Return the 1-based line on which a JSON key first appears (None if unknown)."""
-    if text is None:
-        return None
-    pos = text.find(json.dumps(key) + ':')
-    return None if pos < 0 else text.count('\n', 0, pos) + 1
 
 
 def _load(source: dict | str | os.PathLike, what: str) -> tuple[dict, str, str | None]:
@@ -75,18 +74,14 @@ def _load(source: dict | str | os.PathLike, what: str) -> tuple[dict, str, str |
 
 
 def _where(name: str, text: str | None, video: str, index: int | None = None) -> str:
-    line = _line_of(text, video)
+    line = json_key_line(text, video)
     out = name + (f', line {line}' if line else '') + f', video {video!r}'
     return out + (f', entry {index}' if index is not None else '')
 
 
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
 def _segment(item: object, where: str, fix: str) -> tuple[float, float]:
     seg = item.get('segment') if isinstance(item, dict) else None
-    if not isinstance(seg, (list, tuple)) or len(seg) != 2 or not all(map(_is_number, seg)):
+    if not isinstance(seg, (list, tuple)) or len(seg) != 2 or not all(map(is_finite_number, seg)):
         raise DetectionFormatError(f'{where}: "segment" must be [start, end] in seconds, '
                                    f'got {seg!r}. {fix}')
     if seg[1] < seg[0]:
@@ -120,6 +115,9 @@ def read_ground_truth(ground_truth: dict | str | os.PathLike,
         for i, ann in enumerate(info['annotations']):
             where = _where(name, text, video, i)
             start, end = _segment(ann, where, fix)
+            if end == start:
+                raise DetectionFormatError(f'{where}: segment {[start, end]} has zero length; give '
+                                           f'it its real end, or delete it. {fix}')
             rows.append((video, start, end, _label(ann, where, fix)))
     return rows
 
@@ -144,7 +142,7 @@ def read_predictions(predictions: dict | str | os.PathLike
             where = _where(name, text, video, i)
             start, end = _segment(item, where, fix)
             label = _label(item, where, fix)
-            if not _is_number(item.get('score')):
+            if not is_finite_number(item.get('score')):
                 raise DetectionFormatError(f'{where}: "score" must be a finite number, '
                                            f'got {item.get("score")!r}. {fix}')
             rows.append((video, start, end, label, float(item['score'])))
@@ -155,59 +153,16 @@ def read_predictions(predictions: dict | str | os.PathLike
 # the computation
 
 
-def segment_iou(segment: Sequence[float], candidates: np.ndarray) -> np.ndarray:
-    """Return the temporal IoU of one [start, end] segment with each row of an (N, 2) array."""
-    candidates = np.asarray(candidates, dtype=float).reshape(-1, 2)
-    inter = np.minimum(segment[1], candidates[:, 1]) - np.maximum(segment[0], candidates[:, 0])
-    inter = inter.clip(0)
-    union = (candidates[:, 1] - candidates[:, 0]) + (segment[1] - segment[0]) - inter
-    with np.errstate(divide='ignore', invalid='ignore'):
-        return np.nan_to_num(inter / union)  # two empty segments: IoU 0
-
-
-def interpolated_ap(precision: np.ndarray, recall: np.ndarray) -> float:
-    """Return VOC 2011's interpolated average precision of a precision-recall curve."""
-    mprec = np.hstack([[0.0], precision, [0.0]])
-    mrec = np.hstack([[0.0], recall, [1.0]])
-    mprec = np.maximum.accumulate(mprec[::-1])[::-1]  # precision made non-increasing
-    idx = np.where(mrec[1:] != mrec[:-1])[0] + 1
-    return float(np.sum((mrec[idx] - mrec[idx - 1]) * mprec[idx]))
-
-
 def average_precision(gt: list[tuple[str, float, float]],
                       pred: list[tuple[str, float, float, float]],
                       tiou_thresholds: Sequence[float] = DEFAULT_TIOU_THRESHOLDS) -> np.ndarray:
     """Return one class's AP per tIoU from its (video, s, e) GT and (video, s, e, score) rows."""
     thresholds = np.asarray(tiou_thresholds, dtype=float)
-    ap = np.zeros(len(thresholds))
-    if not pred or not gt:
-        return ap
-    gt_by_video: dict[str, list[int]] = defaultdict(list)
-    for j, (video, _, _) in enumerate(gt):
-        gt_by_video[video].append(j)
-    gt_segments = np.array([[s, e] for _, s, e in gt], dtype=float)
-    order = np.argsort(-np.array([p[3] for p in pred]), kind='stable')
-    matched = np.full((len(thresholds), len(gt)), False)
-    tp = np.zeros((len(thresholds), len(pred)))
-    for rank, i in enumerate(order):
-        video, start, end, _ = pred[i]
-        candidates = gt_by_video.get(video)
-        if not candidates:
-            continue  # no ground truth of this class in the video: a false positive everywhere
-        tiou = segment_iou((start, end), gt_segments[candidates])
-        best_first = np.argsort(tiou, kind='stable')[::-1]
-        for t, threshold in enumerate(thresholds):
-            for k in best_first:
-                if tiou[k] < threshold:
-                    break
-                if not matched[t, candidates[k]]:
-                    matched[t, candidates[k]] = True
-                    tp[t, rank] = 1
-                    break
-    tp_cum = np.cumsum(tp, axis=1)
-    fp_cum = np.cumsum(1 - tp, axis=1)
-    recall, precision = tp_cum / len(gt), tp_cum / (tp_cum + fp_cum)
-    return np.array([interpolated_ap(precision[t], recall[t]) for t in range(len(thresholds))])
+    if not gt:  # mmaction divides by the number of ground-truth segments
+        return np.zeros(len(thresholds))
+    ground_truth = [{'video-id': v, 't-start': s, 't-end': e} for v, s, e in gt]
+    prediction = [{'video-id': v, 't-start': s, 't-end': e, 'score': x} for v, s, e, x in pred]
+    return compute_average_precision_detection(ground_truth, prediction, thresholds)
 
 
 def average_precision_per_class(ground_truth: dict | str | os.PathLike,
@@ -303,7 +258,6 @@ class ActivityNetDetectionMetric(BaseMetric):
     def __init__(self, classes: Sequence[str] | str, tiou_thresholds: Sequence[float] = tuple(
                  DEFAULT_TIOU_THRESHOLDS), out: str | None = None, collect_device: str = 'cpu',
                  prefix: str | None = None) -> None:
-        from ..data.transforms import class_list
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.classes = class_list(classes)
         self.tiou_thresholds = [float(t) for t in tiou_thresholds]

@@ -4,8 +4,7 @@ from .classification import plot_confusion, plot_topk
 from .curves import plot_training, read_scalars
 from .detection import plot_f1_curve, plot_gt_vs_pred, plot_pr_curves
 from .timeline import plot_timeline
-from .video import frame_slider, read_frames, show_video, write_video
+from .video import frame_slider, show_video
 
 __all__ = ['draw_boxes', 'frame_slider', 'plot_confusion', 'plot_f1_curve', 'plot_gt_vs_pred',
-           'plot_pr_curves', 'plot_timeline', 'plot_topk', 'plot_training', 'read_frames', 'read_scalars',
-           'show_video', 'write_video']
+           'plot_pr_curves', 'plot_timeline', 'plot_topk', 'plot_training', 'read_scalars', 'show_video']

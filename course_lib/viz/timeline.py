@@ -1,59 +1,18 @@
 """Timelines: ground-truth segments against predicted ones, optionally under a strip of frames.
 
-Segments are given the way mmaction writes them: dicts `{"segment": [start, end], "label": ...,
-"score": ...}` (ActivityNet annotations and BMN's `proposal_list` both fit), or tuples
-`(start, end)`, `(start, end, label)`, `(start, end, score)`, `(start, end, label, score)`.
-A segment whose start equals its end is an instant (action spotting) and is drawn as a marker.
+Segments are anything `course_lib.segments.to_segment` reads: mmaction's dicts (ActivityNet
+annotations, BMN's `proposal_list`) or tuples. A segment whose start equals its end is an instant
+(action spotting) and is drawn as a marker.
 Used in lessons 01, 04, 05 and 12.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Segment:
-    """One segment on a timeline (seconds)."""
-
-    start: float
-    end: float
-    label: str | None = None
-    score: float | None = None
-
-
-def to_segment(item: Any, where: str = 'segment') -> Segment:
-    """Turn an mmaction-style dict or a tuple into a Segment; raise ValueError on bad input."""
-    if isinstance(item, Segment):
-        seg = item
-    elif isinstance(item, dict):
-        if 'segment' not in item:
-            raise ValueError(f'{where}: a dict needs a "segment": [start, end] key, got {item!r}.')
-        start, end = item['segment']
-        label = item.get('label', item.get('action_cls'))
-        seg = Segment(float(start), float(end), None if label is None else str(label),
-                      None if item.get('score') is None else float(item['score']))
-    elif isinstance(item, (tuple, list)) and 2 <= len(item) <= 4:
-        start, end, *rest = item
-        label = next((str(x) for x in rest if isinstance(x, str)), None)
-        score = next((float(x) for x in rest if not isinstance(x, str)), None)
-        seg = Segment(float(start), float(end), label, score)
-    else:
-        raise ValueError(f'{where}: expected {{"segment": [start, end], ...}} or (start, end[, label]'
-                         f'[, score]), got {item!r}.')
-    if not (np.isfinite(seg.start) and np.isfinite(seg.end)) or seg.end < seg.start:
-        raise ValueError(f'{where}: segment [{seg.start}, {seg.end}] must have start <= end.')
-    return seg
-
-
-def temporal_iou(a: Segment, b: Segment) -> float:
-    """Return the intersection over union of two segments (0 for instants)."""
-    inter = max(0.0, min(a.end, b.end) - max(a.start, b.start))
-    union = max(a.end, b.end) - min(a.start, b.start)
-    return inter / union if union > 0 else 0.0
+from ..segments import Segment, temporal_iou, to_segment
 
 
 def label_colors(labels: Iterable[str | None]) -> dict[str | None, Any]:

@@ -454,7 +454,7 @@ def cases() -> list[Case]:
         Case(A, 'spatio-temporal: float frames in [0, 1]', stdet_with_floats, words=('uint8', '255')),
         # numbers out of range
         Case(N, 'load_frames: fps=0 for an array',
-             lambda: __import__('course_lib.inference.inputs', fromlist=['x']).load_frames(sq(), 0),
+             lambda: __import__('course_lib.video', fromlist=['x']).load_frames(sq(), 0),
              words=('fps',)),
         Case(N, 'localize: negative fps', lambda: detector()(sq(48), fps=-8), words=('fps',)),
         Case(N, 'generate_motion_clips --size -8', [_script('generate_motion_clips'), '--size', '-8',

@@ -52,8 +52,8 @@ CASES = [
     ('prepare_activitynet', ['--profile', 'smoke', '--feat-dim', '-400'], '--feat-dim'),
     ('generate_ava_actions', ['--seconds', '0'], '--seconds'),
     ('prepare_jhmdb_ava', ['--gt-pkl', 'x', '--frames', 'F', '--keyframe-step', '0'], '--keyframe-step'),
-    ('prepare_ucf101', ['--short-side', '-256'], '--short-side'),
-    ('prepare_hmdb51', ['--workers', '-2'], '--workers'),
+    ('prepare_action_dataset', ['--dataset', 'ucf101', '--short-side', '-256'], '--short-side'),
+    ('prepare_action_dataset', ['--dataset', 'hmdb51', '--workers', '-2'], '--workers'),
     ('build_untrimmed_features', ['--stride', '0'], '--stride'),
 ]
 

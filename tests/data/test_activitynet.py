@@ -1,6 +1,5 @@
 """ActivityNet annotations and feature CSVs: round trips, clear errors, mmaction reads what we write."""
 import json
-import sys
 import zipfile
 
 import numpy as np
@@ -194,7 +193,7 @@ def test_prepare_activitynet_downloads_once_and_resumes(tmp_path, monkeypatch):
         target.write_bytes((src / files[name]).read_bytes())
         return target
 
-    monkeypatch.setattr(sys.modules['course_lib.download'], 'download', fake_download)
+    monkeypatch.setattr(anet, 'download', fake_download)
     out = tmp_path / 'ActivityNet'
     report = anet.prepare_activitynet(out, check_every=1)
     assert report.videos == {'train': 6, 'val': 3} and report.feature_shape == (100, 400)

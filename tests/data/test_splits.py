@@ -68,7 +68,7 @@ def test_hmdb51_bad_flag_names_file_and_line(tmp_path):
     (root / 'cartwheel_test_split1.txt').write_text('a.avi 1\nb.avi 3\n')
     with pytest.raises(AnnotationError, match=r'cartwheel_test_split1\.txt, line 2'):
         read_hmdb51_split(root, 1)
-    with pytest.raises(FileNotFoundError, match='prepare_hmdb51'):
+    with pytest.raises(FileNotFoundError, match='prepare_action_dataset.py --dataset hmdb51'):
         read_hmdb51_split(tmp_path / 'nowhere', 1)
 
 
@@ -124,3 +124,22 @@ def test_prepare_ucf101_skips_downloads_when_files_are_there(tmp_path, monkeypat
     assert len(read_rawframe_list(written['train_rawframes'])) == 4
     assert read_rawframe_list(written['test_rawframes'])[0] == RawframeEntry(
         'MoveUp/v_MoveUp_g02_c01', 4, 0)
+
+
+def test_the_official_archives_are_hub_entries_fetched_by_name(tmp_path, monkeypatch):
+    from course_lib.data import splits
+    from course_lib.download import HUB
+    asked = []
+
+    def offline(name, **kwargs):
+        asked.append(name)
+        raise OSError('offline')
+
+    monkeypatch.setattr(splits, 'download', offline)
+    for prepare in (splits.prepare_ucf101, splits.prepare_hmdb51):
+        with pytest.raises(OSError):
+            prepare(tmp_path / prepare.__name__, progress=False)
+    assert asked == ['ucf101_splits', 'hmdb51_splits']
+    for name in ('ucf101_splits', 'ucf101_videos', 'hmdb51_splits', 'hmdb51_videos'):
+        # no published hash: download() records the sha256 of the first copy and checks later ones
+        assert HUB[name].sha256 is None and HUB[name].url.startswith('http')

@@ -11,7 +11,8 @@ import torch
 import course_lib  # noqa: F401
 from course_lib.data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info
 from course_lib.inference import localization as loc
-from course_lib.viz.timeline import Segment
+from course_lib.video import load_frames
+from course_lib.segments import Segment
 
 REC, BMN = 'r2plus1d_r18_motion_smoke', 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke'
 
@@ -76,28 +77,28 @@ def test_clip_features_equal_mmactions_own_preprocessing_and_backbone(recognizer
 @pytest.fixture(scope='module')
 def untrimmed_video(tmp_path_factory):
     from course_lib.data.rawframes import extract_rawframes
-    from course_lib.data.synthetic.motion_clips import write_video
+    from course_lib.video import write_video
     spec = UntrimmedSpec(min_frames=48, max_frames=48, min_action=16, max_action=16, max_actions=1)
     frames, actions = render_untrimmed(np.random.default_rng(3), spec)
     root = tmp_path_factory.mktemp('untrimmed')
-    path = write_video(root / 'videos' / 'demo.mp4', frames, spec.fps)
+    path = write_video(root / 'videos' / 'demo.mp4', frames, spec.fps, codec='mp4v')
     extract_rawframes(root / 'videos', root / 'rawframes', progress=False)
-    return frames[..., ::-1].copy(), path, root / 'rawframes' / 'demo', spec
+    return frames, path, root / 'rawframes' / 'demo', spec
 
 
 def test_a_video_file_a_frame_folder_and_an_array_give_the_same_frames(untrimmed_video):
     rgb, path, folder, spec = untrimmed_video
-    from_file, fps = loc.load_frames(path)
-    from_folder, _ = loc.load_frames(folder, fps=spec.fps)
-    from_array, _ = loc.load_frames(rgb, fps=spec.fps)
+    from_file, fps = load_frames(path)
+    from_folder, _ = load_frames(folder, fps=spec.fps)
+    from_array, _ = load_frames(rgb, fps=spec.fps)
     assert fps == spec.fps and from_file.shape == from_folder.shape == rgb.shape
     assert np.abs(from_file.astype(int) - rgb).mean() < 12  # MPEG-4 is lossy, not different
     assert np.abs(from_folder.astype(int) - from_file).mean() < 6  # JPEGs of the decoded frames
     assert from_array is rgb
     with pytest.raises(ValueError, match='fps'):
-        loc.load_frames(rgb)
+        load_frames(rgb)
     with pytest.raises(ValueError, match='extract_rawframes'):  # course_lib.errors.InputError
-        loc.load_frames(folder.parent.parent)  # a folder with no frames in it
+        load_frames(folder.parent.parent)  # a folder with no frames in it
 
 
 def test_detector_runs_on_every_input_kind(untrimmed_video, recognizer):
@@ -167,7 +168,7 @@ def test_recognize_takes_a_video_file_a_frame_folder_and_an_array(untrimmed_vide
     torch.manual_seed(0)
     model = init_recognizer(cfg, None, device='cpu')
     from_folder = recognize(model, folder, k=6)
-    decoded, _ = loc.load_frames(folder)
+    decoded, _ = load_frames(folder)
     from_array = recognize(model, decoded, k=6)
     from_file = recognize(model, path, k=6)
     assert from_folder.labels[0] in cfg.classes and len(from_folder.labels) == 6
@@ -175,7 +176,7 @@ def test_recognize_takes_a_video_file_a_frame_folder_and_an_array(untrimmed_vide
     assert np.allclose(from_file.all_scores, from_folder.all_scores, atol=0.05)  # MPEG-4 vs JPEG
     assert not np.allclose(from_file.all_scores, recognize(model, rgb[::-1].copy(), k=6).all_scores,
                            atol=1e-4)  # the video backwards is another input
-    from course_lib.viz.video import VideoReadError
+    from course_lib.video import VideoReadError
     with pytest.raises(VideoReadError, match='missing.mp4'):
         recognize(model, path.with_name('missing.mp4'))
 

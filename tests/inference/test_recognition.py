@@ -27,10 +27,10 @@ def test_kinetics_names_match_an_independent_copy():
 
 @pytest.fixture(scope='module')
 def small_video(tmp_path_factory):
-    from course_lib.viz.video import write_video
+    from course_lib.video import write_video
     rng = np.random.default_rng(0)
     frames = rng.integers(0, 255, (90, 48, 64, 3), dtype=np.uint8)
-    return write_video(frames, tmp_path_factory.mktemp('rec') / 'clip.mp4', fps=30)
+    return write_video(tmp_path_factory.mktemp('rec') / 'clip.mp4', frames, fps=30)
 
 
 def test_expected_shapes_come_from_the_config():
@@ -54,7 +54,7 @@ def test_preprocessing_gives_the_shape_the_model_expects_and_the_model_scores_40
 
 
 def test_missing_and_corrupt_videos_give_clear_errors(tmp_path):
-    from course_lib.viz.video import VideoReadError
+    from course_lib.video import VideoReadError
     with pytest.raises(VideoReadError, match='Video not found'):
         rec.recognize(None, tmp_path / 'nope.mp4')
     bad = tmp_path / 'bad.mp4'

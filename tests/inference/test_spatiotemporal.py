@@ -44,7 +44,7 @@ def _video(n=72, h=64, w=80):
 
 def test_actions_are_assigned_to_exactly_the_detected_boxes(tiny_model, tmp_path):
     from course_lib.data.ava import read_label_map
-    from course_lib.viz.video import read_frames
+    from course_lib.video import read_frames
     model, cfg = tiny_model
     frames = _video()
     calls = []
@@ -79,10 +79,10 @@ def test_the_detector_takes_a_file_a_frame_folder_and_an_array(tiny_model, tmp_p
     """The spatio-temporal entry point: same keyframes and boxes whatever the input kind."""
     from course_lib.data.ava import read_label_map
     from course_lib.data.rawframes import extract_rawframes
-    from course_lib.viz.video import read_frames, write_video
+    from course_lib.video import read_frames, write_video
     model, cfg = tiny_model
     frames = _video()
-    path = write_video(frames, tmp_path / 'videos' / 'clip.mp4', fps=25)
+    path = write_video(tmp_path / 'videos' / 'clip.mp4', frames, fps=25)
     extract_rawframes(tmp_path / 'videos', tmp_path / 'frames', progress=False)
     detector = st.SpatioTemporalDetector(model, cfg, lambda frame: BOXES, read_label_map(),
                                          stepsize=8, short_side=None, action_thr=0.0)

@@ -1,4 +1,4 @@
-"""ActivityNet detection mAP: hand-worked cases, mmaction's own port as a reference, clear errors."""
+"""ActivityNet detection mAP: hand-worked cases, mmaction's whole evaluation as a reference, clear errors."""
 import json
 
 import numpy as np
@@ -7,7 +7,6 @@ import pytest
 import course_lib  # noqa: F401  (compat fixes first)
 from course_lib.metrics import (ActivityNetDetectionMetric, DetectionFormatError,
                                 activitynet_detection_map, detections_from_proposals)
-from course_lib.metrics.detection_map import interpolated_ap, segment_iou
 
 
 def gt(*videos):
@@ -80,10 +79,11 @@ def test_labels_no_ground_truth_has_are_left_out_with_a_warning():
         assert activitynet_detection_map(TWO_VIDEOS, p)['average_mAP'] == 1.0
 
 
-def test_iou_and_interpolation_by_hand():
-    assert segment_iou((0, 10), np.array([[5, 15], [0, 10], [20, 30]])) == pytest.approx([1 / 3, 1, 0])
-    # precision 1, 0.5, 2/3 at recall .5, .5, 1: interpolated 1 on [0, .5], 2/3 on (.5, 1]
-    assert interpolated_ap(np.array([1, .5, 2 / 3]), np.array([.5, .5, 1])) == pytest.approx(5 / 6)
+def test_a_zero_length_ground_truth_segment_is_refused():
+    # mmaction's tIoU of two zero-length segments is NaN, which its matching counts as a hit
+    truth = gt(('a', [(5, 5, 'jump'), (20, 30, 'jump')]))
+    with pytest.raises(DetectionFormatError, match=r"video 'a', entry 0: segment \[5.0, 5.0\] has zero"):
+        activitynet_detection_map(truth, pred(('a', 5, 5, 'jump', .9)))
 
 
 def test_agrees_with_mmactions_port_of_the_official_code(tmp_path):

@@ -91,6 +91,54 @@ def test_pr_curve_ap_uses_coco_101_point_interpolation():
     assert th.pr_curve(perfect, 0)[2] == pytest.approx(1.0)
 
 
+def _random_detection_set(seed: int, images: int = 25, classes: int = 3):
+    """Ground truth of random boxes and detections near them (some duplicated), plus false alarms."""
+    rng = np.random.default_rng(seed)
+    gts, dets = [], []
+    for _ in range(images):
+        n = int(rng.integers(0, 6))
+        xy = rng.uniform(0, 150, (n, 2))
+        boxes = np.hstack([xy, xy + rng.uniform(10, 60, (n, 2))])
+        labels = rng.integers(0, classes, n)
+        gts.append(ImageBoxes(boxes, labels))
+        found = [(b + rng.normal(0, 4, 4), c) for b, c in zip(boxes, labels) if rng.random() < 0.8]
+        found += [(b + rng.normal(0, 4, 4), c) for b, c in found if rng.random() < 0.3]
+        for _ in range(int(rng.integers(0, 3))):
+            x, y = rng.uniform(0, 150, 2)
+            found.append((np.array([x, y, x + 30, y + 30]), int(rng.integers(0, classes))))
+        det_boxes = np.array([b for b, _ in found]).reshape(-1, 4)
+        dets.append(ImageBoxes(det_boxes, [c for _, c in found], rng.uniform(0, 1, len(found))))
+    return gts, dets
+
+
+def test_pr_curve_ap_equals_pycocotools_cocoeval_on_the_same_detections():
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+    gts, dets = _random_detection_set(0)
+    xywh = lambda b: [float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])]  # noqa: E731
+    dataset = {'images': [{'id': i + 1} for i in range(len(gts))],
+               'categories': [{'id': c + 1, 'name': str(c)} for c in range(3)],
+               'annotations': [{'id': len(gts) * 100 + i * 10 + j, 'image_id': i + 1,
+                                'category_id': int(c) + 1, 'bbox': xywh(b), 'iscrowd': 0,
+                                'area': xywh(b)[2] * xywh(b)[3]}
+                               for i, g in enumerate(gts) for j, (b, c) in enumerate(zip(g.boxes, g.labels))]}
+    results = [{'image_id': i + 1, 'category_id': int(c) + 1, 'bbox': xywh(b), 'score': float(s)}
+               for i, d in enumerate(dets) for b, c, s in zip(d.boxes, d.labels, d.scores)]
+    coco_gt = COCO()
+    coco_gt.dataset = dataset
+    coco_gt.createIndex()
+    evaluation = COCOeval(coco_gt, coco_gt.loadRes(results), 'bbox')
+    evaluation.params.iouThrs = np.array([0.5])
+    evaluation.params.maxDets = [100]  # more than any image has: nothing is cut
+    evaluation.evaluate()
+    evaluation.accumulate()
+    coco_ap = evaluation.eval['precision'][0, :, :, 0, -1].mean(axis=0)  # per class, area 'all'
+    matches = th.match_detections(gts, dets, num_classes=3, iou_thr=0.5)
+    ours = [th.pr_curve(matches, k)[2] for k in range(3)]
+    assert 0.3 < np.mean(ours) < 0.95  # hits, misses and duplicates: not a trivial case
+    np.testing.assert_allclose(ours, coco_ap, atol=1e-9)
+
+
 def test_coco_ground_truth_and_match_split(tmp_path):
     ann = {'images': [{'id': 2, 'file_name': 'b.jpg', 'width': 64, 'height': 64},
                       {'id': 1, 'file_name': 'a.jpg', 'width': 64, 'height': 64}],

@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_lib.data import activitynet, annotation_lists, ava, frame_labels, spotting  # noqa: E402
+from course_lib.video import VideoReadError, load_frames  # noqa: E402
 from course_lib.viz import tasks  # noqa: E402
 
 
@@ -18,7 +19,7 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def frames():
-    return tasks.load_frames(short_side=36)
+    return load_frames(tasks.example_video(), short_side=36)
 
 
 def test_readers_parse_the_hand_labels_back(files):
@@ -108,5 +109,5 @@ def test_a_malformed_annotation_file_gives_a_clear_error(files, tmp_path):
     bad.write_text(files.seg_ground_truth.read_text().replace('yawn\n', 'yawning\n', 1))
     with pytest.raises(frame_labels.FrameLabelError, match=r"line 69: 'yawning' is not in"):
         frame_labels.read_frame_labels(bad, frame_labels.read_mapping(files.seg_mapping))
-    with pytest.raises(Exception, match='not found'):
-        tasks.load_frames(tmp_path / 'missing.mp4')
+    with pytest.raises(VideoReadError, match='not found'):
+        load_frames(tmp_path / 'missing.mp4')

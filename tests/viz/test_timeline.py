@@ -23,24 +23,6 @@ def bars(ax):
                   for r in rects)
 
 
-def test_to_segment_reads_dicts_and_tuples():
-    assert tl.to_segment(GT[0]) == tl.Segment(10.0, 30.0, 'Surfing', None)
-    assert tl.to_segment(PRED[1]) == tl.Segment(50.0, 88.0, None, 0.9)
-    assert tl.to_segment((1, 2, 'a', 0.5)) == tl.Segment(1.0, 2.0, 'a', 0.5)
-    assert tl.to_segment((1, 2, 0.5)) == tl.Segment(1.0, 2.0, None, 0.5)
-    with pytest.raises(ValueError, match=r'pred\[3\]: segment \[5.0, 2.0\] must have start <= end'):
-        tl.to_segment((5, 2), 'pred[3]')
-    with pytest.raises(ValueError, match='needs a "segment"'):
-        tl.to_segment({'start': 1, 'end': 2})
-
-
-def test_temporal_iou():
-    a, b = tl.Segment(0, 10), tl.Segment(5, 15)
-    assert tl.temporal_iou(a, b) == pytest.approx(5 / 15)
-    assert tl.temporal_iou(a, tl.Segment(20, 30)) == 0.0
-    assert tl.temporal_iou(a, a) == 1.0
-
-
 def test_gt_on_top_then_predictions_by_score():
     fig = tl.plot_timeline(100.0, GT, PRED, top_k=2)
     ax = fig.axes[0]

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..activitynet import SPLITS, write_annotations, write_features
+from ..._util import same_spec
+from ...profile import data_dir
+from ..activitynet import SPLITS, validate_dataset, write_annotations, write_features
 
 # Five real ActivityNet 1.3 labels; the features that carry them here are synthetic.
 CLASSES = ('Long jump', 'Rock climbing', 'Playing guitarra', 'Surfing', 'Making a cake')
@@ -140,7 +142,7 @@ def generate_anet_features(root: str | os.PathLike, spec: SyntheticAnetSpec = Sy
     """Write a synthetic ActivityNet-format set under root; skip if the same spec is there."""
     root = Path(root)
     stamp = root / 'synthetic_spec.json'
-    if not overwrite and stamp.is_file() and json.loads(stamp.read_text()) == asdict(spec):
+    if not overwrite and same_spec(stamp, asdict(spec)):
         return root
     shutil.rmtree(root / spec.feature_dir, ignore_errors=True)
     stamp.unlink(missing_ok=True)
@@ -166,14 +168,12 @@ def generate_anet_features(root: str | os.PathLike, spec: SyntheticAnetSpec = Sy
 
 def default_root(temporal_dim: int = 32) -> Path:
     """Return where the lessons keep the synthetic set: <data dir>/activitynet_synthetic_t<T>."""
-    from ...profile import data_dir
     return data_dir() / f'activitynet_synthetic_t{temporal_dim}'
 
 
 def prepare_synthetic(spec: SyntheticAnetSpec = SyntheticAnetSpec(), root: str | os.PathLike | None = None,
                       *, check_every: int = 5, progress: bool = True):
     """Generate the synthetic set (skipped if done) and validate it; return the DatasetReport."""
-    from ..activitynet import validate_dataset
     root = Path(root or default_root(spec.temporal_dim))
     generate_anet_features(root, spec, progress=progress)
     return validate_dataset(root, spec.feature_dir, temporal_dim=spec.temporal_dim,

@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..._util import same_spec, write_text_atomic
 from .. import ava
 
 ACTIONS = {1: 'wave', 2: 'walk', 3: 'jump'}
@@ -289,19 +290,6 @@ class AVASet:
         return np.stack([cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files])
 
 
-def _check_spec(root: Path, spec: AVASetSpec) -> bool:
-    """Return True if root already holds this spec's set; refuse another spec's files."""
-    record = root / SPEC_FILE
-    wanted = json.loads(json.dumps(asdict(spec)))
-    if record.exists():
-        found = json.loads(record.read_text())
-        if found != wanted:
-            raise ValueError(f'{root} holds an AVA set made with another spec ({record}: {found}); '
-                             'delete that folder or generate into another one.')
-        return True
-    return False
-
-
 def _paths(root: Path, spec: AVASetSpec) -> AVASet:
     return AVASet(root, root / 'rawframes', root / 'annotations',
                   root / 'annotations' / 'ava_action_list.pbtxt', spec)
@@ -326,7 +314,7 @@ def generate_ava_actions(root: str | os.PathLike, spec: AVASetSpec = AVASetSpec(
     """Write frames, CSVs, label map, proposals and exclusions of the set; skip it if done."""
     root = Path(root)
     paths = _paths(root, spec)
-    if _check_spec(root, spec) and all(p.exists() for p in (paths.csv('val'), paths.gt_proposals)):
+    if same_spec(root / SPEC_FILE, asdict(spec), refuse='an AVA set') and all(p.exists() for p in (paths.csv('val'), paths.gt_proposals)):
         return paths
     rows: dict[str, list[ava.AVARow]] = {'train': [], 'val': []}
     jobs = [('train', i) for i in range(spec.train_videos)] + [('val', i) for i in range(spec.val_videos)]
@@ -349,7 +337,7 @@ def generate_ava_actions(root: str | os.PathLike, spec: AVASetSpec = AVASetSpec(
         ava.write_csv(paths.csv(split), rows[split], ACTIONS)
         ava.write_proposals(paths.proposals(split),
                             proposals_from_rows(rows[split], rng, spec.proposal_jitter))
-        ava._write_text(paths.excluded(split), '')  # no keyframe excluded (AVA lists broken ones)
+        write_text_atomic(paths.excluded(split), '')  # no keyframe excluded (AVA lists broken ones)
     ava.write_proposals(paths.gt_proposals, proposals_from_rows(rows['val']))
     (root / SPEC_FILE).write_text(json.dumps(asdict(spec), indent=1))
     return paths

@@ -19,9 +19,11 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..._util import same_spec
 from ..coco import BCCD_CLASSES, ANNOTATION_FILE
 
 SPLITS = ('train', 'valid', 'test')
@@ -174,7 +176,6 @@ def _box(cell: _Cell, w: int, h: int) -> list[float]:
 def render_image(rng: np.random.Generator,
                  spec: BloodCellSpec) -> tuple[np.ndarray, list[tuple[str, list[float]]]]:
     """Draw one smear; return the RGB uint8 image and its (class name, COCO box) list."""
-    import cv2
     w, h = spec.width, spec.height
     zoom = rng.uniform(*spec.zoom)
     placed: list[_Cell] = []
@@ -197,11 +198,10 @@ def render_image(rng: np.random.Generator,
 def generate_blood_cells(out_dir: str | Path, spec: BloodCellSpec | None = None, *,
                          progress: bool = True) -> Path:
     """Write the train/valid/test splits to out_dir (skipped if already there with this spec)."""
-    import cv2
     spec = spec or BloodCellSpec()
     out = Path(out_dir)
     stamp = out / 'generator.json'
-    if stamp.exists() and json.loads(stamp.read_text()) == _jsonable(spec) and all(
+    if same_spec(stamp, asdict(spec)) and all(
             (out / s / ANNOTATION_FILE).exists() for s in SPLITS):
         return out
     categories = [{'id': i + 1, 'name': name, 'supercategory': 'cells'}
@@ -233,9 +233,6 @@ def generate_blood_cells(out_dir: str | Path, spec: BloodCellSpec | None = None,
                 'annotations': annotations}
         (folder / ANNOTATION_FILE).write_text(json.dumps(coco))
     bar.close()
-    stamp.write_text(json.dumps(_jsonable(spec), indent=1))
+    stamp.write_text(json.dumps(asdict(spec), indent=1))
     return out
 
-
-def _jsonable(spec: BloodCellSpec) -> dict:
-    return json.loads(json.dumps(asdict(spec)))

@@ -26,7 +26,10 @@ import cv2
 import numpy as np
 from tqdm.auto import tqdm
 
+from ..._util import same_spec
+from ...video import write_video
 from ..annotation_lists import VideoEntry
+from ..rawframes import extract_rawframes
 from ..splits import Split, write_split_lists, write_ucf101_split_files
 
 MOTIONS = ('MoveLeft', 'MoveRight', 'MoveUp', 'MoveDown', 'Grow', 'Rotate')
@@ -115,12 +118,12 @@ def _trajectory(motion: str, rng: np.random.Generator, size: int, frames: int):
 
 def render_clip(motion: str, rng: np.random.Generator, size: int = 64, frames: int = 16,
                 noise: float = 6.0) -> np.ndarray:
-    """Render one clip of a motion class as a (frames, size, size, 3) uint8 BGR array."""
+    """Render one clip of a motion class as a (frames, size, size, 3) uint8 RGB array."""
     if motion not in MOTIONS:
         raise ValueError(f'Unknown motion {motion!r}; choose from {MOTIONS}.')
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = rng.integers(0, 90, 3)  # a dark background and a bright shape: always visible
-    color = rng.integers(160, 256, 3)
+    color = rng.integers(160, 256, 3)  # (R, G, B), each channel drawn alike
     centers, radii, angles = _trajectory(motion, rng, size, frames)
     clip = np.empty((frames, size, size, 3), np.uint8)
     for i in range(frames):
@@ -131,36 +134,6 @@ def render_clip(motion: str, rng: np.random.Generator, size: int = 64, frames: i
         noisy = canvas + rng.normal(0, noise, canvas.shape) if noise else canvas
         clip[i] = np.clip(noisy, 0, 255).astype(np.uint8)
     return clip
-
-
-def write_video(path: str | os.PathLike, clip: np.ndarray, fps: float = 8.0) -> Path:
-    """Write a (T, H, W, 3) uint8 BGR clip as an MPEG-4 file (written whole or not at all)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + '.part' + path.suffix)
-    h, w = clip.shape[1:3]
-    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
-    if not writer.isOpened():
-        raise OSError(f'OpenCV cannot write {tmp} with the mp4v codec.')
-    for frame in clip:
-        writer.write(frame)
-    writer.release()
-    tmp.replace(path)
-    return path
-
-
-def _check_spec(root: Path, spec: MotionSetSpec) -> None:
-    """Refuse to mix clips of two different specs in one folder."""
-    record = root / SPEC_FILE
-    wanted = json.loads(json.dumps(asdict(spec)))
-    if record.exists():
-        found = json.loads(record.read_text())
-        if found != wanted:
-            raise ValueError(f'{root} holds a motion set made with another spec ({record}: {found}); '
-                             'delete that folder or generate into another one.')
-    else:
-        root.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(wanted, indent=1))
 
 
 def clip_name(motion: str, index: int, per_group: int = 4) -> str:
@@ -176,7 +149,9 @@ def generate_motion_clips(root: str | os.PathLike, spec: MotionSetSpec = MotionS
                           progress: bool = True) -> Split:
     """Write the videos and UCF101-format split files of a motion set; skip clips already written."""
     root = Path(root)
-    _check_spec(root, spec)
+    if not same_spec(root / SPEC_FILE, asdict(spec), refuse='a motion set'):
+        root.mkdir(parents=True, exist_ok=True)
+        (root / SPEC_FILE).write_text(json.dumps(asdict(spec), indent=1))
     per_class = spec.train_per_class + spec.val_per_class
     subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
     jobs = [(label, motion, i) for label, motion in enumerate(spec.classes) for i in range(per_class)]
@@ -187,7 +162,8 @@ def generate_motion_clips(root: str | os.PathLike, spec: MotionSetSpec = MotionS
         path = root / 'videos' / rel
         if not path.exists():
             rng = np.random.default_rng([spec.seed, label, i])
-            write_video(path, render_clip(motion, rng, spec.size, spec.frames, spec.noise), spec.fps)
+            write_video(path, render_clip(motion, rng, spec.size, spec.frames, spec.noise), spec.fps,
+                        codec='mp4v')
         subsets[subset].append(VideoEntry(rel, label))
     write_ucf101_split_files(root / 'annotations', spec.classes, subsets['train'], subsets['test'])
     return Split('motion', 1, list(spec.classes), subsets['train'], subsets['test'])
@@ -196,7 +172,6 @@ def generate_motion_clips(root: str | os.PathLike, spec: MotionSetSpec = MotionS
 def build_motion_set(root: str | os.PathLike, spec: MotionSetSpec = MotionSetSpec(),
                      progress: bool = True) -> dict[str, Path]:
     """Generate videos, extract their rawframes, write mmaction lists; return the written paths."""
-    from ..rawframes import extract_rawframes
     root = Path(root)
     split = generate_motion_clips(root, spec, progress)
     report = extract_rawframes(root / 'videos', root / 'rawframes', progress=progress)

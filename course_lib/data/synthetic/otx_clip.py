@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..._util import write_text_atomic
 from .. import ava, otx_cvat
 from ..cvat import ANNOTATION_FILE, IMAGES_DIR
 from .ava_actions import ACTIONS, AVASetSpec, make_video, proposals_from_rows
@@ -48,4 +49,4 @@ def write_otx_clip(root: str | os.PathLike, split: str = 'train', seed: int = 0,
     proposals.update(proposals_from_rows(rows, np.random.default_rng([seed, index, 1]), jitter=0.04))
     with open(pkl, 'wb') as f:
         pickle.dump(dict(sorted(proposals.items())), f)
-    return ava._write_text(folder / ANNOTATION_FILE, xml)
+    return write_text_atomic(folder / ANNOTATION_FILE, xml)

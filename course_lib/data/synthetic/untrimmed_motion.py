@@ -5,7 +5,7 @@ each video is 96-160 frames at 8 fps of lesson 03's shapes; between still stretc
 does not move) come 1-3 actions, each one of lesson 03's motion classes (`MoveLeft`, ..., `Rotate`)
 for 2-5 seconds. The segments are known exactly, in seconds, in ActivityNet's annotation format.
 
-`render_untrimmed` draws one video as a (T, H, W, 3) uint8 BGR array (OpenCV's order, like
+`render_untrimmed` draws one video as a (T, H, W, 3) uint8 RGB array (like
 `motion_clips.render_clip`); `untrimmed_database` draws a whole split and returns its frames and
 its ActivityNet `database` entries.
 """
@@ -38,7 +38,7 @@ class UntrimmedSpec:
 
 
 def _still(rng: np.random.Generator, size: int, frames: int, noise: float) -> np.ndarray:
-    """A shape that stays where it is (no motion class), on a noisy dark background, BGR."""
+    """A shape that stays where it is (no motion class), on a noisy dark background, RGB."""
     shape = SHAPES[rng.integers(len(SHAPES))]
     background, color = rng.integers(0, 90, 3), rng.integers(160, 256, 3)
     radius = rng.uniform(0.12, 0.2) * size
@@ -71,7 +71,7 @@ def _action_bounds(rng: np.random.Generator, total: int, spec: UntrimmedSpec) ->
 
 def render_untrimmed(rng: np.random.Generator, spec: UntrimmedSpec = UntrimmedSpec()
                      ) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
-    """Return one video (T, H, W, 3) uint8 BGR and its actions as (start, end, class) in frames."""
+    """Return one video (T, H, W, 3) uint8 RGB and its actions as (start, end, class) in frames."""
     total = int(rng.integers(spec.min_frames // 16, spec.max_frames // 16 + 1)) * 16
     actions, parts, pos = [], [], 0
     for start, end in _action_bounds(rng, total, spec):
