@@ -79,6 +79,9 @@ START: dict[str, Start | None] = {  # None: trained from scratch, as mmaction2's
         'mmaction::recognition/slowonly/'
         'slowonly_imagenet-pretrained-r50_8xb16-4x16x1-steplr-150e_kinetics400-rgb.py',
         ('cls_head.', 'roi_head.')),  # a K400 recognizer's backbone into a Fast R-CNN detector
+    'x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full': Start(
+        'x3d_s_k400', 'init_cfg', 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py',
+        ('cls_head.', 'roi_head.')),  # the same, with X3D-S (the action-detection tutorial's model)
 }
 
 
@@ -440,6 +443,7 @@ DATA: dict[str, Callable[[Path, Path], str]] = {
     'bmn_cls_2xb8-400x100-9e_activitynet-feature_full': _data_activitynet,
     'atss_mobilenetv2_fpn_bccd_full': _data_bccd,
     'slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full': _data_jhmdb,
+    'x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full': _data_jhmdb,
 }
 
 

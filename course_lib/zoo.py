@@ -120,13 +120,39 @@ register('slowonly_r50_k400', RemoteFile(
 
 
 def hub_path(name: str) -> str:
-    """Return the verified cache path of a hub file for a config (downloads it in the full profile)."""
+    """Return the cache path of a hub file for a config; `course_lib.configs.load_config` downloads
+    and verifies the ones the final config still names (in the full profile), so a base config's
+    checkpoint that a child config replaces is never fetched."""
     if name not in HUB:
         raise KeyError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
                        f'{", ".join(sorted(HUB))}.')
-    if is_smoke():  # offline: the path the file would have; smoke configs do not load it
-        return str(cache_dir() / HUB[name].filename)
-    return str(download(name))
+    return str(cache_dir() / HUB[name].filename)
+
+
+def hub_files_in(node) -> list[str]:
+    """The hub names whose cache path a (resolved) config names anywhere, in order."""
+    paths = {str(cache_dir() / remote.filename): name for name, remote in HUB.items()}
+    found: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str) and value in paths and paths[value] not in found:
+            found.append(paths[value])
+        elif isinstance(value, dict) or hasattr(value, 'items'):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+    walk(node)
+    return found
+
+
+def fetch_config_files(cfg) -> None:
+    """Download and verify every hub file a loaded config names (full profile; smoke fetches nothing)."""
+    if is_smoke():
+        return
+    for name in hub_files_in(cfg):
+        download(name)
 
 
 def unverified_entries() -> list[str]:

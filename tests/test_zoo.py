@@ -46,14 +46,20 @@ def test_full_configs_point_at_the_verified_cache_path_not_torch_hub(config, hub
     assert 'open-mmlab://' not in cfg.pretty_text
 
 
-def test_hub_path_offline_names_the_file_and_online_fetches_it(tmp_path, monkeypatch):
+def test_hub_path_names_the_file_and_load_config_fetches_only_what_the_final_config_names(
+        tmp_path, monkeypatch):
     monkeypatch.setenv('COURSE_CACHE_DIR', str(tmp_path))
-    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
     assert zoo.hub_path('x3d_s_k400') == str(tmp_path / HUB['x3d_s_k400'].filename)
-    assert list(tmp_path.iterdir()) == []  # smoke: nothing fetched
+    assert list(tmp_path.iterdir()) == []  # naming a file fetches nothing
     calls = []
     monkeypatch.setattr(zoo, 'download', lambda name: calls.append(name) or tmp_path / 'x.pth')
-    monkeypatch.setenv('COURSE_PROFILE', 'full')
-    assert zoo.hub_path('x3d_s_k400') == str(tmp_path / 'x.pth') and calls == ['x3d_s_k400']
+    # the X3D detector inherits the SlowOnly detector, whose K400 SlowOnly it replaces: only X3D-S is fetched
+    load_config('x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full', work_dir_=tmp_path / 'work')
+    assert calls == ['x3d_s_k400']
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')
+    calls.clear()
+    load_config('x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full', work_dir_=tmp_path / 'work')
+    assert calls == []  # smoke: nothing fetched
     with pytest.raises(KeyError, match='not in the course hub'):
         zoo.hub_path('no_such_model')

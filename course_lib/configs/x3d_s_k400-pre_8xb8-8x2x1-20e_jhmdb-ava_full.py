@@ -9,11 +9,11 @@
 #   python -m course_lib.train x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full
 _base_ = './slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full.py'
 
-x3d_s_k400 = ('{{$COURSE_DATA_DIR:data}}/cache/'
-              'x3d_s_13x6x1_facebook-kinetics400-rgb_20201027-623825a0.pth')
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
 
 model = dict(
-    init_cfg=dict(type='Pretrained', checkpoint=x3d_s_k400),
+    # X3D-S on Kinetics-400 (hub 'x3d_s_k400'): its verified file in the course cache
+    init_cfg=dict(type='Pretrained', checkpoint=_hub_path('x3d_s_k400')),
     # X3D-S (gamma_b 2.25, gamma_d 2.2: mmaction::_base_/models/x3d.py); no stride in the last stage,
     # so the RoI features come from a stride-16 map, as in mmaction's AVA recipes
     backbone=dict(_delete_=True, type='mmaction.X3D', gamma_w=1, gamma_b=2.25, gamma_d=2.2,
