@@ -19,7 +19,7 @@ LAYERS = (
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
     ('course_lib.data', 'course_lib.video', 'course_lib.segments'),
-    ('course_lib.metrics',),
+    ('course_lib.metrics', 'course_lib.complexity'),
     ('course_lib.models',),
     ('course_lib.sanity', 'course_lib.train', 'course_lib.trained'),
     ('course_lib.viz',),

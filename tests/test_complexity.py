@@ -1,0 +1,45 @@
+"""model_complexity counts what the model zoos count: multiply-adds of 3D convolutions included."""
+import pytest
+import torch
+
+from course_lib.complexity import model_complexity
+from course_lib.errors import InputError
+
+
+def test_conv3d_counted_by_hand():
+    # 8 output channels x (4 x 8 x 8) output positions, each 3 input channels x 3^3 kernel taps
+    conv = torch.nn.Conv3d(3, 8, 3, padding=1, bias=False)
+    c = model_complexity(conv, torch.zeros(1, 3, 4, 8, 8))
+    assert c.gflops * 1e9 == pytest.approx(8 * 4 * 8 * 8 * 3 * 27)
+    assert c.params == 8 * 3 * 27
+
+
+def test_batch_scales_flops_not_parameters():
+    net = torch.nn.Sequential(torch.nn.Conv3d(3, 4, 1), torch.nn.Flatten(), torch.nn.Linear(4 * 2 * 4 * 4, 5))
+    one = model_complexity(net, torch.zeros(1, 3, 2, 4, 4))
+    two = model_complexity(net, torch.zeros(2, 3, 2, 4, 4))
+    assert two.gflops == pytest.approx(2 * one.gflops)
+    assert two.params == one.params == (3 * 4 + 4) + (4 * 2 * 4 * 4 * 5 + 5)
+
+
+def test_openmmlab_recognizer_in_tensor_mode():
+    from mmaction.registry import MODELS
+    from mmaction.utils import register_all_modules
+    register_all_modules()
+    model = MODELS.build(dict(
+        type='Recognizer3D',
+        backbone=dict(type='ResNet3dSlowOnly', depth=18, pretrained=None, in_channels=3,
+                      base_channels=8, num_stages=2, out_indices=(1,), stage_blocks=(1, 1),
+                      spatial_strides=(1, 2), temporal_strides=(1, 1), dilations=(1, 1),
+                      conv1_stride_t=1, pool1_stride_t=1, inflate=(0, 0), with_pool2=False),
+        cls_head=dict(type='I3DHead', num_classes=3, in_channels=16),
+        data_preprocessor=dict(type='ActionDataPreprocessor', format_shape='NCTHW')))
+    small = model_complexity(model, torch.zeros(1, 1, 3, 4, 32, 32))
+    large = model_complexity(model, torch.zeros(1, 1, 3, 8, 32, 32))
+    assert small.gflops > 0 and small.params > 0
+    assert large.gflops == pytest.approx(2 * small.gflops, rel=0.05)  # twice the frames, twice the work
+
+
+def test_inputs_are_required():
+    with pytest.raises(InputError, match='example input'):
+        model_complexity(torch.nn.Linear(2, 2))
