@@ -29,10 +29,11 @@ train_dataloader = dict(batch_size=4, dataset=dict(
 val_dataloader = dict(dataset=dict(ann_file=f'{data_root}/anet_anno_test.json', data_prefix=_features))
 test_dataloader = val_dataloader
 
+# lesson 05's evaluators, writing into this config's work dir and naming this set's classes
 test_evaluator = [
-    dict(type='ANetMetric', metric_type='AR@AN',
+    dict(_base_.test_evaluator[0],
          dump_config=dict(out=f'{work_dir}/proposals.json', output_format='json')),
-    dict(type='ActivityNetDetectionMetric', classes=classes, out=f'{work_dir}/detections.json')]
+    dict(_base_.test_evaluator[1], classes=classes, out=f'{work_dir}/detections.json')]
 val_evaluator = test_evaluator
 
 max_epochs = 3
