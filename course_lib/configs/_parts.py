@@ -2,10 +2,10 @@
 
 A config calls them with its own values, e.g. `train_pipeline, val_pipeline, test_pipeline,
 video_pipeline = _parts.recognition_pipelines(clip_len=8, frame_interval=8, short_side=256,
-crop_size=224)` after `import course_lib.configs._parts as _parts`. Functions, not a
-shared `_base_` file: mmengine resolves a base config's variables in the base, so a base file holding
-these pieces would keep the base's clip length or data root (CONTRIBUTING.md, *Configs*). mmengine
-leaves imported modules and functions out of the resolved config. Not a config itself: `names()` skips `_*.py`.
+crop_size=224)` after `import course_lib.configs._parts as _parts`. Functions, not a shared `_base_`
+file: mmengine resolves a base config's variables in the base, so a base file holding these pieces
+would keep the base's clip length or data root (CONTRIBUTING.md, *Configs*). mmengine leaves
+imported modules and functions out of the resolved config. Not a config itself: `names()` skips `_*.py`.
 """
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ model = dict(
     bbox_head=dict(num_classes=len(classes), in_channels=64, feat_channels=64),
     test_cfg=dict(score_thr=0.05, max_per_img=100))
 
-import course_lib.configs._parts as _parts  # noqa: E402 (a module: not a config key)
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 06 prints)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -18,7 +18,7 @@ model = dict(
     bbox_head=dict(stacked_convs=2,
                    anchor_generator=dict(octave_base_scale=2.5, strides=[8, 16, 32])))
 
-import course_lib.configs._parts as _parts  # noqa: E402 (a module: not a config key)
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 06 prints)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -48,7 +48,7 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW', collapse=True),
     dict(type='PackActionInputs')]
 
-import course_lib.configs._parts as _parts  # noqa: E402 (a module: not a config key)
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 07 prints)
 
 train_dataloader = dict(
     batch_size=batch_size, num_workers=4,
