@@ -380,34 +380,32 @@ def _staging(served: Path) -> Path:
     return path
 
 
-def _data_ucf101(served: Path, data: Path) -> str:
-    from .data import fixtures
-    files = fixtures.ucf101(_staging(served))
+def _serve(files: dict[str, Path], served: Path) -> str:
+    """Serve fixture files where their hosts have them; a user's download must refuse them (size floor)."""
     place(files, served)
-    refused = refused_without_switch(list(files))
-    _script('prepare_action_dataset.py', ['--dataset', 'ucf101', '--root', str(data / 'ucf101'),
-                                          '--no-checkpoint', '--short-side', '64'])
-    return f'UCF101.rar (a zip inside: no rar writer here) + split zip -> rawframes + lists; {refused}'
+    return refused_without_switch(list(files))
 
 
-def _data_hmdb51(served: Path, data: Path) -> str:
+# what each action set's fixture archives are, and what prepare_action_dataset.py makes of them
+_ACTION_ARCHIVES = {
+    'ucf101': 'UCF101.rar (a zip inside: no rar writer here) + split zip -> rawframes + lists',
+    'hmdb51': 'hmdb51_org.rar of per-class archives + test_train_splits.rar (zips inside) -> lists',
+}
+
+
+def _data_action(dataset: str, served: Path, data: Path) -> str:
     from .data import fixtures
-    files = fixtures.hmdb51(_staging(served))
-    place(files, served)
-    refused = refused_without_switch(list(files))
-    _script('prepare_action_dataset.py', ['--dataset', 'hmdb51', '--root', str(data / 'hmdb51'),
+    refused = _serve(getattr(fixtures, dataset)(_staging(served)), served)
+    _script('prepare_action_dataset.py', ['--dataset', dataset, '--root', str(data / dataset),
                                           '--no-checkpoint', '--short-side', '64'])
-    return (f'hmdb51_org.rar of per-class archives + test_train_splits.rar (zips inside) -> lists; '
-            f'{refused}')
+    return f'{_ACTION_ARCHIVES[dataset]}; {refused}'
 
 
 def _data_activitynet(served: Path, data: Path) -> str:
     from .data import fixtures
     if (data / 'ActivityNet' / 'anet_anno_train.json').exists():
         return 'prepared for the previous config'
-    files = fixtures.activitynet(_staging(served))
-    place(files, served)
-    refused = refused_without_switch(list(files))
+    refused = _serve(fixtures.activitynet(_staging(served)), served)
     _script('prepare_activitynet.py', ['--profile', 'full'])
     return (f'BSN json + video_info_new.csv + csv_mean_100.zip (through the Drive confirmation '
             f'page) -> splits; {refused}')
@@ -419,9 +417,8 @@ def _data_bccd(served: Path, data: Path) -> str:
     if source is None:
         raise DryRunError('no shipped BCCD copy found (looked at '
                           f'{", ".join(map(str, BCCD_SOURCES))})')
-    files = fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1})
-    place(files, served)
-    refused = refused_without_switch(list(files))
+    refused = _serve(fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1}),
+                     served)
     force_download = ['--github'] if "'--github'" in (SCRIPTS / 'prepare_bccd.py').read_text() else []
     _script('prepare_bccd.py', ['--out', str(data / 'bccd'), *force_download])
     return f'master.zip with 4 real BCCD images from {source.name} -> COCO splits; {refused}'
@@ -437,8 +434,8 @@ def _data_jhmdb(served: Path, data: Path) -> str:
 
 
 DATA: dict[str, Callable[[Path, Path], str]] = {
-    'x3d_s_ucf101_full': _data_ucf101,
-    'r2plus1d_r34_hmdb51_full': _data_hmdb51,
+    'x3d_s_ucf101_full': functools.partial(_data_action, 'ucf101'),
+    'r2plus1d_r34_hmdb51_full': functools.partial(_data_action, 'hmdb51'),
     'bmn_2xb8-400x100-9e_activitynet-feature_full': _data_activitynet,
     'bmn_cls_2xb8-400x100-9e_activitynet-feature_full': _data_activitynet,
     'atss_mobilenetv2_fpn_bccd_full': _data_bccd,

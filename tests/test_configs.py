@@ -128,6 +128,19 @@ def test_smoke_configs_load_no_pretrained_weights(name):
     assert list(_pretrained_sources(configs.load_config(name).to_dict())) == []
 
 
+def test_contributing_shows_the_table_as_it_is():
+    text = (REPO / 'CONTRIBUTING.md').read_text()
+    assert configs.table_text() in text, 'paste `python -m course_lib.train --list` into CONTRIBUTING.md'
+
+
+def test_the_shared_parts_are_no_config():
+    """course_lib/configs/_parts.py holds functions configs call: no user runs it as a config."""
+    assert (configs.CONFIG_DIR / '_parts.py').is_file()
+    assert not [name for name in configs.names() if name.startswith('_')]
+    with pytest.raises(configs.ConfigNotFoundError):
+        configs.config_path('_parts')
+
+
 def test_train_list_prints_the_table(capsys):
     from course_lib import train
     train.main(['--list'])

@@ -39,9 +39,10 @@ def module_name(path: Path) -> str:
 
 
 def modules() -> dict[str, Path]:
-    """Every Python module of course_lib except the config files (mmengine reads those)."""
+    """Every Python module of course_lib except the config files (mmengine reads those; the
+    configs' private `_*.py` helpers are modules)."""
     return {module_name(p): p for p in PACKAGE.rglob('*.py')
-            if p.parent.name != 'configs' or p.name == '__init__.py'}
+            if p.parent.name != 'configs' or p.name.startswith('_')}
 
 
 def _target(node: ast.ImportFrom, name: str, current: str, is_package: bool) -> str:

@@ -28,6 +28,8 @@ model = dict(
     bbox_head=dict(num_classes=len(classes), in_channels=64, feat_channels=64),
     test_cfg=dict(score_thr=0.05, max_per_img=100))
 
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 06 prints)
+
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),
@@ -36,13 +38,7 @@ train_pipeline = [
     dict(type='PhotoMetricDistortion'),
     dict(type='PackDetInputs'),
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=image_size, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
-]
+test_pipeline = _parts.detection_test_pipeline(image_size)
 
 
 def _split(name, pipeline, test_mode):
@@ -64,11 +60,7 @@ test_evaluator = dict(type='CocoMetric', ann_file=data_root + 'test/_annotations
 train_cfg = dict(max_epochs=max_epochs, val_interval=2)
 optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=4e-5),
                      clip_grad=dict(max_norm=35, norm_type=2))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0, end=500),
-    dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=max_epochs, T_max=max_epochs,
-         eta_min=1e-5),
-]
+param_scheduler = _parts.iter_warmup_cosine(max_epochs, warmup_iters=500, start_factor=0.001)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     checkpoint=dict(type='CheckpointHook', interval=2, max_keep_ckpts=2,

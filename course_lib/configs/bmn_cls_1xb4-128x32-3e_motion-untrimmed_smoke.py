@@ -18,25 +18,22 @@ classes = list(_MOTIONS)
 model = dict(feat_dim=128, num_action_classes=len(classes) + 1, hidden_dim_1d=128,
              hidden_dim_2d=64, hidden_dim_3d=256)
 
-_load = dict(type='LoadLocalizationFeature')
+# lesson 05's train pipeline with this set's classes in its label step (a list is replaced whole);
+# the test pipeline has no classes: lesson 05's is kept
 _labels = dict(type='GenerateLocalizationClassLabels', classes=classes)
-train_pipeline = [_load, _labels, dict(type='PackLocalizationInputs', keys=('gt_bbox', 'gt_label'),
-                                       meta_keys=('video_name', ))]
-test_pipeline = [_load, dict(type='PackLocalizationInputs', keys=('gt_bbox', ),
-                             meta_keys=('video_name', 'duration_second', 'duration_frame',
-                                        'annotations', 'feature_frame'))]
+train_pipeline = [_base_._load, _labels, _base_.train_pipeline[-1]]
 features = f'{data_root}/csv_mean_32'
 _features = dict(video=features)
 train_dataloader = dict(batch_size=4, dataset=dict(
     ann_file=f'{data_root}/anet_anno_train.json', data_prefix=_features, pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(ann_file=f'{data_root}/anet_anno_test.json', data_prefix=_features,
-                                   pipeline=test_pipeline))
+val_dataloader = dict(dataset=dict(ann_file=f'{data_root}/anet_anno_test.json', data_prefix=_features))
 test_dataloader = val_dataloader
 
+# lesson 05's evaluators, writing into this config's work dir and naming this set's classes
 test_evaluator = [
-    dict(type='ANetMetric', metric_type='AR@AN',
+    dict(_base_.test_evaluator[0],
          dump_config=dict(out=f'{work_dir}/proposals.json', output_format='json')),
-    dict(type='ActivityNetDetectionMetric', classes=classes, out=f'{work_dir}/detections.json')]
+    dict(_base_.test_evaluator[1], classes=classes, out=f'{work_dir}/detections.json')]
 val_evaluator = test_evaluator
 
 max_epochs = 3

@@ -3,6 +3,7 @@
 # The full config's variables (data_root, max_epochs, batch_size, the pipelines) were resolved there,
 # so the loaders, evaluators and schedule that use them are restated with the smoke values.
 _base_ = './r2plus1d_r34_hmdb51_full.py'
+import course_lib.configs._parts as _parts  # noqa: E402 (after _base_: mmengine; a module: not a key)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/motion_clips'
 load_from = None  # from scratch: no Kinetics checkpoint offline
@@ -31,36 +32,16 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs')]
 test_pipeline = val_pipeline
-# The same model on a video file: decode with OpenCV instead of reading JPEG folders.
-video_pipeline = [dict(type='OpenCVInit'), *val_pipeline[:1], dict(type='OpenCVDecode'),
-                  *val_pipeline[2:]]
-
-
-def _loader(split, pipeline, shuffle):
-    return dict(
-        batch_size=batch_size, num_workers=0, persistent_workers=False,
-        sampler=dict(type='DefaultSampler', shuffle=shuffle),
-        dataset=dict(_delete_=True, type='RawframeDataset',
-                     ann_file=f'{data_root}/lists/motion_{split}_split_1_rawframes.txt',
-                     data_prefix=dict(img=f'{data_root}/rawframes'),
-                     pipeline=pipeline, test_mode=not shuffle))
-
-
-train_dataloader = _loader('train', train_pipeline, True)
-val_dataloader = _loader('test', val_pipeline, False)
-test_dataloader = _loader('test', test_pipeline, False)
-del _loader
+video_pipeline = _parts.video_file_pipeline(val_pipeline)  # the same model on a video file
+train_dataloader, val_dataloader, test_dataloader = _parts.rawframe_loaders(
+    data_root, 'motion', (train_pipeline, val_pipeline, test_pipeline), batch_size=batch_size,
+    test_batch_size=batch_size, num_workers=0)
 
 val_evaluator = dict(type='AccMetric')
 test_evaluator = [dict(type='AccMetric'), dict(type='ConfusionMatrix', num_classes=len(classes))]
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
-optim_wrapper = dict(_delete_=True, optimizer=dict(type='AdamW', lr=base_lr, weight_decay=0.05),
-                     clip_grad=dict(max_norm=40, norm_type=2))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0, by_epoch=True, begin=1,
-         end=max_epochs, convert_to_iter_based=True)]
+optim_wrapper, param_scheduler = _parts.adamw_warmup_cosine(base_lr, max_epochs)
 
 default_hooks = dict(checkpoint=dict(interval=max_epochs, save_best=None, max_keep_ckpts=1))
 randomness = dict(seed=0, deterministic=False)

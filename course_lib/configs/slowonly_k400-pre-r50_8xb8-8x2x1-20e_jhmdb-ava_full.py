@@ -48,24 +48,19 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW', collapse=True),
     dict(type='PackActionInputs')]
 
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 07 prints)
+
 train_dataloader = dict(
     batch_size=batch_size, num_workers=4,
-    dataset=dict(_delete_=True, **dataset_settings, ann_file=f'{anno_root}/ava_train.csv',
-                 exclude_file=f'{anno_root}/ava_train_excluded_timestamps.csv',
-                 proposal_file=f'{anno_root}/ava_dense_proposals_train.pkl',
+    dataset=dict(_delete_=True, **dataset_settings, **_parts.ava_files(anno_root, 'train'),
                  pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1, num_workers=2,
-    dataset=dict(_delete_=True, **dataset_settings, ann_file=f'{anno_root}/ava_val.csv',
-                 exclude_file=f'{anno_root}/ava_val_excluded_timestamps.csv',
-                 proposal_file=f'{anno_root}/ava_dense_proposals_val.pkl',
+    dataset=dict(_delete_=True, **dataset_settings, **_parts.ava_files(anno_root, 'val'),
                  pipeline=val_pipeline, test_mode=True))
 test_dataloader = val_dataloader
 
-val_evaluator = dict(type='AVAMetric', ann_file=f'{anno_root}/ava_val.csv',
-                     label_file=f'{anno_root}/ava_action_list.pbtxt',
-                     exclude_file=f'{anno_root}/ava_val_excluded_timestamps.csv',
-                     num_classes=len(classes) + 1)
+val_evaluator = _parts.ava_metric(anno_root, num_classes=len(classes) + 1)
 test_evaluator = val_evaluator
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=2)

@@ -49,36 +49,25 @@ val_pipeline = [
     dict(type='FormatShape', input_format='NCTHW', collapse=True),
     dict(type='PackActionInputs')]
 
+import course_lib.configs._parts as _parts  # noqa: E402 (below what lesson 07 prints)
+
 train_dataloader = dict(
     batch_size=batch_size, num_workers=0, persistent_workers=False,
-    dataset=dict(**dataset_settings, ann_file=f'{anno_root}/ava_train.csv',
-                 exclude_file=f'{anno_root}/ava_train_excluded_timestamps.csv',
-                 proposal_file=f'{anno_root}/ava_dense_proposals_train.pkl',
-                 pipeline=train_pipeline))
+    dataset=dict(**dataset_settings, **_parts.ava_files(anno_root, 'train'), pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=1, num_workers=0, persistent_workers=False,  # the AVA RoI head tests one clip at a time
-    dataset=dict(**dataset_settings, ann_file=f'{anno_root}/ava_val.csv',
-                 exclude_file=f'{anno_root}/ava_val_excluded_timestamps.csv',
-                 proposal_file=f'{anno_root}/ava_dense_proposals_val.pkl',
-                 pipeline=val_pipeline, test_mode=True))
+    dataset=dict(**dataset_settings, **_parts.ava_files(anno_root, 'val'), pipeline=val_pipeline,
+                 test_mode=True))
 test_dataloader = val_dataloader
 
 # mmaction's AVA metric: frame-mAP at IoU 0.5 over the label map's classes ('mAP/overall').
-val_evaluator = dict(type='AVAMetric', ann_file=f'{anno_root}/ava_val.csv',
-                     label_file=f'{anno_root}/ava_action_list.pbtxt',
-                     exclude_file=f'{anno_root}/ava_val_excluded_timestamps.csv',
-                     num_classes=len(classes) + 1)
+val_evaluator = _parts.ava_metric(anno_root, num_classes=len(classes) + 1)
 test_evaluator = val_evaluator
 
 # No validation while training (the lesson evaluates once, after it): it would cost a third of an epoch.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=max_epochs + 1,
                  val_interval=1)
-optim_wrapper = dict(_delete_=True, optimizer=dict(type='AdamW', lr=base_lr, weight_decay=0.05),
-                     clip_grad=dict(max_norm=40, norm_type=2))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0, by_epoch=True, begin=1,
-         end=max_epochs, convert_to_iter_based=True)]
+optim_wrapper, param_scheduler = _parts.adamw_warmup_cosine(base_lr, max_epochs)
 
 default_hooks = dict(
     logger=dict(interval=10),  # 180 iterations: 18 loss points (printing is off in the lesson)

@@ -3,7 +3,8 @@
 # Inherits mmaction2's own X3D-S config (which ships a test set-up only); training is added here.
 _base_ = 'mmaction::recognition/x3d/x3d_s_13x6x1_facebook-kinetics400-rgb.py'
 
-from course_lib.zoo import hub_path as _hub_path  # noqa: E402 (after _base_: mmengine)
+import course_lib.configs._parts as _parts  # noqa: E402 (after _base_: mmengine; a module: not a key)
+from course_lib.zoo import hub_path as _hub_path  # noqa: E402
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ucf101'
@@ -13,49 +14,12 @@ max_epochs, batch_size = 30, 16
 
 model = dict(cls_head=dict(num_classes=101))  # a new 101-way classifier
 
-train_pipeline = [
-    dict(type='SampleFrames', clip_len=13, frame_interval=6, num_clips=1),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(-1, 182)),
-    dict(type='RandomResizedCrop'),
-    dict(type='Resize', scale=(160, 160), keep_ratio=False),
-    dict(type='Flip', flip_ratio=0.5),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')]
-val_pipeline = [
-    dict(type='SampleFrames', clip_len=13, frame_interval=6, num_clips=1, test_mode=True),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(-1, 182)),
-    dict(type='CenterCrop', crop_size=160),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')]
-test_pipeline = [
-    dict(type='SampleFrames', clip_len=13, frame_interval=6, num_clips=10, test_mode=True),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(-1, 182)),
-    dict(type='ThreeCrop', crop_size=182),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')]
-video_pipeline = [dict(type='OpenCVInit'), val_pipeline[0], dict(type='OpenCVDecode'),
-                  *val_pipeline[2:]]
-
-
-def _loader(split, pipeline, train, batch, replace=False):
-    # _delete_ only where the base config has this loader (its test one): elsewhere mmengine would
-    # pass `_delete_` on to the dataset (found by make check-full)
-    return dict(
-        batch_size=batch, num_workers=4, persistent_workers=True,
-        sampler=dict(type='DefaultSampler', shuffle=train),
-        dataset=dict(**({'_delete_': True} if replace else {}), type='RawframeDataset',
-                     ann_file=f'{data_root}/lists/ucf101_{split}_split_1_rawframes.txt',
-                     data_prefix=dict(img=f'{data_root}/rawframes'),
-                     pipeline=pipeline, test_mode=not train))
-
-
-train_dataloader = _loader('train', train_pipeline, True, batch_size)
-val_dataloader = _loader('test', val_pipeline, False, batch_size)
-test_dataloader = _loader('test', test_pipeline, False, 1, replace=True)
-del _loader
+train_pipeline, val_pipeline, test_pipeline, video_pipeline = _parts.recognition_pipelines(
+    clip_len=13, frame_interval=6, short_side=182, crop_size=160)
+# mmaction's X3D-S config has a test loader only: the train and val loaders are new
+train_dataloader, val_dataloader, test_dataloader = _parts.rawframe_loaders(
+    data_root, 'ucf101', (train_pipeline, val_pipeline, test_pipeline), batch_size=batch_size,
+    test_batch_size=1, num_workers=4, replace=('test', ))
 
 val_evaluator = dict(type='AccMetric')
 test_evaluator = [dict(type='AccMetric'), dict(type='ConfusionMatrix', num_classes=101)]
