@@ -170,10 +170,14 @@ def deployment(args: argparse.Namespace, argv: list[str] | None) -> int:
         threads=args.threads, cross_check=None if args.no_cross_check else 'recognizer',
         command=command.strip())
     print('\n' + dep.record_markdown(record))
-    if not args.no_record:
+    if args.no_record:
+        pass
+    elif record['complete'] or args.record_dir:
         md, js = dep.write_record(record, args.record_dir)
         print(f'record: {md} and {js.name}')
-    failures = [b['text'] for b in record['bars'] if not b['passed']]
+    else:  # a partial run must not replace the day's record of every model
+        print('Not every model was measured: no record written (give --record-dir to write one).')
+    failures = [b['text'] for b in record['bars'] if b['passed'] is False]
     print(f'{len(failures)} bar(s) failed' + (':\n  ' + '\n  '.join(failures) if failures else ''))
     return len(failures)
 
