@@ -583,7 +583,9 @@ def record_markdown(record: Mapping) -> str:
         f'**Weights: {record["weights"]}.** Architectures and input sizes come from the course\'s '
         'full configs (profile `full` of the config table); INT8 is `nncf.quantize` calibrated on '
         f'{settings["calibration"]}. All runtimes use {settings["threads"]} threads; OpenVINO compiles '
-        f'with {settings["inference_precision"]}.', '',
+        f'with {settings["inference_precision"]}. GFLOPs: `course_lib.complexity` (mmengine\'s '
+        'FlopAnalyzer, one multiply-add = one FLOP) at the input shown; accuracy is measured on the '
+        'trained smoke models (`make benchmark-export`, lesson 08), not here.', '',
         '## Latency (one request, batch 1)', '',
         f'Median of {settings["latency_repeats"]} interleaved repeats after {settings["warmup"]} '
         'warm-up call(s) (IQR in brackets), in ms; speed-ups of OpenVINO INT8.', '',
@@ -673,7 +675,7 @@ def record_caption(record: Mapping) -> str:
 
 # ---- one model live (lesson 08) ------------------------------------------------------------------
 
-def measure_live(key: str = 'x3d', repeats: int = 10, calibration_items: int = 8,
+def measure_live(key: str = 'x3d', repeats: int = 7, calibration_items: int = 8,
                  threads: int = DEFAULT_THREADS) -> list[benchmark.BenchRow]:
     """Build, export, quantize and time one deployment-size model now (X3D-S: about a minute on
     2 cores); rows for `benchmark.benchmark_table` (metric: none, the weights are random)."""
