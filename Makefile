@@ -9,7 +9,7 @@ BOOK ?= build/book
 # spinning torch trains ~2x slower (measured: 0.55 s vs 0.33 s per R(2+1)D step at load 4).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup test unit check-full notebooks book book-check lab doctor lock clean benchmark-export
+.PHONY: setup test unit check-full notebooks book book-check lab doctor lock clean benchmark-export benchmark-deployment
 
 setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
 	bash scripts/setup.sh
@@ -38,6 +38,9 @@ lab:  ## open the lessons in JupyterLab
 
 benchmark-export:  ## lesson 08's speed and accuracy bars (PyTorch vs OpenVINO FP32 vs INT8); run on an idle machine
 	COURSE_PROFILE=smoke $(PY) scripts/benchmark_export.py
+
+benchmark-deployment:  ## full-profile architectures at full input sizes, random weights: latency + throughput, dated record in docs/benchmarks (<= 15 min; idle machine)
+	COURSE_PROFILE=smoke $(PY) scripts/benchmark_export.py --deployment
 
 doctor:
 	$(PY) -m course_lib doctor

@@ -17,6 +17,16 @@ non-zero when a bar fails:
 Speed is measured at the recognizer's own input (one 8 x 32 x 32 clip, batch 1), the size it was
 trained and evaluated at; --batch changes the batch. Not a unit test: it trains the models first if
 their checkpoints are missing and takes a few minutes.
+
+--deployment (`make benchmark-deployment`, <= 15 min on 2 cores): the full profile's architectures
+instead (R(2+1)D-34, X3D-S, ATSS-MobileNetV2, BMN 400 x 100, the SlowOnly-R50 spatio-temporal
+detector) at the input sizes of their full configs, with RANDOM weights (no download: speed only),
+INT8 calibrated on a few random inputs; latency (one request) and throughput (OpenVINO THROUGHPUT
+hint, asynchronous requests; PyTorch eager on a batch) for PyTorch eager FP32, OpenVINO FP32 and
+INT8; cross-checked against benchmark_app; writes docs/benchmarks/deployment_<date>.md and .json
+(course_lib.export.deployment). Bars: R(2+1)D-34 INT8 >= 4x eager and >= 1.8x OpenVINO FP32 in
+latency mode, a throughput number for every model; exits non-zero when one fails.
+    .venv/bin/python scripts/benchmark_export.py --deployment [--models recognizer x3d] [--no-record]
 """
 from __future__ import annotations
 
@@ -24,22 +34,47 @@ import argparse
 import sys
 
 import course_lib  # noqa: F401
+from course_lib.errors import InputError, run_cli
+
+SMOKE_MODELS = ('recognizer', 'detector', 'stdet', 'BMN')
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement, print the tables, return the number of failed bars."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--repeats', type=int, default=20, help='timed repeats per runtime')
+    parser.add_argument('--repeats', type=int, default=None,
+                        help='timed repeats per runtime (default 20; --deployment: 5)')
     parser.add_argument('--batch', type=int, default=1, help='recognizer batch size for speed')
     parser.add_argument('--threads', type=int, default=2, help='threads for every runtime')
     parser.add_argument('--skip-bmn', action='store_true', help='leave BMN out (saves ~1 min)')
     parser.add_argument('--skip-stdet', action='store_true',
                         help='leave the spatio-temporal detector (lesson 07) out')
-    parser.add_argument('--models', nargs='+', choices=['recognizer', 'detector', 'stdet', 'BMN'],
-                        help='measure only these models (default: all not skipped)')
+    parser.add_argument('--models', nargs='+',
+                        help=f'measure only these models (default: all not skipped): '
+                             f'{", ".join(SMOKE_MODELS)}; --deployment: also x3d')
     parser.add_argument('--plot', default=None, help='save the accuracy-vs-speed plot here')
+    deploy = parser.add_argument_group('deployment-scale mode')
+    deploy.add_argument('--deployment', action='store_true',
+                        help='full-profile architectures at full input sizes, random weights')
+    deploy.add_argument('--calibration', type=int, default=10,
+                        help='random calibration inputs for nncf.quantize (default 10)')
+    deploy.add_argument('--throughput-seconds', type=float, default=10.0,
+                        help='seconds per runtime in throughput mode (default 10)')
+    deploy.add_argument('--eager-batch', type=int, default=2,
+                        help='PyTorch eager throughput: items per call (default 2)')
+    deploy.add_argument('--record-dir', default=None,
+                        help='where the dated record goes (default docs/benchmarks)')
+    deploy.add_argument('--no-record', action='store_true', help='print the tables, write nothing')
+    deploy.add_argument('--no-cross-check', action='store_true', help='skip benchmark_app')
     args = parser.parse_args(argv)
+    if args.deployment:
+        return deployment(args, argv)
+    args.repeats = args.repeats or 20
+    unknown = sorted(set(args.models or ()) - set(SMOKE_MODELS))
+    if unknown:
+        raise InputError(f'--models {" ".join(unknown)}: lesson 08\'s benchmark has '
+                         f'{", ".join(SMOKE_MODELS)} (x3d only with --deployment).')
 
     import openvino as ov
     import torch
@@ -119,5 +154,33 @@ def main(argv: list[str] | None = None) -> int:
     return len(failures)
 
 
+def deployment(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """The deployment-scale mode: measure, print, write the dated record; return the failed bars."""
+    from course_lib.export import deployment as dep
+    keys = args.models or [k for k in dep.KEYS if not (args.skip_bmn and k == 'BMN')
+                           and not (args.skip_stdet and k == 'stdet')]
+    unknown = sorted(set(keys) - set(dep.KEYS))
+    if unknown:
+        raise InputError(f'--models {" ".join(unknown)}: the deployment benchmark has '
+                         f'{", ".join(dep.KEYS)}.')
+    command = 'python scripts/benchmark_export.py ' + ' '.join(sys.argv[1:] if argv is None else argv)
+    record = dep.run_deployment_benchmark(
+        keys, repeats=args.repeats or 5, calibration_items=args.calibration,
+        throughput_seconds=args.throughput_seconds, eager_batch=args.eager_batch,
+        threads=args.threads, cross_check=None if args.no_cross_check else 'recognizer',
+        command=command.strip())
+    print('\n' + dep.record_markdown(record))
+    if args.no_record:
+        pass
+    elif record['complete'] or args.record_dir:
+        md, js = dep.write_record(record, args.record_dir)
+        print(f'record: {md} and {js.name}')
+    else:  # a partial run must not replace the day's record of every model
+        print('Not every model was measured: no record written (give --record-dir to write one).')
+    failures = [b['text'] for b in record['bars'] if b['passed'] is False]
+    print(f'{len(failures)} bar(s) failed' + (':\n  ' + '\n  '.join(failures) if failures else ''))
+    return len(failures)
+
+
 if __name__ == '__main__':
-    sys.exit(1 if main() else 0)
+    sys.exit(1 if run_cli(main) else 0)

@@ -86,7 +86,8 @@ def speedups(rows: Sequence[BenchRow], baseline: str) -> dict[str, float]:
 
 
 def benchmark_table(rows: Sequence[BenchRow], baseline: str = 'PyTorch FP32') -> str:
-    """A Markdown table: latency, throughput, speed-up over `baseline` (per model), size, metric."""
+    """A Markdown table: latency, throughput, speed-up over `baseline` (per model), size, metric
+    (NaN: the metric's name alone, e.g. 'random weights')."""
     lines = ['| model | runtime | batch | median ms | IQR ms | items/s | speed-up | size MB | metric |',
              '|---|---|---|---|---|---|---|---|---|']
     for model in dict.fromkeys(r.model for r in rows):
@@ -94,9 +95,10 @@ def benchmark_table(rows: Sequence[BenchRow], baseline: str = 'PyTorch FP32') ->
         ups = speedups(group, baseline) if any(r.runtime == baseline for r in group) else {}
         for r in group:
             up = f'{ups[r.runtime]:.1f}x' if r.runtime in ups else '-'
+            metric = r.metric_name if np.isnan(r.metric) else f'{r.metric_name} {r.metric:.3f}'
             lines.append(f'| {model} | {r.runtime} | {r.timing.batch} | {r.timing.median_ms:.1f} | '
                          f'{r.timing.iqr_ms:.1f} | {r.timing.throughput:.0f} | {up} | '
-                         f'{r.size_mb:.2f} | {r.metric_name} {r.metric:.3f} |')
+                         f'{r.size_mb:.2f} | {metric} |')
     return '\n'.join(lines)
 
 
