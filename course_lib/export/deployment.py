@@ -387,7 +387,8 @@ def benchmark_app_latency(xml: str | os.PathLike, shape: Sequence[int], seconds:
     shape_arg = '[' + ','.join(str(int(s)) for s in shape) + ']'
     command = [exe or 'benchmark_app', '-m', str(xml), '-d', 'CPU', '-hint', 'latency',
                '-infer_precision', 'f32', '-shape', shape_arg, '-t', str(seconds)]
-    record = {'command': 'benchmark_app ' + ' '.join(command[1:]), 'cores': cpu_info()['cores']}
+    shown = [Path(xml).name if part == str(xml) else part for part in command[1:]]  # no local paths
+    record = {'command': 'benchmark_app ' + ' '.join(shown), 'cores': cpu_info()['cores']}
     if exe is None:
         return dict(record, error='benchmark_app is not installed next to this Python or on PATH')
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 300)
