@@ -158,9 +158,11 @@ class QATResult:
 
 
 def quantization_aware_training(case: cases.Case, iters: int = 150, lr: float = 1e-4,
-                                xml: str | Path | None = None, train_dataloader=None) -> QATResult:
+                                max_seconds: float | None = None, xml: str | Path | None = None,
+                                train_dataloader=None) -> QATResult:
     """QAT of a lesson-08 case (recognizer or detector): nncf.quantize the exported network, fine-tune
-    it through the Runner on the config's training split, export the INT8 IR next to the FP32 one."""
+    it through the Runner on the config's training split (`iters`, or fewer when `max_seconds` run
+    out), export the INT8 IR next to the FP32 one."""
     from ..configs import load_config
     if case.name not in ('recognizer', 'detector'):
         raise InputError(f'QAT is wired for the recognizer and the detector, not {case.name!r}.')
@@ -172,15 +174,15 @@ def quantization_aware_training(case: cases.Case, iters: int = 150, lr: float = 
     build = recognizer_qat_model if case.name == 'recognizer' else detector_qat_model
     model = build(case, net)
     start = time.perf_counter()
-    finetune(model, train_dataloader or copy.deepcopy(cfg.train_dataloader), iters, lr,
-             work_dir(f'{case.config}_qat'), cfg.get('default_scope', 'mmaction'))
+    runner = finetune(model, train_dataloader or copy.deepcopy(cfg.train_dataloader), iters, lr,
+                      work_dir(f'{case.config}_qat'), cfg.get('default_scope', 'mmaction'), max_seconds)
     seconds['fine-tune'] = time.perf_counter() - start
     start = time.perf_counter()
     xml = Path(xml or case.xml.with_name(f'{case.name}_qat_int8.xml'))
     example = torch.from_numpy(np.ascontiguousarray(case.fresh_inputs[0][:1], np.float32))
     convert.to_ir(net, example, xml)
     seconds['export'] = time.perf_counter() - start
-    return QATResult(net, xml, iters, seconds)
+    return QATResult(net, xml, runner.iter, seconds)
 
 
 @dataclass
@@ -210,11 +212,20 @@ def comparison_table(rows: Sequence[QuantRow], fp32_metric: float | None = None)
     return '\n'.join(lines)
 
 
+def quant_rows(case: cases.Case, models: dict, seconds: dict, repeats: int = 20) -> list[QuantRow]:
+    """Score and time INT8 models of one case side by side ({method: IR path or ov.Model}, {method:
+    seconds it took to make})."""
+    from .benchmark import measure
+    runners = {name: case.ov_run(parity.compile_ir(model)) for name, model in models.items()}
+    timings = measure(runners, case.bench_input, warmup=3, repeats=repeats)
+    return [QuantRow(name, case.metric_name, case.metric(runners[name]), timings[name].median_ms,
+                     seconds[name], quantize.fake_quantize_count(models[name])) for name in models]
+
+
 def compare(case: cases.Case, iters: int, lr: float, max_drop: float = 0.01,
-            repeats: int = 20) -> tuple[list[QuantRow], float]:
+            max_seconds: float | None = None) -> tuple[list[QuantRow], float]:
     """PTQ (plain and accuracy-controlled) and QAT of one case, measured side by side; rows and the
     PyTorch FP32 metric."""
-    from .benchmark import measure
     models, seconds = {}, {}
     start = time.perf_counter()
     models['PTQ: nncf.quantize'] = quantize.quantize_int8(case.xml, case.calibration)
@@ -223,14 +234,10 @@ def compare(case: cases.Case, iters: int, lr: float, max_drop: float = 0.01,
     models['PTQ + accuracy control'] = quantize.quantize_with_accuracy_control(
         case.xml, case.calibration, case.validation, case.validate, max_drop=max_drop)
     seconds['PTQ + accuracy control'] = time.perf_counter() - start
-    result = quantization_aware_training(case, iters, lr)
-    qat_name = f'QAT: {iters} Runner iterations'
-    models[qat_name], seconds[qat_name] = quantize.read_model(result.xml), result.total_seconds
-    runners = {name: case.ov_run(parity.compile_ir(model)) for name, model in models.items()}
-    timings = measure(runners, case.bench_input, warmup=3, repeats=repeats)
-    rows = [QuantRow(name, case.metric_name, case.metric(runners[name]), timings[name].median_ms,
-                     seconds[name], quantize.fake_quantize_count(models[name])) for name in models]
-    return rows, case.metric(case.torch_run)
+    result = quantization_aware_training(case, iters, lr, max_seconds)
+    name = f'QAT: {result.iters} Runner iterations'
+    models[name], seconds[name] = quantize.read_model(result.xml), result.total_seconds
+    return quant_rows(case, models, seconds), case.metric(case.torch_run)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -240,9 +247,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('task', choices=('recognizer', 'detector'))
     parser.add_argument('--iters', type=int, default=300, help='fine-tuning iterations (default 300)')
     parser.add_argument('--lr', type=float, default=1e-4, help='learning rate (default 1e-4)')
+    parser.add_argument('--max-seconds', type=float, help='stop the fine-tune after this many seconds')
     args = parser.parse_args(argv)
     case = cases.recognizer_case() if args.task == 'recognizer' else cases.detector_case()
-    rows, fp32 = compare(case, args.iters, args.lr)
+    rows, fp32 = compare(case, args.iters, args.lr, max_seconds=args.max_seconds)
     print(comparison_table(rows, fp32))
 
 
