@@ -51,7 +51,11 @@ class Package:
 
     def files(self) -> list[str]:
         """The package's files, sorted, with sizes (for a listing)."""
-        return [f'{p.name:18s} {p.stat().st_size / 1e3:9.1f} kB' for p in sorted(self.folder.iterdir())]
+        return [f'{p.name:18s} {_size(p.stat().st_size):>9s}' for p in sorted(self.folder.iterdir())]
+
+
+def _size(n: int) -> str:
+    return f'{n} B' if n < 1000 else f'{n / 1e3:.1f} kB' if n < 1e6 else f'{n / 1e6:.2f} MB'
 
 
 def requirements_text() -> str:
@@ -77,7 +81,8 @@ def detector_settings(model, cfg, threshold: float, f1: float) -> dict:
     head, pre = model.bbox_head, model.data_preprocessor
     gen, coder = head.prior_generator, head.bbox_coder
     if type(coder).__name__ != 'DeltaXYWHBBoxCoder' or getattr(coder, 'add_ctr_clamp', False) \
-            or not head.use_sigmoid_cls or type(gen).__name__ != 'AnchorGenerator':
+            or not head.use_sigmoid_cls or type(gen).__name__ != 'AnchorGenerator' \
+            or not gen.scale_major or gen.centers is not None:
         raise InputError(f'{type(model).__name__}: demo.py decodes anchor-based heads with sigmoid '
                          'scores and the DeltaXYWHBBoxCoder (ATSS, RetinaNet); export this one with '
                          'its own post-processing.')

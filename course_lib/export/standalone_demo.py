@@ -420,6 +420,8 @@ def run_package(folder: Path, argv: list[str]) -> None:
     parser.add_argument('--out', help='detector: write the image with its boxes here (e.g. result.jpg)')
     parser.add_argument('--threshold', type=float, help='detector: keep boxes scoring at least this '
                         '(default: the F1-chosen threshold of config.json)')
+    parser.add_argument('--list', type=int, default=10, help='detector: print at most this many boxes, '
+                        'highest score first (all are drawn; default 10)')
     args = parser.parse_args(argv)
     xml = folder / config['model']
     if config['task'] == 'recognizer':
@@ -439,8 +441,10 @@ def run_package(folder: Path, argv: list[str]) -> None:
     counts = {name: int((ids == i).sum()) for i, name in enumerate(labels)}
     print(f'{Path(args.input).name}: {len(boxes)} boxes at score >= {threshold:.3f} ('
           + ', '.join(f'{n} {c}' for n, c in counts.items()) + ')')
-    for box, score, i in zip(boxes, scores, ids):
+    for box, score, i in list(zip(boxes, scores, ids))[:args.list]:
         print(f'  {labels[i]:8s} {score:.2f}  [{", ".join(f"{v:.0f}" for v in box)}]')
+    if len(boxes) > args.list:
+        print(f'  ... and {len(boxes) - args.list} more (--list N prints N)')
     if args.out:
         drawn = draw(image[..., ::-1], boxes, [f'{labels[i]} {s:.2f}' for s, i in zip(scores, ids)])
         try:

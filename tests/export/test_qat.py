@@ -43,7 +43,7 @@ def qat_run(tmp_path_factory):
     model = qat.recognizer_qat_model(case, net)
     runner = qat.finetune(model, DataLoader(Clips(), batch_size=4, collate_fn=pseudo_collate), 3, 1e-3,
                           tmp_path_factory.mktemp('qat'))
-    xml = convert.to_ir(net, torch.from_numpy(CLIPS[0]), tmp_path_factory.mktemp('ir') / 'qat.xml')
+    xml = qat.export_ir(net, torch.from_numpy(CLIPS[0]), tmp_path_factory.mktemp('ir') / 'qat.xml')
     return fp32, net, before, model, runner, xml
 
 
