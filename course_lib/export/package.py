@@ -165,6 +165,9 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
     if task not in TASKS:
         raise InputError(f'Unknown task {task!r}: choose one of {", ".join(TASKS)}.')
     out = Path(out)
+    if int8 is not None and not Path(int8).is_file():
+        raise InputError(f'{int8}: no such IR; give the .xml of an INT8 export of the {task}, '
+                         'or leave --int8 out to quantize now.')
     case = case or (cases.recognizer_case() if task == 'recognizer' else cases.detector_case())
     if int8 is None and max_drop is None:
         model = quantize.quantize_int8(case.xml, case.calibration)
@@ -172,9 +175,6 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
         model = quantize.quantize_with_accuracy_control(case.xml, case.calibration, case.validation,
                                                         case.validate, max_drop=max_drop)
     else:
-        if not Path(int8).is_file():
-            raise InputError(f'{int8}: no such IR; give the .xml of an INT8 export of the {task}, '
-                             'or leave --int8 out to quantize now.')
         model = quantize.read_model(str(int8))
     if quantize.fake_quantize_count(model) == 0:
         raise InputError(f'{int8}: the IR has no FakeQuantize operation, so it is not INT8; give an '

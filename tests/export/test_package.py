@@ -123,7 +123,8 @@ def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh
         result = tmp_path / 'result.png'  # lossless, so that the drawn colour can be checked exactly
         out = _run(fresh_venv, folder / 'demo.py', BCCD_IMAGE, '--out', result, cwd=tmp_path)
         assert out.returncode == 0, out.stderr[-3000:]
-        rows = [line.split() for line in out.stdout.splitlines() if line.startswith('  ')]
+        rows = [line.split() for line in out.stdout.splitlines()
+                if line.startswith('  ') and not line.strip().startswith('...')]  # '... and N more'
         assert rows and all(r[0] in labels and float(r[1]) >= config['threshold'] for r in rows)
         import cv2
         drawn, original = cv2.imread(str(result)), cv2.imread(str(BCCD_IMAGE))
@@ -149,6 +150,15 @@ def test_a_folder_with_other_files_is_not_overwritten(tmp_path):
     with pytest.raises(InputError, match='not a package folder'):
         package._prepare_folder(tmp_path)
     assert (tmp_path / 'notes.txt').read_text() == 'mine'
+
+
+def test_a_missing_int8_ir_is_refused_before_any_work(tmp_path, monkeypatch):
+    from course_lib.errors import InputError
+    monkeypatch.setattr(package.cases, 'recognizer_case', lambda: pytest.fail('built the case first'))
+    with pytest.raises(InputError, match='no such IR'):
+        package.build_package('recognizer', tmp_path / 'out', int8=tmp_path / 'missing.xml')
+    with pytest.raises(InputError, match='Unknown task'):
+        package.build_package('segmenter', tmp_path / 'out')
 
 
 def test_requirements_pin_this_environments_versions():
