@@ -350,15 +350,19 @@ def read_boxes(path: str | Path) -> dict[int, np.ndarray]:
 
 def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str],
          color: tuple[int, int, int] = (255, 200, 0)) -> np.ndarray:
-    """A copy of an image with boxes and one label each (text and lines scale with the image)."""
+    """A copy of an image with boxes and one label each, dark text on a tag of the box's colour
+    (lines and text scale with the image)."""
     out = np.ascontiguousarray(frame).copy()
     size = max(out.shape[:2])
     thick, font = max(1, size // 300), max(0.3, size / 1600)
     for box, label in zip(boxes, labels):
         x1, y1, x2, y2 = (int(round(v)) for v in box[:4])
         cv2.rectangle(out, (x1, y1), (x2, y2), color, thick)
-        cv2.putText(out, label, (x1, max(8, y1 - 2)), cv2.FONT_HERSHEY_SIMPLEX, font,
-                    (255, 255, 255), thick, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, font, 1)
+        top = max(0, y1 - h - 3)
+        cv2.rectangle(out, (x1, top), (x1 + w + 2, top + h + 3), color, -1)
+        cv2.putText(out, label, (x1 + 1, top + h + 1), cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), 1,
+                    cv2.LINE_AA)
     return out
 
 
