@@ -136,6 +136,23 @@ def quiet_pkg_resources_warning() -> None:
     APPLIED.append('pkg_resources deprecation warning of mmengine hidden')
 
 
+def nncf_torch_native_quantizers() -> None:
+    """NNCF 3.4 compiles a C++ extension (g++) at the first PyTorch fake quantization: 1-3 min, under a
+    60 s timeout that fails on a busy 2-core machine and leaves a lock file that hangs the next run.
+    Use NNCF's own torch-native reference functions instead (same math, no compiler, no torch.compile).
+    Applied by course_lib.export.qat before quantization-aware training (not at import: nncf.torch is slow to import)."""
+    from nncf.torch.quantization.extensions import QuantizedFunctionsCPU
+    from nncf.torch.quantization.reference import torch_executor
+
+    class TorchNativeQuantize:  # the extension's namespace: Quantize_forward / Quantize_backward
+        Quantize_forward = staticmethod(torch_executor.forward)
+        Quantize_backward = staticmethod(torch_executor.backward)
+
+    if QuantizedFunctionsCPU._loaded_namespace is None:
+        QuantizedFunctionsCPU._loaded_namespace = TorchNativeQuantize
+        APPLIED.append('NNCF torch-native fake quantization (no C++ extension build)')
+
+
 # Upstream log records (mmengine's print_log) a learner cannot act on: (pattern, one line of why).
 KNOWN_LOG_RECORDS = (
     (r'^"FileClient" will be deprecated in future',

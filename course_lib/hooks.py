@@ -39,3 +39,31 @@ class TqdmProgressHook(Hook):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+@HOOKS.register_module()
+class TimeBudgetHook(Hook):
+    """Stop training once `seconds` of wall time have passed (checked after each iteration).
+
+    A short fine-tune that must fit a lesson's time on any machine: `custom_hooks = [dict(type=
+    'TimeBudgetHook', seconds=60)]`; `runner.iter` tells how many iterations ran. Used in lesson 08 (QAT).
+    """
+
+    priority = 'LOWEST'
+
+    def __init__(self, seconds: float) -> None:
+        if seconds <= 0:
+            raise ValueError(f'seconds={seconds}: the time budget must be positive.')
+        self.seconds = seconds
+        self.start = None
+
+    def before_train(self, runner) -> None:
+        """Start the clock."""
+        import time
+        self.start = time.perf_counter()
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        """Ask the loop to stop when the budget is spent."""
+        import time
+        if time.perf_counter() - self.start >= self.seconds:
+            runner.train_loop.stop_training = True

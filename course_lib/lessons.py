@@ -64,7 +64,7 @@ LESSONS: tuple[Lesson, ...] = (
            '~3 h on a GPU (JHMDB)', 'JHMDB in AVA format (full); generated stick figures (smoke)',
            'synthetic clips of moving figures, trained from scratch'),
     Lesson('08', '08_openvino_nncf.ipynb', 'Export to OpenVINO and INT8 with NNCF',
-           'export, check parity, quantize with accuracy control, benchmark', 4, '20 min',
+           'export, check parity, quantize (accuracy control, QAT), benchmark, package', 5, '20 min',
            'the models of lessons 03, 04, 06 and 07', 'the smoke models of earlier lessons'),
 )
 

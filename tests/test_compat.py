@@ -279,3 +279,33 @@ def test_known_warnings_are_hidden_only_where_upstream_raises_them():
 def test_every_known_warning_has_a_test_above():
     from course_lib.compat import KNOWN_WARNINGS
     assert len(KNOWN_WARNINGS) == 4  # the first covers two properties
+
+
+def test_nncf_cpu_fake_quantization_still_compiles_a_cpp_extension_upstream():
+    import inspect
+
+    from nncf.torch.quantization.extensions import QuantizedFunctionsCPULoader
+    assert 'cpp_extension.load' in inspect.getsource(QuantizedFunctionsCPULoader.load)
+
+
+def test_nncf_fake_quantization_runs_torch_native_without_building_anything(monkeypatch):
+    """After the fix, a quantizer's forward and backward never reach the compiler, and compute NNCF's
+    reference math (round to the 255 levels of [-1, 1] here)."""
+    import torch.utils.cpp_extension
+    from nncf.torch.quantization.extensions import QuantizedFunctionsCPU
+    from nncf.torch.quantization.quantize_functions import symmetric_quantize
+
+    from course_lib import compat
+
+    def no_build(*args, **kwargs):
+        raise AssertionError('NNCF tried to compile its C++ extension')
+
+    monkeypatch.setattr(torch.utils.cpp_extension, 'load', no_build)
+    monkeypatch.setattr(QuantizedFunctionsCPU, '_loaded_namespace', None)
+    compat.nncf_torch_native_quantizers()
+    x = torch.tensor([-2.0, -0.5, 0.001, 0.3, 0.9999], requires_grad=True)
+    y = symmetric_quantize(x, 256, -128, 127, torch.tensor(1.0), 1e-16)
+    y.sum().backward()
+    step = 1.0 / 127
+    assert torch.allclose(y, torch.clamp(torch.round(x / step) * step, -128 * step, 1.0), atol=1e-6)
+    assert x.grad.tolist() == [0.0, 1.0, 1.0, 1.0, 1.0]  # straight-through inside the range

@@ -27,3 +27,18 @@ def test_quiet_can_lower_named_loggers_to_a_level_and_keeps_stdout(capsys):
         print('a result')
     assert nncf_like.level == logging.INFO
     assert 'a result' in capsys.readouterr().out
+
+
+def test_quiet_silences_rich_progress_bars_as_nncf_draws_them(monkeypatch):
+    """NNCF's `track` draws on rich's global console; in a notebook (is_jupyter) each bar would leave
+    an empty widget output. Inside quiet() the console is neither Jupyter nor audible, then restored."""
+    import rich
+    from nncf.common.logging.track_progress import track
+    console = rich.get_console()
+    monkeypatch.setattr(console, 'is_jupyter', True)  # as in a notebook kernel
+    with cl.quiet(stdout=False):
+        bar = track(range(3), description='statistics')
+        assert bar.progress.live.console is console  # the global console NNCF uses...
+        assert not console.is_jupyter and console.quiet  # ...draws no widget and prints nothing
+        assert list(bar) == [0, 1, 2]
+    assert console.is_jupyter and not console.quiet

@@ -5,6 +5,7 @@ import logging
 
 import numpy as np
 
+from ..output import quiet
 from .registry import exercise
 
 
@@ -47,12 +48,10 @@ def _tiny_quantized(ignored: int):
     names = [op.get_friendly_name() for op in model.get_ordered_ops()
              if op.get_type_name() == 'MatMul']
     data = [np.random.default_rng(i).standard_normal((1, 8)).astype(np.float32) for i in range(20)]
-    nncf.set_log_level(logging.ERROR)  # no INFO lines in the learner's check output
-    try:
+    # no INFO lines and no (empty, in a notebook) progress bars in the learner's check output
+    with quiet(stdout=False, level=logging.ERROR, loggers=('nncf',)):
         quantized = nncf.quantize(model, nncf.Dataset(data), subset_size=20,
                                   ignored_scope=nncf.IgnoredScope(names=[names[ignored]]))
-    finally:
-        nncf.set_log_level(logging.INFO)
     return quantized, {names[ignored]}
 
 

@@ -77,6 +77,8 @@ class BenchRow:
     size_mb: float
     metric_name: str
     metric: float
+    gflops: float | None = None     # of one forward pass on the timed input (course_lib.complexity)
+    params_m: float | None = None   # parameters of the exported network, millions
 
 
 def speedups(rows: Sequence[BenchRow], baseline: str) -> dict[str, float]:
@@ -86,20 +88,27 @@ def speedups(rows: Sequence[BenchRow], baseline: str) -> dict[str, float]:
 
 
 def benchmark_table(rows: Sequence[BenchRow], baseline: str = 'PyTorch FP32') -> str:
-    """A Markdown table: latency, throughput, speed-up over `baseline` (per model), size, metric
-    (NaN: the metric's name alone, e.g. 'random weights')."""
-    lines = ['| model | runtime | batch | median ms | IQR ms | items/s | speed-up | size MB | metric |',
-             '|---|---|---|---|---|---|---|---|---|']
+    """A Markdown table: latency, throughput, speed-up over `baseline` (per model), size, GFLOPs /
+    parameters when the rows have them, metric (NaN: the metric's name alone, e.g. 'random weights')."""
+    complexity = any(r.gflops is not None for r in rows)
+    extra = ' GFLOPs | params M |' if complexity else ''
+    lines = ['| model | runtime | batch | median ms | IQR ms | items/s | speed-up | size MB |' + extra
+             + ' metric |', '|---' * (9 + 2 * complexity) + '|']
     for model in dict.fromkeys(r.model for r in rows):
         group = [r for r in rows if r.model == model]
         ups = speedups(group, baseline) if any(r.runtime == baseline for r in group) else {}
         for r in group:
             up = f'{ups[r.runtime]:.1f}x' if r.runtime in ups else '-'
             metric = r.metric_name if np.isnan(r.metric) else f'{r.metric_name} {r.metric:.3f}'
+            sizes = (f' {_num(r.gflops, 3)} | {_num(r.params_m, 2)} |' if complexity else '')
             lines.append(f'| {model} | {r.runtime} | {r.timing.batch} | {r.timing.median_ms:.1f} | '
                          f'{r.timing.iqr_ms:.1f} | {r.timing.throughput:.0f} | {up} | '
-                         f'{r.size_mb:.2f} | {metric} |')
+                         f'{r.size_mb:.2f} |{sizes} {metric} |')
     return '\n'.join(lines)
+
+
+def _num(value: float | None, digits: int) -> str:
+    return '-' if value is None else f'{value:.{digits}g}'
 
 
 def plot_accuracy_vs_speed(rows: Sequence[BenchRow], ax=None):
@@ -114,7 +123,7 @@ def plot_accuracy_vs_speed(rows: Sequence[BenchRow], ax=None):
     markers = {'PyTorch FP32': 'o', 'OpenVINO FP32': 's', 'OpenVINO INT8': '^'}
     for ax_, model in zip(axes, models):
         for r in (r for r in rows if r.model == model):
-            ax_.scatter(r.timing.throughput, r.metric, s=60 + 8 * r.size_mb,
+            ax_.scatter(r.timing.throughput, r.metric, s=60 + 8 * r.size_mb, clip_on=False,
                         marker=markers.get(r.runtime, 'D'), label=f'{r.runtime} ({r.size_mb:.1f} MB)')
         ax_.set_xscale('log')
         ax_.set_xlabel('throughput (items / s, log scale)')
@@ -123,6 +132,7 @@ def plot_accuracy_vs_speed(rows: Sequence[BenchRow], ax=None):
         ax_.legend(fontsize=8, loc='lower right')
         ax_.grid(alpha=.3)
         values = [r.metric for r in rows if r.model == model]
-        ax_.set_ylim(max(0.0, min(values) - 0.05), min(1.02, max(values) + 0.03))
+        ax_.set_ylim(max(0.0, min(values) - 0.05), min(1.0, max(values) + 0.03))  # a metric ends at 1
+        ax_.spines['top'].set_visible(False)  # markers at 1.0 sit on the edge, drawn unclipped
     plt.tight_layout()
     return axes

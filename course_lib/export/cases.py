@@ -39,6 +39,7 @@ class Case:
     bench_input: np.ndarray | None = None
     make_torch_runner: Callable = tasks.torch_runner   # module -> runner
     make_ov_runner: Callable = tasks.ov_runner         # compiled IR -> runner
+    val_data: object = None       # the validation split as the metric reads it (packages, QAT)
 
     @property
     def torch_run(self) -> Callable:
@@ -79,7 +80,7 @@ def recognizer_case(config: str | None = None, calibration_size: int = 60,
                 fresh_inputs=[clips[:4], train_clips[-2:]],
                 calibration=[c[None] for c in train_clips],
                 validation=[(c[None], int(y)) for c, y in zip(clips, labels)],
-                validate=top1_validation_fn, bench_input=clips[:bench_batch])
+                validate=top1_validation_fn, bench_input=clips[:bench_batch], val_data=(clips, labels))
 
 
 def detector_case(config: str | None = None, calibration_size: int = 60) -> Case:
@@ -96,7 +97,7 @@ def detector_case(config: str | None = None, calibration_size: int = 60) -> Case
                 'mAP@0.5', lambda run: tasks.detection_map(model, run, val)[0],
                 fresh_inputs=val.images[:2] + train.images[-1:], calibration=train.images,
                 validation=list(range(len(val))), validate=detection_validation_fn(model, val),
-                bench_input=val.images[0])
+                bench_input=val.images[0], val_data=val)
 
 
 def bmn_case(config: str | None = None) -> Case:

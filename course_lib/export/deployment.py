@@ -40,6 +40,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..complexity import model_complexity
 from ..configs import config_path, for_lesson
 from ..errors import FileFormatError, InputError
 from ..output import quiet
@@ -473,7 +474,6 @@ def check_bars(models: Sequence[Mapping]) -> list[dict]:
 def model_entry(prepared: Prepared, latency: Mapping[str, benchmark.Timing],
                 throughput: Mapping[str, Throughput]) -> dict:
     """One model's part of the record: input, complexity, sizes, latency and throughput."""
-    from ..complexity import model_complexity
     with quiet():
         size = model_complexity(prepared.net, *prepared.torch_inputs())
     spec = prepared.spec
@@ -686,7 +686,10 @@ def measure_live(key: str = 'x3d', repeats: int = 7, calibration_items: int = 8,
              'OpenVINO FP32': convert.ir_size_mb(prepared.xml_fp32),
              'OpenVINO INT8': convert.ir_size_mb(prepared.xml_int8)}
     name = f'{prepared.spec.label} {" x ".join(str(s) for s in prepared.shape)}'
-    return [benchmark.BenchRow(name, runtime, timing, sizes[runtime], 'random weights', float('nan'))
+    with quiet():
+        size = model_complexity(prepared.net, *prepared.torch_inputs())
+    return [benchmark.BenchRow(name, runtime, timing, sizes[runtime], 'random weights', float('nan'),
+                               gflops=size.gflops, params_m=size.params_m)
             for runtime, timing in timings.items()]
 
 

@@ -26,7 +26,7 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
-from .._util import resize_short_side
+from ..export.standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..output import quiet
 from ..profile import device as default_device
 from ..video import load_frames, write_video
@@ -103,25 +103,6 @@ def clip_sampling(cfg) -> tuple[int, int]:
                      '(spatio-temporal detection) config?')
 
 
-def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
-    """Return 0-based keyframes every `stepsize` frames whose whole clip lies inside the video."""
-    window = clip_len * frame_interval
-    stamps = np.arange(window // 2, num_frames + 1 - window // 2, stepsize)  # 1-based, as the demo
-    return [int(t) - 1 for t in stamps]
-
-
-def clip_indices(keyframe: int, clip_len: int, frame_interval: int) -> np.ndarray:
-    """Return the 0-based frames of the clip centred on a keyframe (as SampleAVAFrames samples)."""
-    start = keyframe + 1 - (clip_len // 2 - 1) * frame_interval
-    return start + np.arange(clip_len) * frame_interval - 1
-
-
-def _resize_short(frames: np.ndarray, short_side: int | None) -> tuple[np.ndarray, float, float]:
-    h, w = frames.shape[1:3]
-    resized = np.stack([resize_short_side(f, short_side, cv2.INTER_LINEAR) for f in frames])
-    return resized, resized.shape[2] / w, resized.shape[1] / h
-
-
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
@@ -144,7 +125,7 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
         if idx.min() < 0 or idx.max() >= len(frames):
             raise ValueError(f'Keyframe {k}: its clip (frames {idx.min()}..{idx.max()}) leaves the '
                              f'{len(frames)}-frame video; choose keyframes with keyframes().')
-        clip, sx, sy = _resize_short(frames[idx], short_side)
+        clip, sx, sy = resize_short(frames[idx], short_side)
         h, w = clip.shape[1:3]
         sample = ActionDataSample()
         scale = np.array([sx, sy, sx, sy], dtype=np.float32)

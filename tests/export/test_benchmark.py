@@ -39,3 +39,26 @@ def test_measure_counts_the_batch_of_the_first_input_when_a_model_takes_several(
     assert [name for name, _ in calls[2:]] == ['a', 'b'] * 3  # interleaved after the warm-up
     assert all(x[0] is clip and x[1] is boxes for _, x in calls)  # every runtime, the same inputs
     assert benchmark.measure(runners, np.zeros((4, 2)), warmup=0, repeats=1)['a'].batch == 4
+
+
+def _rows(**complexity):
+    timing = benchmark.Timing('x', 1, [2.0, 2.0, 2.0])
+    fast = benchmark.Timing('y', 1, [0.5, 0.5, 0.5])
+    return [benchmark.BenchRow('recognizer', 'PyTorch FP32', timing, 8.0, 'top-1', 1.0, **complexity),
+            benchmark.BenchRow('recognizer', 'OpenVINO INT8', fast, 2.0, 'top-1', 0.99, **complexity)]
+
+
+def test_the_table_shows_complexity_columns_only_when_the_rows_have_them():
+    plain = benchmark.benchmark_table(_rows())
+    assert 'GFLOPs' not in plain and plain.splitlines()[2].count('|') == 10
+    table = benchmark.benchmark_table(_rows(gflops=0.1234, params_m=2.345))
+    header, rule, first, second = table.splitlines()
+    assert header.count('|') == rule.count('|') == first.count('|') == 12
+    assert '| 0.123 | 2.3 |' in first and '| 4.0x |' in second
+
+
+def test_the_metric_axis_never_passes_one():
+    import matplotlib
+    matplotlib.use('Agg')
+    (ax,) = benchmark.plot_accuracy_vs_speed(_rows())
+    assert ax.get_ylim()[1] == 1.0 and ax.get_ylim()[0] < 0.99
