@@ -283,8 +283,12 @@ def predict_split(model, cfg, proposal_file: str | os.PathLike | None = None,
 def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map: Mapping[int, str],
              out_path: str | os.PathLike | None = None, stepsize: int = 8,
              output_stepsize: int = 4, output_fps: float = 6, short_side: int | None = 256,
-             action_thr: float = 0.5) -> SpatioTemporalResult:
-    """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps)."""
+             action_thr: float = 0.5, note: str | None = None) -> SpatioTemporalResult:
+    """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps).
+
+    `note` is burned into the bottom of every rendered frame (e.g. that the action model has random
+    weights), so the video says what it is wherever it is played.
+    """
     clip_len, interval = clip_sampling(cfg)
     keys = keyframes(len(frames), clip_len, interval, stepsize)
     if not keys:
@@ -294,7 +298,8 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
     predictions = predict_actions(model, frames, persons, clip_len, interval, short_side)
     result = SpatioTemporalResult(predictions, persons)
     if out_path is not None:
-        rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr)
+        rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr,
+                          note=note)
         result.video = write_video(out_path, rendered, fps=output_fps)
         h, w = rendered[0].shape[:2]
         result.frame_size = (h - h % 2, w - w % 2)  # write_video keeps even sizes (yuv420p)

@@ -67,6 +67,14 @@ def test_actions_are_assigned_to_exactly_the_detected_boxes(tiny_model, tmp_path
     back, _ = read_frames(result.video)
     assert result.frame_size == (288, 360)  # upscaled so labels are readable
     assert back.shape == (len(range(27, 43, 2)), 288, 360, 3)  # keyframes 31, 39 +- 4, every 2nd
+    noted = st.run_demo(frames, detector, model, cfg, read_label_map(), tmp_path / 'noted.mp4',
+                        stepsize=8, output_stepsize=2, short_side=None, action_thr=0.0,
+                        note='RANDOM weights')
+    marked, _ = read_frames(noted.video)  # the note is burned into the bottom band of every frame
+    assert marked.shape == back.shape
+    bottom = np.abs(marked[:, -14:].astype(float) - back[:, -14:]).mean()
+    above = np.abs(marked[:, :-24].astype(float) - back[:, :-24]).mean()
+    assert bottom > 10 * max(above, 1.0), (bottom, above)
 
 
 def test_missing_frames_for_a_clip_are_refused(tiny_model):
