@@ -28,7 +28,10 @@ def plot_topk(labels: Sequence[str], scores: Sequence[float], title: str = 'top-
            title=title)
     digits = 4 if zoomed else 2
     for yi, s in zip(y, scores):
-        ax.text(min(s + 0.01 * right, 0.85 * right), yi, f'{s:.{digits}f}', va='center')
+        if s > 0.8 * right:  # a long bar: the value inside its end, in white
+            ax.text(s - 0.01 * right, yi, f'{s:.{digits}f}', va='center', ha='right', color='white')
+        else:
+            ax.text(s + 0.01 * right, yi, f'{s:.{digits}f}', va='center')
     plt.tight_layout()
     return ax
 
