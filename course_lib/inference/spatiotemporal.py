@@ -168,9 +168,12 @@ def abbrev(name: str) -> str:
     return name
 
 
-def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence[tuple[str, float]]],
-                 scale: float = 1.0) -> np.ndarray:
-    """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn."""
+def draw_actions(frame: np.ndarray, boxes: np.ndarray,
+                 labels: Sequence[Sequence[tuple[str, float | None]]], scale: float = 1.0) -> np.ndarray:
+    """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn.
+
+    Each label is (action, score); a score of None (ground truth) draws the action's name alone.
+    """
     if scale != 1:
         frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
     out = np.ascontiguousarray(frame).copy()
@@ -179,7 +182,7 @@ def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence
         x1, y1, x2, y2 = (int(round(v * scale)) for v in box[:4])
         cv2.rectangle(out, (x1, y1), (x2, y2), BOX_COLOR, 2)
         for j, (name, score) in enumerate(box_labels[:len(LABEL_COLORS)]):
-            text = f'{abbrev(name)}: {score:.2f}'
+            text = abbrev(name) if score is None else f'{abbrev(name)}: {score:.2f}'
             (tw, th), _ = cv2.getTextSize(text, font, size, 1)
             y = y1 + 16 + 16 * j
             cv2.rectangle(out, (x1, y - th - 3), (x1 + tw + 2, y + 3), LABEL_COLORS[j], -1)

@@ -131,3 +131,13 @@ def test_render_writes_the_note_on_every_frame():
     noted = st.render(frames, pred, {1: 'wave'}, stepsize=8, min_short_side=64, note='synthetic')
     assert len(plain) == len(noted) > 0
     assert all((n[-12:] != p[-12:]).any() for n, p in zip(noted, plain))  # text in the bottom band
+
+
+def test_ground_truth_labels_are_drawn_without_a_score():
+    frame = np.zeros((64, 96, 3), np.uint8)
+    box = np.array([[10, 10, 80, 60]], float)
+    named = st.draw_actions(frame, box, [[('wave', None)]], scale=3)
+    scored = st.draw_actions(frame, box, [[('wave', 0.5)]], scale=3)
+    label = np.array(st.LABEL_COLORS[0])
+    width = lambda img: int((img == label).all(axis=-1).any(axis=0).sum())  # noqa: E731
+    assert 0 < width(named) < width(scored)  # 'wave' alone is shorter than 'wave: 0.50'
