@@ -221,10 +221,19 @@ def filter_known_log_records() -> None:
         logger.addFilter(KNOWN_RECORDS_FILTER)
 
 
+def quiet_ffmpeg_decoder_errors() -> None:
+    """OpenCV's FFmpeg prints decoder errors ("moov atom not found") to the process' stderr, outside
+    Python; course_lib.video raises VideoReadError naming the file instead (OpenCV reads this
+    variable when it first opens a video; a value set by the user is kept)."""
+    import os
+    os.environ.setdefault('OPENCV_FFMPEG_LOGLEVEL', '-8')  # AV_LOG_QUIET
+
+
 def quiet_known_upstream_notices() -> None:
     """Hide the upstream warnings and log notices a lesson cannot act on (KNOWN_*), listed once here."""
     filter_known_warnings()
     filter_known_log_records()
+    quiet_ffmpeg_decoder_errors()
     APPLIED.append('known upstream warnings and notices hidden')
 
 

@@ -8,6 +8,7 @@ their `mode='tensor'` path, the network without pre- and post-processing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 import torch
 from mmengine.analysis import FlopAnalyzer, parameter_count
@@ -49,7 +50,7 @@ def model_complexity(model: torch.nn.Module, *inputs: torch.Tensor) -> Complexit
         raise InputError('model_complexity needs example input tensors, e.g. '
                          'model_complexity(model, torch.zeros(1, 1, 3, 8, 112, 112)) for a recognizer.')
     net = _TensorForward(model) if isinstance(model, BaseModel) else model
-    was_training = net.training
+    was_training = model.training  # the model's own mode (a new wrapper would say training)
     net.eval()
     try:
         with torch.no_grad():
@@ -57,5 +58,23 @@ def model_complexity(model: torch.nn.Module, *inputs: torch.Tensor) -> Complexit
             analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
             flops = analyzer.total()
     finally:
-        net.train(was_training)
+        model.train(was_training)
     return Complexity(gflops=flops / 1e9, params=int(parameter_count(model)['']))
+
+
+def complexity_of_config(config: Any, input_shape: Sequence[int]) -> Complexity:
+    """GFLOPs and parameters of a config's model (built with random weights) on one zero input.
+
+    `config` is a course config name or a loaded config; `input_shape` includes the batch, as the
+    model's `mode='tensor'` path takes it: (1, views, C, T, H, W) for a recognizer, (1, C, H, W)
+    for an image detector.
+    """
+    from mmengine.registry import MODELS, DefaultScope
+
+    from .configs import load_config
+    cfg = load_config(config) if isinstance(config, str) else config
+    if not input_shape or not all(isinstance(n, int) and n > 0 for n in input_shape):
+        raise InputError(f'input_shape must be positive whole numbers, batch first; got {input_shape!r}.')
+    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')):
+        model = MODELS.build(cfg.model)
+    return model_complexity(model, torch.zeros(*input_shape))

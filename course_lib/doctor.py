@@ -214,6 +214,11 @@ def _run(check: Callable[[], Check]) -> Check:
         return Check(name, False, f'{type(err).__name__}: {err}'[:200], fix)
 
 
+def _required(check: Check) -> str:
+    """The doctor table's 'required' cell: 'yes', or 'no' (the check may fail: WARN, not FAIL)."""
+    return 'yes' if check.required else 'no'
+
+
 @dataclass
 class Report:
     """All checks; prints as a text table, shows as an HTML table in a notebook."""
@@ -227,11 +232,11 @@ class Report:
 
     def __str__(self) -> str:
         width = max(len(c.name) for c in self.checks)
-        rows = [f'{"check":<{width}}  status  detail']
+        rows = [f'{"check":<{width}}  status  required  detail']
         for c in self.checks:
-            rows.append(f'{c.name:<{width}}  {c.status:<6}  {c.detail}')
+            rows.append(f'{c.name:<{width}}  {c.status:<6}  {_required(c):<8}  {c.detail}')
             if not c.ok and c.fix:
-                rows.append(f'{"":<{width}}  {"":<6}  fix: {c.fix}')
+                rows.append(f'{"":<{width}}  {"":<6}  {"":<8}  fix: {c.fix}')
         rows.append('All required checks passed.' if self.ok else 'Some required checks FAILED.')
         return '\n'.join(rows)
 
@@ -239,10 +244,10 @@ class Report:
         colors = {'OK': '#1a7f37', 'WARN': '#9a6700', 'FAIL': '#cf222e', 'SKIP': '#57606a'}
         cells = ''.join(
             f'<tr><td>{html.escape(c.name)}</td><td style="color:{colors[c.status]}">'
-            f'<b>{c.status}</b></td><td>{html.escape(c.detail)}</td>'
+            f'<b>{c.status}</b></td><td>{_required(c)}</td><td>{html.escape(c.detail)}</td>'
             f'<td>{html.escape(c.fix if not c.ok else "")}</td></tr>' for c in self.checks)
         verdict = 'All required checks passed.' if self.ok else 'Some required checks FAILED.'
-        return ('<table class="course-doctor"><tr><th>check</th><th>status</th><th>detail</th>'
+        return ('<table class="course-doctor"><tr><th>check</th><th>status</th><th>required</th><th>detail</th>'
                 f'<th>fix</th></tr>{cells}</table><p>{verdict}</p>')
 
 

@@ -98,6 +98,16 @@ class WidgetState:
         return {WIDGET_STATE_MIME: {'version_major': 2, 'version_minor': 0, 'state': state}}
 
 
+def silenced(source: str) -> bool:
+    """True when a cell ends in `;`, which silences its result in a live kernel.
+
+    nbval runs cells with store_history=False, so IPython cannot see the `;` and sends the result
+    anyway (a figure returned by `plot(...);` would be shown twice); the saved notebook drops it.
+    """
+    from IPython.core.displayhook import DisplayHook
+    return DisplayHook.semicolon_at_end_of_expression(source)
+
+
 def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: float,
                    failed: list[int]) -> nbformat.NotebookNode:
     """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing.
@@ -177,7 +187,8 @@ def pytest_runtest_makereport(item, call):
     if call.excinfo is not None:
         record.failed.append(item.cell_num)
     record.count += 1
-    item.cell.outputs = [nbformat.from_dict(dict(o)) for o in (item.test_outputs or [])]
+    item.cell.outputs = [nbformat.from_dict(dict(o)) for o in (item.test_outputs or [])
+                         if not (o.get('output_type') == 'execute_result' and silenced(item.cell.source))]
     item.cell.execution_count = record.count
     for out in item.cell.outputs:
         if out.get('output_type') == 'execute_result':

@@ -43,3 +43,35 @@ def test_openmmlab_recognizer_in_tensor_mode():
 def test_inputs_are_required():
     with pytest.raises(InputError, match='example input'):
         model_complexity(torch.nn.Linear(2, 2))
+
+
+def test_a_config_is_built_and_counted():
+    from course_lib.complexity import complexity_of_config
+    from course_lib.configs import load_config
+    name = 'r2plus1d_r18_motion_smoke'
+    cfg = load_config(name)
+    c8 = complexity_of_config(name, (1, 1, 3, 8, 32, 32))
+    c16 = complexity_of_config(cfg, (1, 1, 3, 16, 32, 32))
+    assert c8.params == c16.params > 0
+    assert c16.gflops == pytest.approx(2 * c8.gflops, rel=0.05)  # twice the frames, twice the work
+    with pytest.raises(InputError, match='input_shape'):
+        complexity_of_config(name, (1, 0, 3))
+
+
+def test_the_model_keeps_its_mode():
+    from mmengine.model import BaseModel
+
+    class Tiny(BaseModel):
+        def __init__(self):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(3, 4, 1)
+
+        def forward(self, inputs, data_samples=None, mode='tensor'):
+            return self.conv(inputs)
+
+    model = Tiny().eval()
+    model_complexity(model, torch.zeros(1, 3, 4, 4))
+    assert not model.training and not model.conv.training  # counted models stay in eval mode
+    model.train()
+    model_complexity(model, torch.zeros(1, 3, 4, 4))
+    assert model.training

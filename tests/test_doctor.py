@@ -67,3 +67,15 @@ def test_device_is_cuda_only_in_the_full_profile_with_a_gpu(monkeypatch):
     assert device() == 'cuda'
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     assert device() == 'cpu'
+
+
+def test_the_table_says_which_checks_are_required(monkeypatch):
+    # exercise 00.1 is answered from this column
+    monkeypatch.setattr(doctor, 'CHECKS', [
+        lambda: doctor.Check('needed', True, 'fine'),
+        lambda: doctor.Check('optional', False, 'missing', 'install it', required=False)])
+    report = doctor.run_checks()
+    lines = str(report).splitlines()
+    assert lines[0].split()[:4] == ['check', 'status', 'required', 'detail']
+    assert lines[1].split()[:3] == ['needed', 'OK', 'yes'] and lines[2].split()[:3] == ['optional', 'WARN', 'no']
+    assert '<th>required</th>' in report._repr_html_() and '<b>WARN</b></td><td>no</td>' in report._repr_html_()

@@ -67,6 +67,7 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
                 nbformat.v4.new_code_cell("print('top-1', 0.97)\n6 * 7"),
                 nbformat.v4.new_code_cell("import ipywidgets\nhint = ipywidgets.Output()\n"
                                           "with hint:\n    print('inside the widget')\nhint"),
+                nbformat.v4.new_code_cell("6 * 7;  # silenced, as in a live kernel"),
                 nbformat.v4.new_code_cell("1 / 0")]
     nbformat.write(nb, tmp_path / '99_try.ipynb')
     run = subprocess.run(
@@ -74,10 +75,11 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
          '-p', 'tests.executed_notebooks', '--executed-dir', str(tmp_path / 'executed'), '-q',
          '99_try.ipynb'], cwd=tmp_path, capture_output=True, text=True, timeout=300,
         env={**os.environ, 'PYTHONPATH': str(ROOT)})
-    assert '1 failed, 3 passed' in run.stdout, run.stdout[-2000:]
+    assert '1 failed, 4 passed' in run.stdout, run.stdout[-2000:]
     saved = nbformat.read(tmp_path / 'executed' / '99_try.ipynb', as_version=4)
-    bar, printed, output, error = (c for c in saved.cells if c.cell_type == 'code')
-    assert [c.execution_count for c in (bar, printed, output, error)] == [1, 2, 3, 4]
+    bar, printed, output, silent, error = (c for c in saved.cells if c.cell_type == 'code')
+    assert [c.execution_count for c in (bar, printed, output, silent, error)] == [1, 2, 3, 4, 5]
+    assert silent.outputs == []
     assert printed.outputs[0].text == 'top-1 0.97\n'
     assert printed.outputs[1].data['text/plain'] == '42' and printed.outputs[1].execution_count == 2
     assert error.outputs[0].ename == 'ZeroDivisionError'
@@ -90,5 +92,5 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     captured = [m['state'] for m in state.values() if m['model_name'] == 'OutputModel']
     assert captured[0]['outputs'] == [{'output_type': 'stream', 'name': 'stdout', 'text': 'inside the widget\n'}]
     assert [o.output_type for o in output.outputs] == ['execute_result'], 'the print went to the widget'
-    assert saved.metadata.course_execution['failed_cells'] == [3]
+    assert saved.metadata.course_execution['failed_cells'] == [4]
     nbformat.validate(saved)

@@ -47,3 +47,11 @@ def test_starting_state_fails_with_a_hint_not_the_answer(key, capsys):
 def test_unknown_exercise_is_a_clear_error():
     with pytest.raises(KeyError, match='known: 00.1'):
         cl.check('99.9', 1)
+
+
+def test_a_verdict_is_true_or_false_and_a_notebook_shows_nothing_for_it():
+    from IPython.core.formatters import DisplayFormatter
+    wrong = cl.check('04.1', EXERCISES['04.1'].starter, quiet=True)
+    right = cl.check('04.1', solution('04.1')(), quiet=True)
+    assert not wrong and right
+    assert DisplayFormatter().format(wrong) == ({}, {})  # no `Out: False` under an exercise cell

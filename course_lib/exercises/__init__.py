@@ -22,7 +22,24 @@ def _load() -> None:
         importlib.import_module(f'{__name__}.{name}')
 
 
-def check(key: str, answer: Any = None, quiet: bool = False) -> bool:
+class Verdict:
+    """What `check` returns: true when the answer is right. A notebook shows nothing for it (the
+    verdict is printed), so an exercise cell does not end in `Out: False`."""
+
+    def __init__(self, correct: bool) -> None:
+        self.correct = bool(correct)
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __repr__(self) -> str:
+        return f'Verdict(correct={self.correct})'
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the printed line is the verdict."""
+
+
+def check(key: str, answer: Any = None, quiet: bool = False) -> Verdict:
     """Check an answer to exercise `key`; print a verdict (and a hint, never the answer)."""
     _load()
     if key not in EXERCISES:
@@ -35,7 +52,7 @@ def check(key: str, answer: Any = None, quiet: bool = False) -> bool:
             hint = None
     if not quiet:
         print(f'Exercise {key}: ' + ('correct.' if hint is None else f'not yet. Hint: {hint}'))
-    return hint is None
+    return Verdict(hint is None)
 
 
 def _hint(item: Exercise, answer: Any) -> str | None:

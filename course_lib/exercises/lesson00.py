@@ -19,11 +19,13 @@ def optional_checks(answer: set[str]) -> str | None:
     optional = {c.name for c in map(_run, CHECKS) if not c.required}
     answer = {str(a).strip() for a in answer}
     if not answer:
-        return 'look at the doctor table: which rows could say WARN instead of FAIL?'
+        return 'look at the doctor table: its "required" column says which checks may fail.'
     if answer - optional:
-        return 'at least one of the checks you named is required: the lesson cannot run without it.'
+        return 'at least one of the checks you named is required (its "required" column says yes).'
     if optional - answer:
-        return 'you missed one: which check is about reaching the internet?'
+        missing = len(optional - answer)
+        return (f'{missing} optional check{"s" if missing > 1 else ""} missing: name every row '
+                'whose "required" column says no, as the check column writes it.')
     return None
 
 

@@ -58,10 +58,10 @@ def two_processes(answer) -> str | None:
         return 'keep the schedule (max_epochs): change only the batch or the learning rate.'
     if abs(two / one - 1) < 1e-6:
         return None
-    return (f'with these options one step on two processes averages the loss over {total} clips '
-            f'at a learning rate per clip {two / one:.2g} times the one-process value. Each process '
-            'takes train_dataloader.batch_size clips per step; the linear scaling rule keeps '
-            'lr / (clips per step) constant (or let mmengine do it: auto_scale_lr).')
+    return (f'with these options one step on two processes averages the loss over {total} clips, '
+            f'at a learning rate per clip {two / one:.2g} times the one-process value: it must be '
+            '1. Count the clips of one step over both processes, and compare the learning rate '
+            'per clip with one process\'s.')
 
 
 @exercise('03.3', f'Write the line of a rawframe list with offsets (RawframeDataset(with_offset=True)) '

@@ -48,12 +48,11 @@ def mask_size(answer) -> str | None:
     if value == t * n * t * t:
         return None
     if value == 32_000_000:
-        return 'that is the mask of the model-zoo BMN (num_samples=32): halve the samples.'
+        return 'that is the mask of the model-zoo BMN (num_samples=32); this one has num_samples=16.'
     if value in (n * t * t, t * t, t * n * t):
-        return ('the mask maps every one of the T input steps to every (sample, start, duration) '
-                'triple: it has T rows.')
-    return ('print bmn.sample_mask.shape for the full-size BMN in section 3: it is (T, N x T x T). '
-            'Then put T=100 and N=16 in.')
+        return 'the mask has a row for every input step: count its rows too.'
+    return ('print bmn.sample_mask.shape for the full-size BMN of section 3 and work out which of its '
+            'dimensions come from temporal_dim and which from num_samples.')
 
 
 @exercise('04.3', 'A video lasts 150 s (4500 frames); its features cover its first 4480 frames, '

@@ -16,7 +16,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import cv2
 import numpy as np
@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 from .._util import same_spec
 from ..data.activitynet import write_annotations, write_features
 from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
-from ..segments import Segment, temporal_iou
+from ..segments import Segment, temporal_iou, to_segment
 from ..video import load_frames, write_video
 
 
@@ -168,9 +168,14 @@ class TemporalActionDetector:
         """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
         window = self.windows.clip_len * self.windows.frame_interval
         frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
-        features = self.features(frames, progress)
-        meta = dict(video_name=name, duration_second=len(frames) / fps, duration_frame=len(frames),
-                    feature_frame=len(frames))
+        return self.localize(self.features(frames, progress), len(frames), fps, name)
+
+    @torch.no_grad()
+    def localize(self, features: np.ndarray, num_frames: int, fps: float,
+                 name: str = 'video') -> Localization:
+        """Run the BMN on features already computed (`features`) of a video of num_frames at fps."""
+        meta = dict(video_name=name, duration_second=num_frames / fps, duration_frame=num_frames,
+                    feature_frame=num_frames)
         sample = ActionDataSample(metainfo=meta)
         device = next(self.bmn.parameters()).device
         result = self.bmn([torch.from_numpy(features.T.copy()).to(device)], mode='predict',
@@ -180,6 +185,34 @@ class TemporalActionDetector:
                     for p in result['proposal_list']]
         segments.sort(key=lambda s: -s.score)
         return Localization(meta['duration_second'], segments, features)
+
+
+def top_k_recall(detectors: Mapping[str, TemporalActionDetector], video_dir: str | os.PathLike,
+                 annotations: Mapping[str, dict], k: int = 3, tiou: float = 0.5
+                 ) -> dict[str, tuple[float, float]]:
+    """Per detector: the share of true actions that one of its k best segments overlaps with tIoU >=
+    tiou, and the share where that segment also has the right class (each averaged over videos).
+
+    `annotations` is an ActivityNet database ({video: {'annotations': [...]}}) of the videos
+    `video_dir/<video>.mp4`. The detectors share one recognizer (they differ in their BMN), so each
+    video's features are computed once.
+    """
+    first = next(iter(detectors.values()))
+    if any(d.recognizer is not first.recognizer or d.windows != first.windows for d in detectors.values()):
+        raise ValueError('top_k_recall compares BMNs on one recognizer\'s features: give detectors '
+                         'that share the recognizer and its windows.')
+    found = {name: ([], []) for name in detectors}
+    for video, info in annotations.items():
+        window = first.windows.clip_len * first.windows.frame_interval
+        frames, fps = load_frames(Path(video_dir) / f'{video}.mp4', min_frames=window)
+        features = first.features(frames)
+        gt = [to_segment(a) for a in info['annotations']]
+        for name, detector in detectors.items():
+            top = detector.localize(features, len(frames), fps, video).top(k)
+            found[name][0].append(segment_recall(gt, top, tiou))
+            found[name][1].append(segment_recall(gt, top, tiou, same_label=True))
+    return {name: (float(np.mean(any_class)), float(np.mean(same_class)))
+            for name, (any_class, same_class) in found.items()}
 
 
 def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_dim: int = 32,

@@ -51,13 +51,23 @@ def recognizer_config(config: str = RECOGNIZER_CONFIG, num_clips: int | None = N
 
 
 def expected_input_shape(cfg) -> tuple[int, int, int, int, int]:
-    """Return (views, C, T, H, W) that the config's test pipeline should feed the model."""
+    """Return (views, C, T, H, W) that the config's test pipeline should feed the model.
+
+    The frame size is the crop's (CenterCrop, ThreeCrop, TenCrop), or, without a crop, that of a
+    Resize to a fixed (w, h) (`keep_ratio=False`, as the smoke configs do).
+    """
     steps = {s['type']: s for s in cfg.test_dataloader.dataset.pipeline}
     sample = steps['SampleFrames']
     crops = 3 if 'ThreeCrop' in steps else 10 if 'TenCrop' in steps else 1
-    crop = next(s['crop_size'] for s in steps.values() if 'crop_size' in s)
-    size = crop if isinstance(crop, int) else crop[0]
-    return (sample['num_clips'] * crops, 3, sample['clip_len'], size, size)
+    crop = next((s['crop_size'] for s in steps.values() if 'crop_size' in s), None)
+    if crop is not None:
+        h = w = crop if isinstance(crop, int) else crop[0]
+    elif 'Resize' in steps and not steps['Resize'].get('keep_ratio', True):
+        w, h = steps['Resize']['scale']
+    else:
+        raise ValueError('The test pipeline has neither a crop nor a fixed-size Resize: the frame '
+                         'size depends on the video, so there is no one expected input shape.')
+    return (sample['num_clips'] * crops, 3, sample['clip_len'], h, w)
 
 
 def pipeline_inputs(cfg, video: str | os.PathLike):

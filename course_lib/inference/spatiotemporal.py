@@ -149,9 +149,12 @@ def abbrev(name: str) -> str:
     return name
 
 
-def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence[tuple[str, float]]],
-                 scale: float = 1.0) -> np.ndarray:
-    """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn."""
+def draw_actions(frame: np.ndarray, boxes: np.ndarray,
+                 labels: Sequence[Sequence[tuple[str, float | None]]], scale: float = 1.0) -> np.ndarray:
+    """Return a frame (upscaled by `scale`) with person boxes and their action labels drawn.
+
+    Each label is (action, score); a score of None (ground truth) draws the action's name alone.
+    """
     if scale != 1:
         frame = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
     out = np.ascontiguousarray(frame).copy()
@@ -160,7 +163,7 @@ def draw_actions(frame: np.ndarray, boxes: np.ndarray, labels: Sequence[Sequence
         x1, y1, x2, y2 = (int(round(v * scale)) for v in box[:4])
         cv2.rectangle(out, (x1, y1), (x2, y2), BOX_COLOR, 2)
         for j, (name, score) in enumerate(box_labels[:len(LABEL_COLORS)]):
-            text = f'{abbrev(name)}: {score:.2f}'
+            text = abbrev(name) if score is None else f'{abbrev(name)}: {score:.2f}'
             (tw, th), _ = cv2.getTextSize(text, font, size, 1)
             y = y1 + 16 + 16 * j
             cv2.rectangle(out, (x1, y - th - 3), (x1 + tw + 2, y + 3), LABEL_COLORS[j], -1)
@@ -264,8 +267,12 @@ def predict_split(model, cfg, proposal_file: str | os.PathLike | None = None,
 def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map: Mapping[int, str],
              out_path: str | os.PathLike | None = None, stepsize: int = 8,
              output_stepsize: int = 4, output_fps: float = 6, short_side: int | None = 256,
-             action_thr: float = 0.5) -> SpatioTemporalResult:
-    """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps)."""
+             action_thr: float = 0.5, note: str | None = None) -> SpatioTemporalResult:
+    """Detect persons on keyframes, score their actions, and write the annotated MP4 (demo's steps).
+
+    `note` is burned into the bottom of every rendered frame (e.g. that the action model has random
+    weights), so the video says what it is wherever it is played.
+    """
     clip_len, interval = clip_sampling(cfg)
     keys = keyframes(len(frames), clip_len, interval, stepsize)
     if not keys:
@@ -275,7 +282,8 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
     predictions = predict_actions(model, frames, persons, clip_len, interval, short_side)
     result = SpatioTemporalResult(predictions, persons)
     if out_path is not None:
-        rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr)
+        rendered = render(frames, predictions, label_map, stepsize, output_stepsize, action_thr,
+                          note=note)
         result.video = write_video(out_path, rendered, fps=output_fps)
         h, w = rendered[0].shape[:2]
         result.frame_size = (h - h % 2, w - w % 2)  # write_video keeps even sizes (yuv420p)

@@ -36,7 +36,7 @@ class ARCurve:
 
     def summary(self) -> dict[str, float]:
         """Return ANetMetric's keys: auc, AR@1, AR@5, AR@10, AR@100."""
-        return {'auc': self.auc, **{f'AR@{n}': self.at(n) for n in (1, 5, 10, 100)}}
+        return {'auc': float(self.auc), **{f'AR@{n}': float(self.at(n)) for n in (1, 5, 10, 100)}}
 
     def plot(self, ax=None, label: str | None = None, **kwargs):
         """Draw the curve on a log AN axis; return the axes."""

@@ -189,13 +189,15 @@ def pr_curve(matches: Matches, label: int) -> tuple[np.ndarray, np.ndarray, floa
 
 def per_class_table(matches: Matches, classes: Sequence[str],
                     thresholds: dict[str, float]) -> list[dict]:
-    """Return one row per class: boxes, AP@0.5 and F1 at each named threshold."""
+    """Return one row per class: boxes, AP@0.5, and F1 and missed boxes at each named threshold."""
     rows = []
     for label, name in enumerate(classes):
         row = {'class': name, 'gt boxes': int(matches.num_gt[label]),
                f'AP@{matches.iou_thr:g}': round(pr_curve(matches, label)[2], 3)}
         for key, t in thresholds.items():
             row[f'F1 @ {key}'] = round(f1_at(matches, t, label), 3)
+        for key, t in thresholds.items():
+            row[f'missed @ {key}'] = counts_at(matches, t, label)[2]
         rows.append(row)
     return rows
 

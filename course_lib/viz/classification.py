@@ -8,16 +8,30 @@ import numpy as np
 
 
 def plot_topk(labels: Sequence[str], scores: Sequence[float], title: str = 'top-5', ax=None):
-    """Horizontal bar chart of the top-k labels, best on top."""
+    """Horizontal bar chart of the top-k labels, best on top.
+
+    The score axis runs from 0 to 1, unless every score is below 0.1 (e.g. a model with random
+    weights spreading its belief over 400 classes): then it is zoomed to the scores, and its label
+    says so, so that the bars stay visible.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 0.45 * len(labels) + 0.8))
+    scores = [float(s) for s in scores]
     y = np.arange(len(labels))[::-1]
     ax.barh(y, scores, color='#4c72b0')
     ax.set_yticks(y, labels)
-    ax.set_xlim(0, 1)
-    ax.set(xlabel='score', title=title)
+    top = max(scores, default=0.0)
+    zoomed = 0 < top < 0.1
+    right = top * 1.3 if zoomed else 1.0
+    ax.set_xlim(0, right)
+    ax.set(xlabel=f'score (axis zoomed: 0 to {right:.2g}, not 0 to 1)' if zoomed else 'score',
+           title=title)
+    digits = 4 if zoomed else 2
     for yi, s in zip(y, scores):
-        ax.text(min(s + 0.01, 0.9), yi, f'{s:.2f}', va='center')
+        if s > 0.8 * right:  # a long bar: the value inside its end, in white
+            ax.text(s - 0.01 * right, yi, f'{s:.{digits}f}', va='center', ha='right', color='white')
+        else:
+            ax.text(s + 0.01 * right, yi, f'{s:.{digits}f}', va='center')
     plt.tight_layout()
     return ax
 

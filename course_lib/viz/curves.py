@@ -22,7 +22,11 @@ def read_scalars(work_dir: str | os.PathLike) -> list[dict]:
 
 def plot_training(work_dir: str | os.PathLike, loss_keys: tuple[str, ...] = ('loss',),
                   metric_keys: tuple[str, ...] = (), ax=None):
-    """Plot training losses per iteration and (optionally) validation metrics per epoch."""
+    """Plot training losses per iteration and (optionally) validation metrics per epoch.
+
+    A loss whose curve is the same as one already drawn (e.g. `loss` when the model has a single
+    loss term) is not drawn again: the legend names both on one line.
+    """
     records = read_scalars(work_dir)
     train = [r for r in records if any(k in r for k in loss_keys)]
     val = [r for r in records if any(k in r for k in metric_keys)]
@@ -32,10 +36,16 @@ def plot_training(work_dir: str | os.PathLike, loss_keys: tuple[str, ...] = ('lo
         axes = axes[0]
     else:
         axes = [ax]
+    drawn: dict[tuple, object] = {}  # curve -> its line
     for key in loss_keys:
-        points = [(r['step'], r[key]) for r in train if key in r]
-        if points:
-            axes[0].plot(*zip(*points), label=key)
+        points = tuple((r['step'], r[key]) for r in train if key in r)
+        if not points:
+            continue
+        if points in drawn:
+            line = drawn[points]
+            line.set_label(f'{line.get_label()} = {key}')
+            continue
+        drawn[points], = axes[0].plot(*zip(*points), label=key)
     axes[0].set(xlabel='iteration', ylabel='loss', title='training loss')
     axes[0].legend()
     if ncols == 2:

@@ -13,6 +13,9 @@ from ..metrics.threshold import F1Curve, ImageBoxes, Matches, box_iou, pr_curve
 from .boxes import PALETTE, draw_boxes
 
 
+MISSED_COLOR = (0, 0, 0)  # ground truth that no prediction found
+
+
 def class_colors(classes: Sequence[str]) -> list[tuple[int, int, int]]:
     """Return one RGB colour per class (the course palette)."""
     return [PALETTE[i % len(PALETTE)] for i in range(len(classes))]
@@ -44,7 +47,8 @@ def plot_gt_vs_pred(images: Sequence[np.ndarray], gts: Sequence[ImageBoxes],
     """Show each image twice: ground truth (left) and predictions with score >= threshold (right).
 
     Prediction boxes are drawn in their class colour; false positives get a white box around
-    them, and ground-truth boxes that no prediction found are drawn dashed-grey on the right.
+    them, and ground-truth boxes that no prediction found are drawn in black on the right, with
+    their class name (MISSED_COLOR: it stands out on a light stained smear).
     """
     colors = class_colors(classes)
     fig, axes = plt.subplots(len(images), 2, figsize=(8, 3.3 * len(images)), squeeze=False)
@@ -54,8 +58,8 @@ def plot_gt_vs_pred(images: Sequence[np.ndarray], gts: Sequence[ImageBoxes],
         big, gt_boxes = _upscaled(image, gt.boxes, scale)
         left = draw_boxes(big, gt_boxes, colors=[colors[c] for c in gt.labels], thickness=2)
         _, det_boxes = _upscaled(image, kept.boxes, scale)
-        right = draw_boxes(big, gt_boxes[~found], colors=[(150, 150, 150)] * int((~found).sum()),
-                           thickness=1)
+        right = draw_boxes(big, gt_boxes[~found], [classes[c] for c in gt.labels[~found]],
+                           colors=[MISSED_COLOR] * int((~found).sum()), thickness=2)
         right = draw_boxes(right, det_boxes[~tp] + [-3, -3, 3, 3],
                            colors=[(255, 255, 255)] * int((~tp).sum()), thickness=2)
         right = draw_boxes(right, det_boxes, colors=[colors[c] for c in kept.labels], thickness=2)
@@ -72,7 +76,8 @@ def plot_gt_vs_pred(images: Sequence[np.ndarray], gts: Sequence[ImageBoxes],
                for n, c in zip(classes, colors)]
     handles.append(plt.Line2D([], [], color='white', lw=3, label='false positive',
                               markeredgecolor='k'))
-    handles.append(plt.Line2D([], [], color='grey', lw=1, label='missed'))
+    handles.append(plt.Line2D([], [], color=np.array(MISSED_COLOR) / 255, lw=3,
+                              label='missed (class named)'))
     fig.legend(handles=handles, loc='lower center', ncol=len(handles), fontsize=9,
                facecolor='#cccccc')
     fig.tight_layout(rect=(0, 0.04, 1, 1))

@@ -3,7 +3,7 @@
 Segments are anything `course_lib.segments.to_segment` reads: mmaction's dicts (ActivityNet
 annotations, BMN's `proposal_list`) or tuples. A segment whose start equals its end is an instant
 (action spotting) and is drawn as a marker.
-Used in lessons 01, 04, 05 and 12.
+Used in lessons 01, 04 and 05.
 """
 from __future__ import annotations
 
@@ -15,11 +15,19 @@ import numpy as np
 from ..segments import Segment, temporal_iou, to_segment
 
 
-def label_colors(labels: Iterable[str | None]) -> dict[str | None, Any]:
-    """Return a stable colour per label (sorted order, tab10), grey for no label."""
-    names = sorted({x for x in labels if x is not None})
+def label_colors(labels: Iterable[str | None],
+                 classes: Sequence[str] | None = None) -> dict[str | None, Any]:
+    """Return a colour per label (tab10), grey for no label.
+
+    With `classes` (a data set's class list), a class keeps its colour in every figure, whichever
+    labels a figure shows: the i-th class gets the i-th colour (as `viz.tasks.COLORS`). Labels not
+    in `classes` follow them, in sorted order.
+    """
+    present = {x for x in labels if x is not None}
+    names = list(classes or []) + sorted(present - set(classes or []))
     cmap = plt.get_cmap('tab10')
-    colors: dict[str | None, Any] = {name: cmap(i % 10) for i, name in enumerate(names)}
+    colors: dict[str | None, Any] = {name: cmap(i % 10) for i, name in enumerate(names)
+                                     if name in present}
     colors[None] = (0.35, 0.45, 0.6, 1.0)
     return colors
 
@@ -40,14 +48,28 @@ def _draw_strip(ax, strip: np.ndarray, duration: float) -> None:
     ax.set_yticks([])
 
 
-def _fits(seg: Segment, text: str, duration: float, width_in: float) -> bool:
-    """Guess whether text fits inside a bar (8-pt characters on an axis ~80% of the figure)."""
-    return (seg.end - seg.start) / duration * 0.8 * width_in >= 0.075 * len(text) + 0.1
+def _text_span(text: str, duration: float, width_in: float) -> float:
+    """Guess the width of a text in seconds (8-pt characters on an axis ~80% of the figure)."""
+    return (0.075 * len(text) + 0.1) / (0.8 * width_in) * duration
+
+
+def _free_part(seg: Segment, others: Sequence[Segment]) -> tuple[float, float]:
+    """Return the longest part of a segment that no other segment of its row covers."""
+    parts = [(seg.start, seg.end)]
+    for o in others:
+        parts = [piece for a, b in parts
+                 for piece in ((a, min(b, o.start)), (max(a, o.end), b)) if piece[1] > piece[0]]
+    return max(parts, key=lambda p: p[1] - p[0], default=(seg.start, seg.start))
 
 
 def _bar(ax, y: float, seg: Segment, color, alpha: float, text: str, duration: float,
-         outside: bool) -> None:
-    """Draw one segment (or instant) on row y, with its text inside, else after it if allowed."""
+         outside: bool, others: Sequence[Segment] = ()) -> None:
+    """Draw one segment (or instant) on row y, with its text inside, else beside it if allowed.
+
+    Inside, the text goes in the longest part of the bar that `others` (segments drawn over it on
+    the same row) leave visible, so that it never sits on another label's bar; beside, it goes after
+    the bar, or before it when there is no room left of the axis' end.
+    """
     if seg.end > seg.start:
         ax.barh(y, seg.end - seg.start, left=seg.start, height=0.7, color=color, alpha=alpha,
                 edgecolor='black', linewidth=0.6)
@@ -55,22 +77,30 @@ def _bar(ax, y: float, seg: Segment, color, alpha: float, text: str, duration: f
         ax.plot([seg.start], [y], marker='v', markersize=10, color=color)
     if not text:
         return
-    if _fits(seg, text, duration, ax.figure.get_figwidth()):
-        ax.text((seg.start + seg.end) / 2, y, text, ha='center', va='center', fontsize=8,
-                clip_on=True)
+    span = _text_span(text, duration, ax.figure.get_figwidth())
+    start, end = _free_part(seg, others)
+    if end - start >= span:
+        ax.text((start + end) / 2, y, text, ha='center', va='center', fontsize=8, clip_on=True)
     elif outside:
-        ax.text(min(seg.end + 0.01 * duration, duration), y, text, ha='left', va='center',
-                fontsize=8, clip_on=True)
+        gap = 0.01 * duration
+        if seg.end + gap + span <= duration or seg.start - gap - span < 0:
+            ax.text(min(seg.end + gap, duration), y, text, ha='left', va='center', fontsize=8,
+                    clip_on=True)
+        else:
+            ax.text(seg.start - gap, y, text, ha='right', va='center', fontsize=8, clip_on=True)
 
 
 def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] = (), *,
                   strip: np.ndarray | Sequence[np.ndarray] | None = None, top_k: int | None = 10,
                   min_score: float | None = None, show_iou: bool = True, title: str | None = None,
-                  gt_name: str = 'ground truth', figsize: tuple[float, float] | None = None):
+                  gt_name: str = 'ground truth', figsize: tuple[float, float] | None = None,
+                  classes: Sequence[str] | None = None):
     """Draw GT segments (top row) against predictions (a row each, best first); return the figure.
 
-    GT labels are written inside their bars when they fit (colours and the legend name them all);
-    a prediction's row gives its score, and its label and IoU with the closest GT segment.
+    GT labels are written inside the visible part of their bars where they fit (not over another
+    GT bar; colours and the legend name them all); a prediction's row gives its score, its label and
+    IoU with the closest GT segment. Pass the data set's `classes` to give each class the same
+    colour in every figure.
     """
     if not duration or duration <= 0:
         raise ValueError(f'duration must be a positive number of seconds, got {duration!r}.')
@@ -80,7 +110,7 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
         preds = [p for p in preds if p.score is None or p.score >= min_score]
     preds.sort(key=lambda p: -(p.score if p.score is not None else 0.0))
     preds = preds[:top_k] if top_k else preds
-    colors = label_colors([s.label for s in gts + preds])
+    colors = label_colors([s.label for s in gts + preds], classes)
     rows = (1 if gts else 0) + len(preds)
     height = 0.8 + 0.28 * max(rows, 1) + (1.1 if strip is not None else 0)
     fig = plt.figure(figsize=figsize or (10, height))
@@ -91,8 +121,9 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
     else:
         ax = fig.add_subplot(1, 1, 1)
     ticks = []
-    for seg in gts:
-        _bar(ax, 0, seg, colors[seg.label], 0.9, seg.label or '', duration, outside=False)
+    for i, seg in enumerate(gts):
+        _bar(ax, 0, seg, colors[seg.label], 0.9, seg.label or '', duration, outside=False,
+             others=gts[i + 1:])  # the bars drawn over this one
     if gts:
         ticks.append(gt_name)
     for i, seg in enumerate(preds):

@@ -18,7 +18,7 @@ MALFORMED = [object(), [[1], 'x'], 'x']
 @pytest.mark.parametrize('key', sorted(EXERCISES))
 def test_malformed_answers_get_the_shape_not_a_traceback(key, capsys):
     for answer in MALFORMED:
-        assert check(key, answer) is False
+        assert not check(key, answer)
         out = capsys.readouterr().out
         assert 'TypeError' not in out and 'could not be checked' not in out
         assert out.startswith(f'Exercise {key}: not yet. Hint: ')

@@ -120,6 +120,31 @@ def test_detector_runs_on_every_input_kind(untrimmed_video, recognizer):
         assert {s.label for s in result.segments} <= set(cfg.classes)
 
 
+def test_top_k_recall_compares_bmns_on_the_same_features(untrimmed_video, recognizer):
+    from mmaction.registry import MODELS
+
+    from course_lib.configs import load_config
+    _, path, _, _ = untrimmed_video
+    cfg = load_config(BMN)
+    windows = loc.Windows(8, 2, 4, 32)
+    chains = {}
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        chains[seed] = loc.TemporalActionDetector(recognizer, MODELS.build(cfg.model).eval(),
+                                                  cfg.classes, windows)
+    best = chains[0](path).top(1)[0]
+    gt = [{'segment': [best.start, best.end], 'label': best.label}]
+    recall = loc.top_k_recall(chains, path.parent, {'demo': {'annotations': gt}}, k=3)
+    assert recall[0] == (1.0, 1.0)  # its own best segment, class included
+    other = chains[1](path).top(3)
+    want = (loc.segment_recall([best], other), loc.segment_recall([best], other, same_label=True))
+    assert recall[1] == want
+    stranger = loc.TemporalActionDetector(MODELS.build(load_config(REC).model).eval(),
+                                          chains[0].bmn, cfg.classes, windows)
+    with pytest.raises(ValueError, match='share the recognizer'):
+        loc.top_k_recall({'a': chains[0], 'b': stranger}, path.parent, {})
+
+
 def test_segment_recall_counts_gt_segments_matched_at_the_tiou():
     gt = [Segment(0, 10, 'a'), Segment(20, 30, 'b')]
     assert loc.segment_recall(gt, [Segment(1, 10, 'a')]) == 0.5

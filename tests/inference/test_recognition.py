@@ -40,6 +40,21 @@ def test_expected_shapes_come_from_the_config():
     assert rec.expected_input_shape(fast) == (1, 3, 13, 182, 182)
 
 
+def test_expected_shape_of_a_fixed_size_resize_without_crop():
+    import copy
+
+    from course_lib.configs import load_config
+    cfg = load_config('r2plus1d_r18_motion_smoke')  # Resize to (32, 32), keep_ratio=False, no crop
+    assert rec.expected_input_shape(cfg) == (1, 3, 8, 32, 32)
+    wide = copy.deepcopy(cfg)
+    resize = next(s for s in wide.test_dataloader.dataset.pipeline if s['type'] == 'Resize')
+    resize['scale'] = (48, 32)  # (w, h)
+    assert rec.expected_input_shape(wide) == (1, 3, 8, 32, 48)
+    resize['keep_ratio'] = True  # the size now depends on the video
+    with pytest.raises(ValueError, match='no one expected input shape'):
+        rec.expected_input_shape(wide)
+
+
 def test_preprocessing_gives_the_shape_the_model_expects_and_the_model_scores_400(small_video):
     import course_lib  # noqa: F401
     cfg = rec.recognizer_config(num_clips=1, center_crop=True)

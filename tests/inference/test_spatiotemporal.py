@@ -67,6 +67,14 @@ def test_actions_are_assigned_to_exactly_the_detected_boxes(tiny_model, tmp_path
     back, _ = read_frames(result.video)
     assert result.frame_size == (288, 360)  # upscaled so labels are readable
     assert back.shape == (len(range(27, 43, 2)), 288, 360, 3)  # keyframes 31, 39 +- 4, every 2nd
+    noted = st.run_demo(frames, detector, model, cfg, read_label_map(), tmp_path / 'noted.mp4',
+                        stepsize=8, output_stepsize=2, short_side=None, action_thr=0.0,
+                        note='RANDOM weights')
+    marked, _ = read_frames(noted.video)  # the note is burned into the bottom band of every frame
+    assert marked.shape == back.shape
+    bottom = np.abs(marked[:, -14:].astype(float) - back[:, -14:]).mean()
+    above = np.abs(marked[:, :-24].astype(float) - back[:, :-24]).mean()
+    assert bottom > 10 * max(above, 1.0), (bottom, above)
 
 
 def test_missing_frames_for_a_clip_are_refused(tiny_model):
@@ -123,3 +131,13 @@ def test_render_writes_the_note_on_every_frame():
     noted = st.render(frames, pred, {1: 'wave'}, stepsize=8, min_short_side=64, note='synthetic')
     assert len(plain) == len(noted) > 0
     assert all((n[-12:] != p[-12:]).any() for n, p in zip(noted, plain))  # text in the bottom band
+
+
+def test_ground_truth_labels_are_drawn_without_a_score():
+    frame = np.zeros((64, 96, 3), np.uint8)
+    box = np.array([[10, 10, 80, 60]], float)
+    named = st.draw_actions(frame, box, [[('wave', None)]], scale=3)
+    scored = st.draw_actions(frame, box, [[('wave', 0.5)]], scale=3)
+    label = np.array(st.LABEL_COLORS[0])
+    width = lambda img: int((img == label).all(axis=-1).any(axis=0).sum())  # noqa: E731
+    assert 0 < width(named) < width(scored)  # 'wave' alone is shorter than 'wave: 0.50'

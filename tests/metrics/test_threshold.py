@@ -80,6 +80,15 @@ def test_f1_curve_counts_and_monotone_recall():
     assert np.all(np.diff(th.f1_curve(m).recall) <= 0)
 
 
+def test_per_class_table_counts_missed_boxes_per_threshold():
+    gt = ImageBoxes([box(0, 0), box(20, 0), box(50, 50)], [0, 0, 1])
+    det = ImageBoxes([box(0, 0), box(20, 0), box(50, 50)], [0, 0, 1], [0.9, 0.3, 0.8])
+    m = th.match_detections([gt], [det], num_classes=2)
+    rows = th.per_class_table(m, ['a', 'b'], {'low': 0.2, 'high': 0.5})
+    assert [(r['class'], r['gt boxes'], r['missed @ low'], r['missed @ high']) for r in rows] == [
+        ('a', 2, 0, 1), ('b', 1, 0, 0)]
+
+
 def test_pr_curve_ap_uses_coco_101_point_interpolation():
     m = one_class_case([(0.9, True), (0.8, False), (0.7, True)], num_gt=2)
     recall, precision, ap = th.pr_curve(m, 0)

@@ -28,6 +28,8 @@ def test_gt_vs_pred_panels_count_correct_false_and_missed():
     assert drawn.shape[:2] == (80, 120)  # upscaled twice
     # the correct RBC box is drawn in the RBC colour on the scaled image (top edge at y=10)
     assert tuple(drawn[10, 20]) == vdet.class_colors(CLASSES)[1]
+    # the missed platelet (no kept box on it) is drawn in the missed colour: left edge at x=4
+    assert tuple(drawn[65, 4]) == vdet.MISSED_COLOR != tuple(drawn[65, 30])
     matplotlib.pyplot.close(fig)
 
 

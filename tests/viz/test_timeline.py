@@ -94,3 +94,32 @@ def test_predictions_without_ground_truth_show_labels_not_iou():
     assert [t.get_text() for t in ax.texts] == ['Surfing']
     assert [t.get_text() for t in ax.get_yticklabels()] == ['#1  0.70']
     plt.close(fig)
+
+
+def test_overlapping_ground_truth_labels_stay_off_each_others_bars():
+    # lesson 01: the yawn lies inside the stretch; 'stretch' must not be written over the yawn bar
+    gt = [(1.76, 4.24, 'stretch'), (2.72, 4.20, 'yawn')]
+    fig = tl.plot_timeline(5.3, gt, figsize=(20, 2))
+    texts = {t.get_text(): t.get_position()[0] for t in fig.axes[0].texts}
+    assert 1.76 <= texts['stretch'] <= 2.72  # in the part of the stretch that the yawn leaves free
+    assert 2.72 <= texts['yawn'] <= 4.20
+    plt.close(fig)
+
+
+def test_classes_fix_colours_across_figures():
+    classes = ['crawl_out', 'stand_up', 'stretch', 'yawn']
+    one = tl.label_colors(['yawn'], classes)
+    two = tl.label_colors(['stretch', 'yawn'], classes)
+    assert one['yawn'] == two['yawn'] == plt.get_cmap('tab10')(3)
+    assert tl.label_colors(['yawn'])['yawn'] != one['yawn']  # without classes: sorted order of the figure's labels
+    fig = tl.plot_timeline(10, [(1, 2, 'yawn')], classes=classes)
+    assert bars(fig.axes[0])[0][3][:3] == plt.get_cmap('tab10')(3)[:3]
+    plt.close(fig)
+
+
+def test_a_label_that_would_leave_the_axis_goes_before_its_bar():
+    pred = [{'segment': [90, 99], 'label': 'Long jump', 'score': 0.9}]
+    fig = tl.plot_timeline(100, GT, pred)
+    text = next(t for t in fig.axes[0].texts if t.get_text().startswith('Long jump IoU'))
+    assert text.get_ha() == 'right' and text.get_position()[0] < 90
+    plt.close(fig)
