@@ -587,30 +587,8 @@ def record_markdown(record: Mapping) -> str:
         f'with {settings["inference_precision"]}. GFLOPs: `course_lib.complexity` (mmengine\'s '
         'FlopAnalyzer, one multiply-add = one FLOP) at the input shown; accuracy is measured on the '
         'trained smoke models (`make benchmark-export`, lesson 08), not here.', '',
-        '## Latency (one request, batch 1)', '',
-        f'Median of {settings["latency_repeats"]} interleaved repeats after {settings["warmup"]} '
-        'warm-up call(s) (IQR in brackets), in ms; speed-ups of OpenVINO INT8.', '',
-        '| model | input | GFLOPs | params (M) | PyTorch FP32 | OpenVINO FP32 | OpenVINO INT8 | '
-        'INT8 vs eager | INT8 vs OV FP32 |', '|---|---|---|---|---|---|---|---|---|']
-    for m in record['models']:
-        lat = m['latency_ms']
-        cells = [f'{_fmt(lat[r]["median"])} ({_fmt(lat[r]["iqr"])})' for r in RUNTIMES]
-        int8 = lat['OpenVINO INT8']['median']
-        lines.append(f'| {m["label"]} | {m["input"]} | {m["gflops"]:.1f} | {m["params"] / 1e6:.2f} | '
-                     + ' | '.join(cells) + f' | {lat["PyTorch FP32"]["median"] / int8:.2f}x | '
-                     f'{lat["OpenVINO FP32"]["median"] / int8:.2f}x |')
-    lines += ['', '## Throughput (items / s)', '',
-              f'OpenVINO: `PERFORMANCE_HINT=THROUGHPUT`, an `AsyncInferQueue` of the compiled model\'s '
-              f'optimal number of requests, run for {settings["throughput_seconds"]} s. PyTorch eager: '
-              f'one call on a batch of {settings["eager_batch"]} items, repeated for the same time (the '
-              'spatio-temporal detector: one clip per call, one after the other).', '',
-              '| model | PyTorch FP32 | OpenVINO FP32 | OpenVINO INT8 | OpenVINO requests / streams |',
-              '|---|---|---|---|---|']
-    for m in record['models']:
-        tp = m['throughput']
-        ov = tp['OpenVINO INT8']
-        lines.append(f'| {m["label"]} | ' + ' | '.join(_fmt(tp[r]['items_per_s']) for r in RUNTIMES)
-                     + f' | {ov["requests"]} / {ov["streams"]} |')
+        '## Latency (one request, batch 1)', '', *latency_lines(record),
+        '', '## Throughput (items / s)', '', *throughput_lines(record)]
     lines += ['', '## Sizes and inputs', '',
               '| model | config | PyTorch FP32 MB | IR FP32 MB | IR INT8 MB | FakeQuantize ops | '
               'input size read from |', '|---|---|---|---|---|---|---|']
@@ -633,6 +611,61 @@ def record_markdown(record: Mapping) -> str:
     verdict = {True: 'PASS', False: 'FAIL', None: 'NOT CHECKED'}
     lines += [f'- {verdict[b["passed"]]}: {b["text"]}' for b in record['bars']]
     return '\n'.join(lines) + '\n'
+
+
+def latency_lines(record: Mapping) -> list[str]:
+    """The record's latency table (Markdown lines), with the INT8 speed-ups."""
+    settings = record['settings']
+    lines = [f'Median of {settings["latency_repeats"]} interleaved repeats after {settings["warmup"]} '
+             'warm-up call(s) (IQR in brackets), in ms; speed-ups of OpenVINO INT8.', '',
+             '| model | input | GFLOPs | params (M) | PyTorch FP32 | OpenVINO FP32 | OpenVINO INT8 | '
+             'INT8 vs eager | INT8 vs OV FP32 |', '|---|---|---|---|---|---|---|---|---|']
+    for m in record['models']:
+        lat = m['latency_ms']
+        cells = [f'{_fmt(lat[r]["median"])} ({_fmt(lat[r]["iqr"])})' for r in RUNTIMES]
+        int8 = lat['OpenVINO INT8']['median']
+        lines.append(f'| {m["label"]} | {m["input"]} | {m["gflops"]:.1f} | {m["params"] / 1e6:.2f} | '
+                     + ' | '.join(cells) + f' | {lat["PyTorch FP32"]["median"] / int8:.2f}x | '
+                     f'{lat["OpenVINO FP32"]["median"] / int8:.2f}x |')
+    return lines
+
+
+def throughput_lines(record: Mapping) -> list[str]:
+    """The record's throughput table (Markdown lines): items per second of every runtime."""
+    settings = record['settings']
+    lines = [f'OpenVINO: `PERFORMANCE_HINT=THROUGHPUT`, an `AsyncInferQueue` of the compiled model\'s '
+             f'optimal number of requests, run for {settings["throughput_seconds"]} s. PyTorch eager: '
+             f'one call on a batch of {settings["eager_batch"]} items, repeated for the same time (the '
+             'spatio-temporal detector: one clip per call, one after the other).', '',
+             '| model | PyTorch FP32 | OpenVINO FP32 | OpenVINO INT8 | OpenVINO requests / streams |',
+             '|---|---|---|---|---|']
+    for m in record['models']:
+        tp = m['throughput']
+        ov = tp['OpenVINO INT8']
+        lines.append(f'| {m["label"]} | ' + ' | '.join(_fmt(tp[r]['items_per_s']) for r in RUNTIMES)
+                     + f' | {ov["requests"]} / {ov["streams"]} |')
+    return lines
+
+
+def record_tables(record: Mapping) -> str:
+    """The record's latency and throughput tables as Markdown (for a lesson, under its caption)."""
+    return '\n'.join(['**Latency** (one request, batch 1)', '', *latency_lines(record), '',
+                      '**Throughput** (items / s)', '', *throughput_lines(record)]) + '\n'
+
+
+def speedups_vs_record(live: Sequence[benchmark.BenchRow], record: Mapping, key: str = 'x3d') -> str:
+    """One line setting the INT8 speed-ups of a live run beside the record's for the same model."""
+    entry = next((m for m in record['models'] if m['key'] == key), None)
+    if entry is None:
+        raise InputError(f'The record of {record["date"]} has no model {key!r}; it has '
+                         f'{[m["key"] for m in record["models"]]}.')
+    now = {r.runtime: r.timing.median_ms for r in live}
+    then = {r: entry['latency_ms'][r]['median'] for r in RUNTIMES}
+    ratio = {name: (t['PyTorch FP32'] / t['OpenVINO INT8'], t['OpenVINO FP32'] / t['OpenVINO INT8'])
+             for name, t in (('now', now), ('record', then))}
+    return (f'{entry["label"]}, OpenVINO INT8 vs PyTorch eager: {ratio["now"][0]:.2f}x now, '
+            f'{ratio["record"][0]:.2f}x in the record; vs OpenVINO FP32: '
+            f'{ratio["now"][1]:.2f}x now, {ratio["record"][1]:.2f}x in the record.')
 
 
 def write_record(record: Mapping, directory: str | os.PathLike | None = None) -> tuple[Path, Path]:
@@ -696,4 +729,4 @@ def measure_live(key: str = 'x3d', repeats: int = 7, calibration_items: int = 8,
 __all__ = ['BARS', 'KEYS', 'MODELS', 'DeploymentModel', 'Prepared', 'Throughput', 'benchmark_app_latency',
            'check_bars', 'cpu_info', 'full_config', 'input_shape', 'latest_record', 'measure_latency',
            'measure_live', 'measure_throughput', 'model_spec', 'ov_throughput', 'parse_benchmark_app',
-           'prepare', 'record_caption', 'record_markdown', 'run_deployment_benchmark', 'write_record']
+           'prepare', 'record_caption', 'record_markdown', 'record_tables', 'speedups_vs_record', 'run_deployment_benchmark', 'write_record']

@@ -208,6 +208,21 @@ def test_record_round_trip_names_the_date_cpu_and_weights(tmp_path):
     assert '2026-12-01' in caption and 'Made-up CPU' in caption and 'random weights' in caption
 
 
+
+def test_lesson_tables_and_the_live_comparison_come_from_the_record():
+    record = _record()
+    tables = deployment.record_tables(record)
+    assert '4110.0 (10.0)' in tables and '6.11x' in tables and 'items / s' in tables
+    assert '## ' not in tables  # no headings inside a lesson section
+    rec = record['models'][0]
+    live = [benchmark.BenchRow(rec['label'], runtime, benchmark.Timing(runtime, 1, [ms]), 1.0,
+                               'random weights', math.nan)
+            for runtime, ms in (('PyTorch FP32', 800.0), ('OpenVINO FP32', 300.0), ('OpenVINO INT8', 100.0))]
+    line = deployment.speedups_vs_record(live, record, key=rec['key'])
+    assert '8.00x now, 6.11x in the record' in line and '3.00x now, 2.04x in the record' in line
+    with pytest.raises(InputError, match="no model 'nope'"):
+        deployment.speedups_vs_record(live, record, key='nope')
+
 def test_latest_record_is_the_newest_date_and_checks_the_file(tmp_path):
     deployment.write_record(_record('2026-12-01'), tmp_path)
     deployment.write_record(_record('2026-11-30'), tmp_path)
