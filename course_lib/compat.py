@@ -175,6 +175,9 @@ KNOWN_WARNINGS = (
     (r'.* instance named of .* has been created, the method `get_instance` should not accept',
      UserWarning, r'mmengine\.utils\.manager',
      "each Runner passes its arguments to the visualizer's get_instance, also the second in a process"),
+    (r'Converting a tensor to a Python boolean might cause the trace to be incorrect',
+     'torch.jit.TracerWarning', r'mmcv\.ops\.roi_align',
+     "mmcv's RoIAlign checks the RoI shape with a Python assert: exporting lesson 07's detector traces it"),
     (r'Mean of empty slice', RuntimeWarning, r'mmaction\.evaluation\.functional\.ava_utils',
      "mmaction's AVA summary averages AVA's category groups, empty for a label map with few classes"),
 )

@@ -241,6 +241,13 @@ def _trace_group_norm():
     torch.jit.trace(nn.GroupNorm(2, 4).eval(), torch.rand(1, 4, 3, 3))
 
 
+def _trace_mmcv_roi_align():
+    from mmcv.ops import RoIAlign
+    roi_align = RoIAlign((2, 2), 1.0, sampling_ratio=0, aligned=True)
+    torch.jit.trace(lambda feats, rois: roi_align(feats, rois),
+                    (torch.rand(1, 2, 4, 4), torch.tensor([[0.0, 0.0, 0.0, 2.0, 2.0]])))
+
+
 def _second_get_instance():
     from mmengine.visualization import Visualizer
     Visualizer.get_instance('course_compat_test')
@@ -263,6 +270,7 @@ def test_mmaction_ava_summary_still_averages_the_category_groups():
     (_anchor_head_num_anchors, '`num_anchors` is deprecated'),
     (_export_reads_anchor_generator, 'anchor_generator is deprecated'),
     (_trace_group_norm, 'Converting a tensor to a Python boolean'),
+    (_trace_mmcv_roi_align, 'Converting a tensor to a Python boolean'),
     (_second_get_instance, 'the method `get_instance` should not accept'),
     (_ava_summary_of_few_classes, 'Mean of empty slice')])
 def test_known_warnings_are_still_raised_upstream_and_hidden(trigger, pattern):
@@ -278,7 +286,7 @@ def test_known_warnings_are_hidden_only_where_upstream_raises_them():
 
 def test_every_known_warning_has_a_test_above():
     from course_lib.compat import KNOWN_WARNINGS
-    assert len(KNOWN_WARNINGS) == 4  # the first covers two properties
+    assert len(KNOWN_WARNINGS) == 5  # the first covers two properties
 
 
 def test_nncf_cpu_fake_quantization_still_compiles_a_cpp_extension_upstream():
