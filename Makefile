@@ -20,8 +20,9 @@ TEST_PHASES := notebooks unit check-full book-check=book
 test:  ## everything CI runs, each phase timed: every lesson in smoke, unit tests, the full profile's dry run, the book
 	@MAKE=$(MAKE) bash scripts/phases.sh $(TEST_PHASES)
 
+# The book's browser test is book-check's (on the book `make book` built), not run here a second time.
 unit:
-	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15
+	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15 --ignore=tests/test_book_browser.py
 
 check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 1 iteration + 1 evaluation each
 	COURSE_PROFILE=smoke $(PY) -m course_lib.checkfull
