@@ -27,7 +27,7 @@ from torch import nn
 from ..data import ava
 from ..metrics.ava_frame_map import frame_ap
 from ..output import quiet
-from .standalone_demo import RT_SECTION
+from ..standalone_demo import RT_SECTION
 
 Inputs = tuple  # (clip (1, 3, T, H, W) float32, boxes (N, 4) float32 pixels)
 

@@ -26,7 +26,7 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
-from ..export.standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
+from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..output import quiet
 from ..profile import device as default_device
 from ..video import load_frames, write_video
@@ -118,7 +118,7 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
         if len(boxes) == 0:
             out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
             continue
-        if hasattr(model, 'score_keyframe'):  # an exported IR (export.standalone_demo.ActionDetectorIR)
+        if hasattr(model, 'score_keyframe'):  # an exported IR (standalone_demo.ActionDetectorIR)
             out.append(KeyframeActions(k, boxes, model.score_keyframe(frames, k, boxes)))
             continue
         idx = clip_indices(k, clip_len, frame_interval)
@@ -295,7 +295,7 @@ class SpatioTemporalDetector:
 
     The same steps as `run_demo` (keyframes every `stepsize` frames, persons on each, actions of
     each person box), returning a SpatioTemporalResult; `show` renders it to an MP4 for the player.
-    `model` may also be the IR exported in lesson 08 (`export.standalone_demo.ActionDetectorIR`,
+    `model` may also be the IR exported in lesson 08 (`standalone_demo.ActionDetectorIR`,
     with `cfg=None`), as `recognize` takes an `IRRecognizer`.
     """
 
