@@ -373,3 +373,13 @@ def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 
                                            int(label) + 1, pid))
                 pid += 1
     return sorted(rows, key=lambda r: (r.video_id, r.timestamp, r.person_id, r.action_id))
+
+
+def clip_sampling(cfg) -> tuple[int, int]:
+    """Return (clip_len, frame_interval) of an AVA config's SampleAVAFrames test step."""
+    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
+    for step in pipeline:
+        if step['type'] == 'SampleAVAFrames':
+            return int(step['clip_len']), int(step['frame_interval'])
+    raise ValueError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
+                     '(spatio-temporal detection) config?')

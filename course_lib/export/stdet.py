@@ -69,9 +69,8 @@ def export_stdet(model: nn.Module, cfg, xml_path: str | os.PathLike,
     """
     import openvino as ov
 
-    from ..inference.spatiotemporal import clip_sampling
     from . import roi_align
-    clip_len, interval = clip_sampling(cfg)
+    clip_len, interval = ava.clip_sampling(cfg)
     shape = list(clip_shape or (3, clip_len, 64, 96))
     gen = torch.Generator().manual_seed(seed)
     example = (torch.rand(1, *shape, generator=gen) * 255,
