@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f'JHMDB (the OTX tutorial\'s subset) in AVA format: {root}; proposals: {sources}')
         return 0
-    from course_lib.inference.jhmdb_ava import prepare_jhmdb_ava
+    from course_lib.jobs.jhmdb_ava import prepare_jhmdb_ava
     checkpoint = None if args.no_detector else cl.download('faster_rcnn_r50_coco')
     root = prepare_jhmdb_ava(args.gt_pkl, args.frames, root, args.split, args.keyframe_step,
                              checkpoint)
