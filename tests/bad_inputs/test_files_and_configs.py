@@ -187,7 +187,7 @@ def test_the_replaced_head_is_the_one_the_full_dry_run_declares(config):
     from mmaction.registry import MODELS
     from mmengine.registry import init_default_scope
 
-    from course_lib.checkfull import START
+    from course_lib.tooling.checkfull import START
     from course_lib.configs import load_config
     from course_lib.validate import pretrained_head
     cfg = load_config(config)

@@ -19,9 +19,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
-from .lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
+from ..lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 EXECUTED_DIR = REPO_ROOT / 'build' / 'executed'
 BOOK_DIR = REPO_ROOT / 'build' / 'book'
 WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json'

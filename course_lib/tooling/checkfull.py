@@ -44,7 +44,7 @@ from typing import Callable, Iterator
 
 import importlib
 
-from .profile import REPO_ROOT
+from ..profile import REPO_ROOT
 
 dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
@@ -203,7 +203,7 @@ def start_architecture(config: str, cfg) -> object:
     """Build the model a full config's checkpoint was made with (random weights, real key names)."""
     from mmengine.config import Config
 
-    from .inference import installed_config
+    from ..inference import installed_config
     start = START[config]
     if start.architecture is None:  # the backbone module the config's init_cfg loads into
         backbone = dict(cfg.model.backbone)
@@ -230,7 +230,7 @@ def _init_cfg(cfg, via: str):
 
 def check_config_checkpoint(config: str, cfg, model) -> str:
     """Check the config's own checkpoint path against its model; return what was checked."""
-    from .checkpoints import check_checkpoint_keys
+    from ..checkpoints import check_checkpoint_keys
     start = START[config]
     if start.via == 'load_from':
         path, module, prefix = cfg.load_from, model, ''
@@ -252,7 +252,7 @@ def check_config_checkpoint(config: str, cfg, model) -> str:
 
 def stage_checkpoint(config: str, served: Path) -> tuple[str, object]:
     """Serve a fake start checkpoint, see verification refuse it, load the config, check keys."""
-    from .configs import load_config
+    from ..configs import load_config
     start = START[config]
     if start is None:
         cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / config)
@@ -296,11 +296,11 @@ def stage_demo_checkpoint(name: str, served: Path) -> str:
     """Serve a fake demo checkpoint, see it refused, then load it as lesson 02 does; check keys."""
     from mmengine.config import Config
 
-    from .checkpoints import check_checkpoint_keys
-    from .inference import installed_config, zoo_weights
-    from .inference.persons import MMDetPersonDetector
-    from .inference.spatiotemporal import load_ava_model
-    from .output import quiet
+    from ..checkpoints import check_checkpoint_keys
+    from ..inference import installed_config, zoo_weights
+    from ..inference.persons import MMDetPersonDetector
+    from ..inference.spatiotemporal import load_ava_model
+    from ..output import quiet
     zoo = Config.fromfile(str(installed_config(DEMOS[name])))
     zoo.model.pop('init_cfg', None)
     zoo.model.backbone.pop('init_cfg', None)
@@ -394,7 +394,7 @@ _ACTION_ARCHIVES = {
 
 
 def _data_action(dataset: str, served: Path, data: Path) -> str:
-    from .data import fixtures
+    from . import fixtures
     refused = _serve(getattr(fixtures, dataset)(_staging(served)), served)
     _script('prepare_action_dataset.py', ['--dataset', dataset, '--root', str(data / dataset),
                                           '--no-checkpoint', '--short-side', '64'])
@@ -402,7 +402,7 @@ def _data_action(dataset: str, served: Path, data: Path) -> str:
 
 
 def _data_activitynet(served: Path, data: Path) -> str:
-    from .data import fixtures
+    from . import fixtures
     if (data / 'ActivityNet' / 'anet_anno_train.json').exists():
         return 'prepared for the previous config'
     refused = _serve(fixtures.activitynet(_staging(served)), served)
@@ -412,7 +412,7 @@ def _data_activitynet(served: Path, data: Path) -> str:
 
 
 def _data_bccd(served: Path, data: Path) -> str:
-    from .data import fixtures
+    from . import fixtures
     source = bccd_source()
     if source is None:
         raise DryRunError('no shipped BCCD copy found (looked at '
@@ -425,7 +425,7 @@ def _data_bccd(served: Path, data: Path) -> str:
 
 
 def _data_jhmdb(served: Path, data: Path) -> str:
-    from .data import fixtures
+    from . import fixtures
     pkl, frames = fixtures.jhmdb(_staging(served) / 'jhmdb_by_hand', num_frames=20, train_clips=1)
     _script('prepare_jhmdb_ava.py', ['--gt-pkl', str(pkl), '--frames', str(frames),
                                      '--root', str(data / 'jhmdb_ava'), '--keyframe-step', '10',
@@ -475,8 +475,8 @@ def dry_run_options(cfg, work_dir: Path) -> None:
 
 def stage_train_eval(config: str, cfg) -> str:
     """Train one iteration and evaluate once with the Runner; return the losses and metrics seen."""
-    from .output import quiet
-    from .train import build_runner
+    from ..output import quiet
+    from ..train import build_runner
     dry_run_options(cfg, Path(cfg.work_dir))
     with quiet():
         runner = build_runner(cfg, resume=False, log_level='ERROR')
@@ -502,7 +502,7 @@ def run(configs: list[str] | None = None, root: Path | None = None,
     """Run the dry run for the full configs (default: all of the course's, and lesson 02's demo
     checkpoints); return the results."""
     demos = configs is None if demos is None else demos
-    from .configs import TABLE
+    from ..configs import TABLE
     known = [row.full for row in TABLE if row.full]
     configs = configs or list(dict.fromkeys(known))
     missing = [c for c in configs if c not in START or c not in DATA]
@@ -527,7 +527,7 @@ def run(configs: list[str] | None = None, root: Path | None = None,
                         elif stage == 'data':
                             detail = DATA[config](served, root / 'data')
                             if cfg is None:  # data only: the config's file names, no fetching
-                                from .configs import load_config
+                                from ..configs import load_config
                                 with full_profile_smoke_view():
                                     cfg = load_config(config, work_dir_=root / 'work' / config)
                             absent = [p for p in expected_files(cfg) if not p.exists()]
