@@ -120,7 +120,7 @@ def test_throughput_mode_uses_the_throughput_hint_and_counts_items(tiny_ir):
     _, xml = tiny_ir
     model = deploy_models.static_model(xml, (1, 3, 16, 16))
     result = deploy_timing.ov_throughput(model, np.random.rand(1, 3, 16, 16).astype(np.float32),
-                                      seconds=0.3, threads=1)
+                                         seconds=0.3, threads=1)
     assert result.hint == 'THROUGHPUT'
     assert result.requests >= 1 and result.items >= 2 * result.requests
     assert result.items_per_s == pytest.approx(result.items / result.seconds)
@@ -137,7 +137,7 @@ def test_static_model_fixes_the_batch_of_a_dynamic_ir(tiny_ir):
 def test_eager_throughput_counts_items_per_call():
     calls = []
     result = deploy_timing.torch_throughput(lambda x: calls.append(x), np.zeros((3, 2)), 3,
-                                         seconds=0.05, threads=1, how='batch of 3')
+                                            seconds=0.05, threads=1, how='batch of 3')
     assert result.items == 3 * (len(calls) - 1)  # the first call warms up
     assert result.items_per_s > 0 and result.runtime == 'PyTorch FP32'
 
