@@ -196,3 +196,12 @@ def test_pending_upward_imports_still_exist():
     graph = import_graph()
     gone = sorted(edge for edge in PENDING if edge[1] not in graph.get(edge[0], ()))
     assert gone == [], f'fixed: remove {gone} from PENDING'
+
+
+@pytest.mark.parametrize('module', sorted(modules()))
+def test_each_module_is_one_concept_of_at_most_500_lines(module):
+    """A module over 500 lines holds more than one concept: split it along its seams (CONTRIBUTING.md)."""
+    path = modules()[module]
+    source = path.read_text()
+    assert len(source.splitlines()) <= 500, f'{path.relative_to(REPO)}: {len(source.splitlines())} lines'
+    assert ast.get_docstring(ast.parse(source)), f'{path.relative_to(REPO)}: no docstring naming its concept'
