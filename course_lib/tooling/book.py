@@ -1,6 +1,6 @@
 """The static book: the executed lessons, with their outputs, as an HTML site that works offline.
 
-`make book` (`python -m course_lib.book`) renders `build/executed/NN_topic.ipynb` (the notebooks as
+`make book` (`python -m course_lib.tooling.book`) renders `build/executed/NN_topic.ipynb` (the notebooks as
 `make notebooks` executed them, see tests/executed_notebooks.py) to `build/book/`: an index page
 built from the lesson table (`course_lib.lessons.LESSONS`) and one page per lesson with links to the
 index and to the previous and next lessons. Pages load nothing from the network: widgets (which
@@ -310,8 +310,8 @@ def build_book(executed_dir: Path = EXECUTED_DIR, out_dir: Path = BOOK_DIR) -> l
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: python -m course_lib.book [--executed DIR] [--out DIR]."""
-    parser = argparse.ArgumentParser(prog='python -m course_lib.book', description=__doc__.splitlines()[0])
+    """Command line: python -m course_lib.tooling.book [--executed DIR] [--out DIR]."""
+    parser = argparse.ArgumentParser(prog='python -m course_lib.tooling.book', description=__doc__.splitlines()[0])
     parser.add_argument('--executed', type=Path, default=EXECUTED_DIR,
                         help='folder of executed lessons (default: build/executed, written by make notebooks)')
     parser.add_argument('--out', type=Path, default=BOOK_DIR, help='where the site goes (default: build/book)')
