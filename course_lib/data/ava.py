@@ -17,7 +17,8 @@ Three files describe an AVA-format data set (mmaction2's `tools/data/ava`):
   `{"video_id,TTTT": array (N, 5) of normalised x1, y1, x2, y2, score}` from a person detector;
   at test time the model classifies the actions of these boxes.
 
-Errors name the file and line and say how to fix them. Used in lessons 01, 02 and 07.
+Errors name the file and line and say how to fix them. `clip_sampling` reads how an AVA config
+samples its clips (SampleAVAFrames). Used in lessons 01, 02, 07 and 08.
 """
 from __future__ import annotations
 

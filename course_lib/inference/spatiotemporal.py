@@ -26,7 +26,7 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
-from ..data.ava import clip_sampling  # noqa: F401 (lessons 02 and 08 call it from here)
+from ..data.ava import clip_sampling
 from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..output import quiet
 from ..profile import device as default_device
