@@ -27,9 +27,9 @@ from tqdm.auto import tqdm
 
 from .. import validate
 from ..data.ava import clip_sampling
-from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..output import quiet
 from ..profile import device as default_device
+from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..video import load_frames, write_video
 from . import installed_config
 from .persons import PersonDetector, detect_persons
