@@ -22,7 +22,7 @@ test:  ## everything CI runs, each phase timed: every lesson in smoke, unit test
 
 # The book's browser test is book-check's (on the book `make book` built), not run here a second time.
 unit:
-	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15 --ignore=tests/test_book_browser.py
+	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15 --ignore=tests/tooling/test_book_browser.py
 
 check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 1 iteration + 1 evaluation each
 	COURSE_PROFILE=smoke $(PY) -m course_lib.tooling.checkfull
@@ -35,7 +35,7 @@ book:  ## the executed lessons ($(EXECUTED), written by `make notebooks`) as a s
 	$(PY) -m course_lib.tooling.book --executed $(EXECUTED) --out $(BOOK)
 
 book-check: book  ## open the book in headless Chromium, offline: index, navigation, figures, widgets
-	COURSE_BOOK_DIR=$(BOOK) $(PY) -m pytest tests/test_book_browser.py -q
+	COURSE_BOOK_DIR=$(BOOK) $(PY) -m pytest tests/tooling/test_book_browser.py -q
 
 lab:  ## open the lessons in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) \
