@@ -15,7 +15,7 @@ PACKAGE = REPO / 'course_lib'
 # A module not listed falls under the last entry, `course_lib`: the top layer, which no lower one imports.
 LAYERS = (
     ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.profile', 'course_lib.output',
-     'course_lib.hardware',
+     'course_lib.hardware', 'course_lib.dryrun',
      'course_lib.export.standalone_demo'),  # the torch-free demo a package ships: imports nothing of the course
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
