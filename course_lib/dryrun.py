@@ -2,11 +2,11 @@
 
 CI executes every lesson with COURSE_PROFILE=full against a loopback mirror of the course hub
 (fake checkpoints with the real key names, miniature data sets in their real layouts):
-`make notebooks-full` (tests/full_dry_run.py, course_lib/lesson_dry_run.py). In that run the
+`make notebooks-full` (tests/full_dry_run.py, course_lib/tooling/lesson_dry_run.py). In that run the
 kernel holds one `DryRun`, which caps training iterations, evaluation samples, the calibration and
 accuracy-control subsets, benchmark durations and the spatial input size; everything else runs
 the code a real full run runs. A learner's kernel never holds one: `active()` is None and nothing
-here changes a run. Only `course_lib.lesson_dry_run.enter_dry_run` sets it, from a ticket file the
+here changes a run. Only `course_lib.tooling.lesson_dry_run.enter_dry_run` sets it, from a ticket file the
 test harness writes outside the repository (no environment variable, argument or config reaches it).
 
 Fake weights cannot pass a lesson's quality bars, so lessons state their bars through

@@ -2,7 +2,7 @@
 
 Loaded with `-p tests.full_dry_run --full-dry-run` beside nbval and tests.executed_notebooks
 (`--executed-dir=build/executed-full`). For the whole run it keeps one
-course_lib.lesson_dry_run.DryRunSession: the loopback mirror of the hub (fake checkpoints,
+course_lib.tooling.lesson_dry_run.DryRunSession: the loopback mirror of the hub (fake checkpoints,
 miniature data sets), the ticket in its temporary folder, COURSE_PROFILE=full for the kernels.
 Before a lesson's first cell it enters the dry run in that lesson's kernel (through the kernel
 client, not as a cell); after its last cell it reads the kernel's peak memory. The summary prints
@@ -35,7 +35,7 @@ def pytest_configure(config):
     if not config.getoption('--full-dry-run', default=False):
         return
     from course_lib.dryrun import DryRun
-    from course_lib.lesson_dry_run import DryRunSession
+    from course_lib.tooling.lesson_dry_run import DryRunSession
     size = config.getoption('--dry-run-input-size')
     session = DryRunSession(DryRun(input_size=size or None))
     session.start()
@@ -89,7 +89,7 @@ def pytest_runtest_teardown(item, nextitem):
     key = str(item.parent.fspath)
     seconds = time.perf_counter() - _state['started'].get(key, time.perf_counter())
     try:
-        peak = float(_run_in_kernel(item, 'import course_lib.lesson_dry_run as _d; '
+        peak = float(_run_in_kernel(item, 'import course_lib.tooling.lesson_dry_run as _d; '
                                           'print(_d.peak_memory_mb()); del _d').strip().split()[-1])
     except Exception:  # a dead kernel: the lesson's own failure is reported by nbval
         peak = float('nan')

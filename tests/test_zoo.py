@@ -84,27 +84,27 @@ def test_each_lessons_list_holds_the_checkpoints_its_full_configs_name(lesson, r
 
 def test_zoo_lists_sizes_from_the_host_and_fetches_a_lesson_from_the_loopback_mirror(
         tmp_path, monkeypatch, capsys):
-    from course_lib import checkfull
-    from course_lib.data import fixtures
+    from course_lib.tooling import check_data, fixtures, loopback
     monkeypatch.setenv('COURSE_CACHE_DIR', str(tmp_path / 'cache'))
     served, staging = tmp_path / 'served', tmp_path / 'staging'
     served.mkdir()
     staging.mkdir()
     files = fixtures.activitynet(staging)
-    checkfull.place(files, served)
+    check_data.place(files, served)
     sizes = {name: (served / (HUB[name].filename if name == 'anet_features_csv_mean_100' else
-                              checkfull.served_path(HUB[name]).lstrip('/'))).stat().st_size
+                              loopback.served_path(HUB[name]).lstrip('/'))).stat().st_size
              for name in files}
-    with checkfull.loopback_server(served, drive_file='csv_mean_100.zip') as base, \
-            checkfull.redirected_hub(base):
+    with loopback.loopback_server(served, drive_file='csv_mean_100.zip') as base, \
+            loopback.redirected_hub(base):
         assert course_lib.__main__.main(['zoo', '--list', '--lesson', '4']) == 0
         listed = capsys.readouterr().out
         assert 'lesson 04' in listed and listed.count('to fetch') == 3
-        assert f'{sizes["anet_video_info"] / 1000:.1f} kB' in listed  # what the host said (HEAD)
+        assert f'{sizes["anet_anno_action"] / 1000:.1f} kB' in listed  # what the host said (HEAD)
+        assert f'{sizes["anet_video_info"]} B' in listed
         assert 'size unknown' in listed  # Google Drive answers HEAD with a page, not the file
         assert course_lib.__main__.main(['zoo', 'fetch', '--lesson', '04']) == 1  # below the floors
         assert 'FAIL  anet_anno_action' in capsys.readouterr().out
-        with checkfull.dl.accept_fixtures():
+        with loopback.dl.accept_fixtures():
             assert course_lib.__main__.main(['zoo', 'fetch', '--lesson', '04']) == 0
         assert {p.name for p in (tmp_path / 'cache').iterdir() if p.suffix != '.sha256'} == {
             HUB[n].filename for n in files}

@@ -4,8 +4,8 @@
 
 1. `DryRunSession` builds a loopback mirror of the course hub in a fresh temporary folder: a FAKE
    checkpoint for every hub checkpoint (random weights, real key names) and the miniature copies
-   of the data sets in their real published layouts (course_lib.data.fixtures), served under their
-   real paths by course_lib.checkfull's loopback server (with its Google Drive emulator), alive for
+   of the data sets in their real published layouts (course_lib.tooling.fixtures), served under their
+   real paths by course_lib.tooling.loopback's server (with its Google Drive emulator), alive for
    the whole run. JHMDB, which a learner downloads by hand, is prepared the way the lesson says
    (data_scripts/prepare_jhmdb_ava.py). The lessons then download and prepare everything else
    themselves, through the course's own code, as online.
@@ -34,9 +34,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from . import checkfull, dryrun
-from .checkfull import dl
-from .profile import REPO_ROOT
+from .. import dryrun
+from ..profile import REPO_ROOT
+from . import check_checkpoints, check_data, dry_run, loopback
+from .loopback import dl
 
 TICKET_NAME = 'dry-run-ticket.json'
 HARNESS = 'course full-profile dry run (tests/full_dry_run.py)'
@@ -57,38 +58,38 @@ def write_fake_checkpoints(served: Path) -> list[str]:
     """Write a fake checkpoint (random weights, real key names) for every hub checkpoint; their names."""
     from mmengine.config import Config
 
-    from .configs import load_config
-    from .inference import installed_config
+    from ..configs import load_config
+    from ..inference import installed_config
     written = []
-    with checkfull.full_profile_smoke_view():
+    with dry_run.full_profile_smoke_view():
         for name, config in CHECKPOINT_SOURCES.items():
             cfg = load_config(config, work_dir_=served.parent / 'work' / config)
-            model = checkfull.start_architecture(config, cfg)
-            checkfull.write_fake_checkpoint(model, served / checkfull.served_path(dl.HUB[name]).lstrip('/'))
+            model = check_checkpoints.start_architecture(config, cfg)
+            check_checkpoints.write_fake_checkpoint(model, served / loopback.served_path(dl.HUB[name]).lstrip('/'))
             written.append(name)
-    for name, zoo_config in checkfull.DEMOS.items():
+    for name, zoo_config in check_checkpoints.DEMOS.items():
         zoo = Config.fromfile(str(installed_config(zoo_config)))
         zoo.model.pop('init_cfg', None)
         zoo.model.backbone.pop('init_cfg', None)
         zoo.model.backbone.pop('pretrained', None)
         scope = 'mmdet' if zoo_config.startswith('mmdet::') else 'mmaction'
-        checkfull.write_fake_checkpoint(checkfull._build(zoo.model, scope),
-                                        served / checkfull.served_path(dl.HUB[name]).lstrip('/'))
+        check_checkpoints.write_fake_checkpoint(check_checkpoints._build(zoo.model, scope),
+                                        served / loopback.served_path(dl.HUB[name]).lstrip('/'))
         written.append(name)
     return written
 
 
 def write_data_fixtures(served: Path, data: Path) -> list[str]:
     """Serve every hub data file's miniature; prepare JHMDB (downloaded by hand) into data/jhmdb_ava."""
-    from .data import fixtures
+    from . import fixtures
     staging = served.parent / 'staging'
     staging.mkdir(parents=True, exist_ok=True)
     files = {**fixtures.ucf101(staging), **fixtures.hmdb51(staging), **fixtures.activitynet(staging)}
-    source = checkfull.bccd_source()
+    source = check_data.bccd_source()
     if source is not None:
         files.update(fixtures.bccd(staging, source))
-    checkfull.place(files, served)
-    checkfull._data_jhmdb(served, data)  # the learner's by-hand step, as lesson 07 describes it
+    check_data.place(files, served)
+    check_data._data_jhmdb(served, data)  # the learner's by-hand step, as lesson 07 describes it
     return sorted(files) + ['jhmdb (by hand)']
 
 
@@ -121,7 +122,7 @@ def enter_dry_run(ticket: str | os.PathLike) -> dryrun.DryRun:
     except OSError as err:
         raise DryRunTicketError(f'{path}: the mirror {run.mirror} does not answer ({err}).') from err
     for name, remote in list(dl.HUB.items()):
-        dl.HUB[name] = dataclasses.replace(remote, url=run.mirror + checkfull.served_path(remote),
+        dl.HUB[name] = dataclasses.replace(remote, url=run.mirror + loopback.served_path(remote),
                                            mirrors=())
     _KEPT.enter_context(dl.accept_fixtures())  # for the rest of this kernel's life
     dryrun._set_active(run)
@@ -158,11 +159,11 @@ class DryRunSession:
     def start(self, lifetime: float = 6 * 3600) -> Path:
         """Build the mirror, start its server, write the ticket and set the environment; the ticket."""
         self.served.mkdir(parents=True, exist_ok=True)
-        with checkfull.full_profile(self.root):
+        with dry_run.full_profile(self.root):
             write_fake_checkpoints(self.served)
             write_data_fixtures(self.served, self.root / 'data')
         base = self._stack.enter_context(
-            checkfull.loopback_server(self.served, drive_file='csv_mean_100.zip', lifetime=lifetime))
+            loopback.loopback_server(self.served, drive_file='csv_mean_100.zip', lifetime=lifetime))
         self.ticket = write_ticket(self.root, base, self.run)
         for key, value in self.environment().items():
             self._saved_env[key] = os.environ.get(key)
@@ -171,7 +172,7 @@ class DryRunSession:
 
     def kernel_preamble(self) -> str:
         """The line the harness runs in each lesson's kernel before its first cell."""
-        return (f'import course_lib.lesson_dry_run as _dry_run; '
+        return (f'import course_lib.tooling.lesson_dry_run as _dry_run; '
                 f'_dry_run.enter_dry_run({str(self.ticket)!r}); del _dry_run')
 
     def close(self) -> None:

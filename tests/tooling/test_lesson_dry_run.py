@@ -1,11 +1,12 @@
-"""The lessons' dry run is entered only with the live harness's ticket (course_lib/lesson_dry_run.py)."""
+"""The lessons' dry run is entered only with the live harness's ticket (course_lib/tooling/lesson_dry_run.py)."""
 import json
 
 import pytest
 
 import course_lib  # noqa: F401
-from course_lib import checkfull, dryrun, lesson_dry_run
-from course_lib.checkfull import dl
+from course_lib import dryrun
+from course_lib.tooling import lesson_dry_run, loopback
+from course_lib.tooling.loopback import dl
 from course_lib.profile import REPO_ROOT
 
 
@@ -31,7 +32,7 @@ def _ticket(folder, mirror, **changes):
 def test_a_live_ticket_redirects_the_hub_accepts_fixtures_and_sets_the_caps(tmp_path, restore):
     served = tmp_path / 'served'
     served.mkdir()
-    with checkfull.loopback_server(served) as base:
+    with loopback.loopback_server(served) as base:
         run = lesson_dry_run.enter_dry_run(_ticket(tmp_path, base))
         assert dryrun.active() == run and run.mirror == base
         assert all(r.url.startswith(base + '/') and not r.mirrors for r in dl.HUB.values())
