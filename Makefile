@@ -9,7 +9,7 @@ BOOK ?= build/book
 # spinning torch trains ~2x slower (measured: 0.55 s vs 0.33 s per R(2+1)D step at load 4).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup test unit check-full notebooks book book-check lab doctor lock clean benchmark-export benchmark-deployment
+.PHONY: setup test unit check-full check-full-scale notebooks notebooks-full book book-check lab doctor lock clean benchmark-export benchmark-deployment
 
 setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once and cached)
 	bash scripts/setup.sh
@@ -30,6 +30,16 @@ check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 
 notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, outputs may differ)
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.notebook_timings -p tests.executed_notebooks --executed-dir=$(EXECUTED) -q $(NOTEBOOKS)
+
+notebooks-full:  ## every lesson in the full profile, offline (loopback hub mirror, fake checkpoints, miniature data, capped work); not yet in make test: lessons 06 and 08 do not pass
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
+	  -p tests.full_dry_run --full-dry-run -p tests.executed_notebooks --executed-dir=build/executed-full \
+	  -q $(NOTEBOOKS)
+
+check-full-scale:  ## notebooks-full at the configs' real input sizes: each lesson's time and peak memory (not in make test)
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=3600 \
+	  -p tests.full_dry_run --full-dry-run --dry-run-input-size=0 -p tests.executed_notebooks \
+	  --executed-dir=build/executed-full-scale -q $(NOTEBOOKS)
 
 book:  ## the executed lessons ($(EXECUTED), written by `make notebooks`) as a static site in $(BOOK)
 	$(PY) -m course_lib.tooling.book --executed $(EXECUTED) --out $(BOOK)

@@ -13,6 +13,7 @@ from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
 from .exercises import check  # noqa: E402
 from .lessons import LESSONS, course_map, progress  # noqa: E402
 from .output import quiet  # noqa: E402
+from .dryrun import quality_bar  # noqa: E402  (a lesson's bar; announced, not asserted, in CI's dry run)
 from . import configs  # noqa: E402
 from . import video  # noqa: E402,F401  (reading and writing video: cl.video.read_frames, ...)
 from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E402
@@ -21,4 +22,4 @@ from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E
 __version__ = '0.1.0'
 __all__ = ['HUB', 'DownloadError', 'LESSONS', 'RemoteFile', 'banner', 'cache_dir', 'compat',
            'check', 'configs', 'course_map', 'data_dir', 'download', 'is_smoke', 'metrics', 'models', 'profile', 'profile_text',
-           'progress', 'quiet', 'video', 'work_dir']
+           'progress', 'quality_bar', 'quiet', 'video', 'work_dir']

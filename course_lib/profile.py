@@ -128,11 +128,19 @@ class Banner:
         stamp = ', '.join(f'{k} {v}' for k, v in verified_with().items())
         time = (f'about {self.minutes_smoke:g} min on 2 CPU cores' if name == 'smoke'
                 else self.minutes_full)
-        return [f'{self.lesson} | profile: {name.upper()} ({time})',
-                f'This profile runs {PROFILE_TEXT[name]}',
-                SWITCH_HINT,
-                f'Data: {data_dir()}',
-                f'Verified on {VERIFIED_ON} with {stamp}; today is {_dt.date.today()}.']
+        from .dryrun import active
+        dry = active()
+        lines = [f'{self.lesson} | profile: {name.upper()} ({time})',
+                 f'This profile runs {PROFILE_TEXT[name]}',
+                 SWITCH_HINT,
+                 f'Data: {data_dir()}',
+                 f'Verified on {VERIFIED_ON} with {stamp}; today is {_dt.date.today()}.']
+        if dry is not None:
+            lines.insert(1, 'DRY RUN (the course\'s CI): a loopback mirror of the downloads, FAKE '
+                            'checkpoints (random weights), miniature data sets, capped work '
+                            f'({dry.iterations} training iterations, {dry.eval_samples} evaluation '
+                            f'samples, input size {dry.input_size or "real"}); numbers mean nothing.')
+        return lines
 
     def __str__(self) -> str:
         return '\n'.join(self.lines())

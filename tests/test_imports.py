@@ -16,7 +16,7 @@ PACKAGE = REPO / 'course_lib'
 # Entries are the package's own subpackages and root modules only: a folder sits in one layer, whole.
 LAYERS = (
     ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.cfg_options',
-     'course_lib.profile', 'course_lib.output', 'course_lib.hardware', 'course_lib.machine',
+     'course_lib.profile', 'course_lib.output', 'course_lib.hardware', 'course_lib.machine', 'course_lib.dryrun',
      'course_lib.standalone_demo'),  # the torch-free demo a package ships: imports nothing of the course
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),

@@ -142,6 +142,9 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
         from ..cfg_options import cfg_options as check_options
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
+    if not _profile.is_smoke():
+        from ..dryrun import cap_config
+        cap_config(cfg)  # the full profile's dry run in CI (course_lib/dryrun.py); a learner: nothing
     from ..zoo import fetch_config_files
     fetch_config_files(cfg)  # full profile: the checkpoints this config (after overrides) still names
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))

@@ -412,13 +412,13 @@ def cvat_to_ava(cvat_root: str | os.PathLike, label_file: str | os.PathLike,
     """Convert CVAT clip folders (`*/annotations.xml`) into an AVA CSV (+ rawframes); return the rows."""
     label_map = ava.read_label_map(label_file)
     cvat_root = Path(cvat_root)
-    paths = sorted(cvat_root.glob(f'*/{ANNOTATION_FILE}'))
+    paths = sorted(cvat_root.rglob(ANNOTATION_FILE))  # JHMDB's video ids are <class>/<clip>
     if not paths:
         raise FileNotFoundError(f'No */{ANNOTATION_FILE} under {cvat_root}: each clip is a folder '
                                 f'with {ANNOTATION_FILE} and {IMAGES_DIR}/.')
     rows = []
     for path in paths:
-        video_id = path.parent.name
+        video_id = path.parent.relative_to(cvat_root).as_posix()
         rows += cvat_to_ava_rows(read_cvat_video(path), label_map, fps, timestamp_start,
                                  video_id, path)
         if frames_root is not None:

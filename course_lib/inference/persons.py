@@ -112,7 +112,8 @@ class MMDetPersonDetector:
         if checkpoint is not None:
             from ..checkpoints import read_state_dict
             state = read_state_dict(checkpoint)  # a clear error for a truncated file
-        self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
+        self.model = init_detector(cfg, None if checkpoint is None else str(checkpoint),
+                                   device=device or default_device())  # None: random
         if state is not None:
             from ..checkpoints import check_checkpoint_keys
             check_checkpoint_keys(self.model, state)

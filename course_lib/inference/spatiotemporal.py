@@ -26,10 +26,11 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
+from .. import standalone_demo
 from ..data.ava import clip_sampling
 from ..output import quiet
 from ..profile import device as default_device
-from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
+from ..standalone_demo import clip_indices, resize_short  # noqa: F401 (re-exported)
 from ..video import load_frames, write_video
 from . import installed_config
 from .persons import PersonDetector, detect_persons
@@ -94,6 +95,20 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
+def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
+    """The keyframes of a video (every `stepsize` frames whose clip fits; the deployed demo's rule);
+    in CI's dry run of the full profile, only the first few (its evaluation samples)."""
+    from ..dryrun import capped
+    keys = standalone_demo.keyframes(num_frames, clip_len, frame_interval, stepsize)
+    return keys[:capped(len(keys), 'eval_samples')]
+
+
+def _num_classes(model) -> int:
+    """The number of action scores a model gives each box (0 when it does not say)."""
+    head = getattr(getattr(model, 'roi_head', None), 'bbox_head', None)
+    return int(getattr(head, 'num_classes', 0) or getattr(model, 'num_classes', 0) or 0)
+
+
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
@@ -103,11 +118,14 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
     boxes)` method (lesson 08's `ActionDetectorIR`), which samples and resizes its clip itself.
     """
     frames = validate.video_array(np.asarray(frames))  # uint8 RGB: floats would change the scores
+    from ..dryrun import active
+    if active() is not None and short_side is not None:  # CI's dry run: a small input size
+        short_side = active().scale(short_side)
     out = []
     for k in tqdm(sorted(persons), desc='action detection', disable=not progress, leave=False):
         boxes = np.asarray(persons[k], dtype=np.float32).reshape(-1, persons[k].shape[-1])[:, :4]
         if len(boxes) == 0:
-            out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
+            out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, _num_classes(model)))))
             continue
         if hasattr(model, 'score_keyframe'):  # an exported IR (standalone_demo.ActionDetectorIR)
             out.append(KeyframeActions(k, boxes, model.score_keyframe(frames, k, boxes)))
