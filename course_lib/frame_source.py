@@ -1,7 +1,7 @@
 """The deploy package's video source: a video file, a folder of frame images or one image, read frame
 by frame with each frame's time. A small copy of `course_lib.video.VideoSource`'s reading for the
 torch-free `demo.py` (it imports nothing of the course; a package ships it as `frame_source.py`);
-tests/export/test_frame_source.py keeps both giving the same frames and times on the same inputs.
+tests/test_frame_source.py keeps both giving the same frames and times on the same inputs.
 """
 from __future__ import annotations
 
