@@ -51,7 +51,9 @@ def caption(image: np.ndarray, lines: list[str]) -> np.ndarray:
     return out
 
 
-def _source(args: Any, kinds: tuple[str, ...], min_frames: int = 1) -> VideoSource:
+def open_input(args: Any, kinds: tuple[str, ...], min_frames: int = 1) -> VideoSource:
+    """The task's INPUT, resolved by its kind (file, frame folder, image) and checked once, before any
+    model is loaded: the one place the demo turns INPUT into frames (a new input kind plugs in here)."""
     fps = getattr(args, 'fps', None)
     return VideoSource(args.input, fps=fps, min_frames=min_frames, kinds=kinds,
                        progress=not args.no_progress)
@@ -67,7 +69,7 @@ def recognize(args: Any) -> dict:
     """Top-k actions of the input video (or frame folder)."""
     out, js = check_output(args.out, VIDEO_OUT, args.force, 'the annotated video'), \
         check_output(args.json, ('.json',), args.force, 'the results')
-    source = _source(args, MOTION)  # the input is checked before any model is loaded (or trained)
+    source = open_input(args, MOTION)  # the input is checked before any model is loaded (or trained)
     if args.package:
         config, labels, xml = models.read_package(args.package, 'recognize')
         from ..standalone_demo import recognize_video
@@ -99,7 +101,7 @@ def localize(args: Any) -> dict:
     """Labelled segments (seconds) of the actions in an untrimmed video."""
     out, js = check_output(args.out, VIDEO_OUT, args.force, 'the annotated video'), \
         check_output(args.json, ('.json',), args.force, 'the results')
-    source = _source(args, MOTION)  # checked before any model is loaded (or trained)
+    source = open_input(args, MOTION)  # checked before any model is loaded (or trained)
     detector, described = models.localizer(args)
     found = detector(source, name=Path(args.input).stem, progress=False)
     top = found.top(args.top_k)
@@ -129,7 +131,7 @@ def actions(args: Any) -> dict:
     from ..inference.spatiotemporal import SpatioTemporalDetector
     out, js = check_output(args.out, VIDEO_OUT, args.force, 'the annotated video'), \
         check_output(args.json, ('.json',), args.force, 'the results')
-    source = _source(args, MOTION)  # checked before any model is loaded (or trained)
+    source = open_input(args, MOTION)  # checked before any model is loaded (or trained)
     model, cfg, labels, described = models.action_model(args)
     persons, person_note = models.person_detector(args, args.det_score_thr)
     short_side = None if cfg is None else args.short_side  # an IR resizes to its own short side
@@ -186,7 +188,7 @@ def _json_stream(path: Path | None, head: dict) -> Iterator:
 def objects(args: Any) -> dict:
     """Boxes of the lesson-06 detector on an image, every frame of a folder, or a video."""
     from ..standalone_demo import draw
-    source = _source(args, ('image', 'frames', 'video'))
+    source = open_input(args, ('image', 'frames', 'video'))
     kinds = IMAGE_OUT if source.kind == 'image' else VIDEO_OUT
     out = check_output(args.out, kinds, args.force, 'the annotated ' + ('image' if source.kind == 'image'
                                                                        else 'video'))
