@@ -142,3 +142,19 @@ def test_the_command_line_offers_both(capsys):
     with pytest.raises(SystemExit) as done:
         main(['atss_mobilenetv2_fpn_bccd_smoke', '--early-stop', '0'])
     assert done.value.code == 2 and 'must be a whole number >= 1' in capsys.readouterr().err
+
+
+def test_the_command_line_passes_both_to_training(monkeypatch):
+    import course_lib.train as cltrain
+    trained = []
+    monkeypatch.setattr(cltrain, 'train', lambda cfg, **kwargs: trained.append(cfg))
+    cltrain.main(['atss_mobilenetv2_fpn_bccd_smoke', '--early-stop', '4', '--lr-patience', '2',
+                  '--lr-factor', '0.5', '--skip-sanity'])
+    [cfg] = trained
+    assert [(h['type'], h['patience']) for h in cfg.custom_hooks if h['type'] == 'EarlyStoppingHook'] == \
+        [('EarlyStoppingHook', 4)]
+    assert (cfg.param_scheduler[-1]['patience'], cfg.param_scheduler[-1]['factor']) == (2, 0.5)
+    trained.clear()
+    cltrain.main(['atss_mobilenetv2_fpn_bccd_smoke', '--skip-sanity'])
+    assert not any(h['type'] == 'EarlyStoppingHook' for h in trained[0].custom_hooks)
+    assert all(s['type'] != 'ReduceOnPlateauLR' for s in trained[0].param_scheduler)
