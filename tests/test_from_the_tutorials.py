@@ -291,3 +291,16 @@ def test_hardware_plan_prints_shell_assignments(capsys):
     assert main(['plan', '--torch', '2.13.0']) in (0, None)
     out = capsys.readouterr().out
     assert re.search(r'^COURSE_DEVICE=', out, re.MULTILINE)
+
+
+def test_prepare_bccd_writes_the_tutorials_coco_layout_from_the_shipped_copy(tmp_path):
+    _on_page('python data_scripts/prepare_bccd.py')
+    _main_of('script', 'data_scripts/prepare_bccd.py')(['--out', str(tmp_path / 'bccd')])
+    images = 0
+    for split in ('train', 'valid', 'test'):  # the Roboflow export's folders, as in the tutorial
+        coco = json.loads((tmp_path / 'bccd' / split / '_annotations.coco.json').read_text())
+        assert [c['name'] for c in coco['categories']] == ['Platelets', 'RBC', 'WBC']
+        assert all((tmp_path / 'bccd' / split / image['file_name']).exists() for image in coco['images'])
+        images += len(coco['images'])
+    voc = len(list((REPO / 'datasets' / 'bccd' / 'Annotations').glob('*.xml')))
+    assert images == voc  # every shipped image, in one of the three splits
