@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.export import package, parity, standalone_demo, tasks
+from course_lib import standalone_demo
+from course_lib.export import package, parity, tasks
 from course_lib.export.convert import build_model
 
 from .conftest import convert_cfg
