@@ -124,8 +124,12 @@ def config_path(config: str | os.PathLike) -> Path:
 
 
 def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
-                work_dir_: str | os.PathLike | None = None) -> Config:
-    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
+                work_dir_: str | os.PathLike | None = None, *, early_stop: int | None = None,
+                lr_patience: int | None = None) -> Config:
+    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in.
+
+    `early_stop` / `lr_patience`: see `add_plateau_options` (None, the default, adds nothing).
+    """
     os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
     path = config_path(config)
     logger = MMLogger.get_current_instance()
@@ -148,4 +152,61 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
     from ..zoo import fetch_config_files
     fetch_config_files(cfg)  # full profile: the checkpoints this config (after overrides) still names
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
+    return add_plateau_options(cfg, early_stop=early_stop, lr_patience=lr_patience)
+
+
+# The metric a validation evaluator reports that the plateau options watch (all: higher is better).
+MAIN_METRIC = {'CocoMetric': 'coco/bbox_mAP', 'AccMetric': 'acc/top1', 'AVAMetric': 'mAP/overall',
+               'ANetMetric': 'auc'}
+
+
+def validation_metric(cfg: Config) -> tuple[str, str]:
+    """The validation metric a config's training can watch, and its rule ('greater' or 'less').
+
+    The checkpoint hook's `save_best` when the config names one, else the main metric of its first
+    validation evaluator (MAIN_METRIC).
+    """
+    from ..errors import ConfigError
+    checkpoint = (cfg.get('default_hooks') or {}).get('checkpoint') or {}
+    best = checkpoint.get('save_best')
+    if isinstance(best, str) and best != 'auto':
+        return best, checkpoint.get('rule') or 'greater'
+    evaluators = cfg.get('val_evaluator')
+    first = evaluators[0] if isinstance(evaluators, (list, tuple)) and evaluators else evaluators
+    kind = first.get('type') if hasattr(first, 'get') else None
+    if kind in MAIN_METRIC and cfg.get('val_dataloader') and cfg.get('val_cfg') is not None:
+        return MAIN_METRIC[kind], 'greater'
+    raise ConfigError(f'{cfg.filename}: no validation metric to watch (val_evaluator type {kind!r}; '
+                      f'known: {", ".join(MAIN_METRIC)}). Early stopping and a learning rate on '
+                      'plateau need a validation loop: give the config a val_dataloader, val_cfg and '
+                      'one of those evaluators, or set default_hooks.checkpoint.save_best to its metric.')
+
+
+def add_plateau_options(cfg: Config, early_stop: int | None = None, lr_patience: int | None = None,
+                        lr_factor: float = 0.1, monitor: tuple[str, str] | None = None) -> Config:
+    """Add early stopping and / or a learning-rate reduction on a plateau of the validation metric.
+
+    `early_stop`: mmengine's `EarlyStoppingHook` ends training after that many validations without
+    an improvement. `lr_patience`: mmengine's `ReduceOnPlateauLR` multiplies the rate by `lr_factor`
+    after more than that many validations without one (on top of the config's own schedule).
+    Validations happen every `train_cfg.val_interval` epochs. None (the default) changes nothing.
+    `monitor`: (metric, 'greater' or 'less'), default `validation_metric(cfg)`.
+    """
+    if early_stop is None and lr_patience is None:
+        return cfg
+    from ..validate import positive
+    from . import _parts
+    monitor, rule = monitor or validation_metric(cfg)
+    if early_stop is not None:
+        positive('early_stop', early_stop)
+        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), _parts.early_stopping(monitor, early_stop, rule)]
+    if lr_patience is not None:
+        positive('lr_patience', lr_patience, zero=True)
+        positive('lr_factor', lr_factor, whole=False)
+        if lr_factor >= 1:
+            from ..errors import ConfigError
+            raise ConfigError(f'lr_factor={lr_factor!r}: must be below 1 (the rate is multiplied by it).')
+        schedule = cfg.get('param_scheduler') or []
+        schedule = [schedule] if hasattr(schedule, 'keys') else list(schedule)
+        cfg.param_scheduler = [*schedule, _parts.plateau_lr(monitor, lr_patience, rule, lr_factor)]
     return cfg

@@ -116,3 +116,22 @@ def detection_test_pipeline(image_size: tuple[int, int]) -> list:
         dict(type='PackDetInputs',
              meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
     ]
+
+
+def early_stopping(monitor: str, patience: int, rule: str = 'greater', min_delta: float = 1e-4) -> dict:
+    """mmengine's `EarlyStoppingHook`: stop training when `monitor` has not improved for `patience` validations.
+
+    `min_delta`: the smallest change that counts as an improvement. mmengine's default, 0.1, is ten
+    points of a metric in 0..1; and with 0 an unchanged score would count as one (the hook compares
+    `best + min_delta > score`), so a flat metric would never stop the run. `strict`: a missing
+    metric is an error, not a silent no-op.
+    """
+    return dict(type='EarlyStoppingHook', monitor=monitor, rule=rule, patience=patience,
+                min_delta=min_delta, strict=True)
+
+
+def plateau_lr(monitor: str, patience: int, rule: str = 'greater', factor: float = 0.1) -> dict:
+    """mmengine's `ReduceOnPlateauLR`: multiply the learning rate by `factor` when `monitor` has not
+    improved for more than `patience` validations (stepped after each validation, by epoch)."""
+    return dict(type='ReduceOnPlateauLR', monitor=monitor, rule=rule, patience=patience, factor=factor,
+                by_epoch=True)
