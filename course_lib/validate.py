@@ -113,19 +113,67 @@ def frame_folder(path: str | os.PathLike, min_frames: int = 1) -> FrameFolder:
     return FrameFolder(folder, tuple(files), tmpl, start)
 
 
+URL_SCHEMES = ('http://', 'https://', 'ftp://', 'rtsp://', 'rtmp://', 's3://', 'gs://')
+
+
+def video_location(video: Any) -> Any:
+    """A path as the user wrote it, made usable: `~` expanded; a URL refused with the download step."""
+    if not isinstance(video, (str, os.PathLike)):
+        return video
+    text = os.fspath(video)
+    if text.lower().startswith(URL_SCHEMES) or (isinstance(text, str) and '://' in text[:12]):
+        raise InputError(f'{text} is a URL: the course reads videos from this machine, not from the web. '
+                         'Download it first (e.g. `curl -L -o clip.mp4 "<URL>"`, or '
+                         'urllib.request.urlretrieve(url, "clip.mp4")), then pass the local file.')
+    if text.startswith('~'):
+        return Path(text).expanduser()
+    return video
+
+
+def video_file(path: str | os.PathLike, min_frames: int = 1) -> tuple[int, float]:
+    """Check a video file decodes; return (frames it holds, its frame rate), counted by decoding when
+    its container states no count (a raw H.264 stream) or fewer frames than a clip needs."""
+    import cv2
+    path = Path(path)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise InputError(f'{path} is an image, not a video: give a video file, a folder of frames, or '
+                         'np.stack([frame] * n) for an array of n copies of one image.')
+    if path.stat().st_size == 0:
+        raise FileFormatError(f'{path} is empty (0 bytes): copy or download the video again.')
+    cap = cv2.VideoCapture(str(path))
+    try:
+        stated = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
+        rate = cap.get(cv2.CAP_PROP_FPS) if cap.isOpened() else 0
+        count = stated
+        if stated <= 0 or stated < max(min_frames, 1) or not cap.isOpened():
+            count = 0
+            while cap.isOpened() and cap.grab():
+                count += 1
+    finally:
+        cap.release()
+    if count == 0:
+        raise FileFormatError(f'No frame could be decoded from {path}: the file is corrupt, cut short or not '
+                              'a video. Copy or download it again.')
+    if count < min_frames:
+        raise InputError(f'{path} has {count} frame{"s" if count != 1 else ""}; the model reads clips of '
+                         f'{min_frames} frames. Give a video of at least {min_frames} frames.')
+    return count, float(rate) if rate and rate > 0 and np.isfinite(rate) else 0.0
+
+
 def video_input(video: Any, min_frames: int = 1) -> str:
     """Check a video given to an inference entry point; return its kind: 'array', 'frames' or 'video'."""
     if isinstance(video, np.ndarray):
         video_array(video, min_frames)
         return 'array'
     if isinstance(video, (str, os.PathLike)):
-        path = Path(video)
+        path = Path(video_location(video))
         if path.is_dir():
             frame_folder(path, min_frames)
             return 'frames'
         if not path.is_file():
             raise InputError(f'Video not found: {path} is no video file nor frame folder. Check the '
                              'path (relative paths start at the notebook folder).')
+        video_file(path, min_frames)
         return 'video'
     if isinstance(video, (list, tuple)):
         raise InputError(f'A video is {VIDEO_KINDS}; got a {type(video).__name__} of {len(video)} '
@@ -241,6 +289,9 @@ POSITIVE_KEYS = frozenset({'max_epochs', 'max_iters', 'batch_size', 'lr', 'inter
                            'num_classes', 'num_action_classes', 'clip_len', 'frame_interval',
                            'num_clips', 'temporal_dim', 'feat_dim', 'max_keep_ckpts'})
 NON_NEGATIVE_KEYS = frozenset({'num_workers', 'val_begin', 'weight_decay', 'begin', 'end'})
+WHOLE_KEYS = frozenset({'max_epochs', 'max_iters', 'batch_size', 'interval', 'val_interval', 'num_classes',
+                        'num_action_classes', 'clip_len', 'frame_interval', 'num_clips', 'temporal_dim',
+                        'feat_dim', 'max_keep_ckpts', 'num_workers', 'val_begin', 'begin', 'end'})
 FRACTION_KEYS = frozenset({'dropout_ratio', 'score_thr', 'iou_threshold', 'action_thr', 'momentum',
                            'person_det_score_thr'})
 
@@ -252,6 +303,9 @@ def _value_problem(leaf: str, value: Any) -> str | None:
         return f'must be a number, got {value!r}' if isinstance(value, (str, bool)) else None
     if not np.isfinite(value):
         return 'must be a finite number'
+    if leaf in WHOLE_KEYS and not isinstance(value, int):
+        return (f'must be a whole number (a count), got {value!r}'
+                + (f': write {int(value)}' if float(value).is_integer() else ''))
     if leaf in POSITIVE_KEYS and value <= 0:
         return 'must be > 0'
     if leaf in NON_NEGATIVE_KEYS and value < 0:
@@ -312,6 +366,27 @@ def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: st
         raise ConfigError(f'--cfg-options {key}={value!r}: {key} is a variable of {source}, already '
                           f'used when the config was loaded, so overriding it changes nothing. '
                           f'{pointer}.')
+
+
+def schedule(cfg: Mapping, source: str = 'the config') -> None:
+    """Refuse a `param_scheduler` step that covers nothing (end <= begin) or starts after training ends."""
+    steps = cfg.get('param_scheduler') or []
+    steps = [steps] if isinstance(steps, Mapping) else steps
+    train = cfg.get('train_cfg') or {}
+    last = train.get('max_epochs') if train.get('by_epoch', True) else train.get('max_iters')
+    for i, step in enumerate(steps):
+        if not isinstance(step, Mapping):
+            continue
+        begin, end = step.get('begin', 0), step.get('end')
+        what = f'param_scheduler[{i}] ({step.get("type")}, begin={begin}, end={end})'
+        if isinstance(end, (int, float)) and isinstance(begin, (int, float)) and end <= begin:
+            raise ConfigError(f'{source}: {what} covers no epoch: `end` must be larger than `begin`. With '
+                              f'train_cfg.max_epochs={last}, delete that step from param_scheduler or make '
+                              'training longer (a schedule made from max_epochs needs max_epochs >= 2).')
+        if isinstance(last, int) and isinstance(begin, int) and step.get('by_epoch', True) \
+                and train.get('by_epoch', True) and begin >= last > 0:
+            raise ConfigError(f'{source}: {what} begins after the last epoch (train_cfg.max_epochs={last}): '
+                              'delete that step from param_scheduler, or train longer.')
 
 
 REGISTRIES = ('MODELS', 'TRANSFORMS', 'DATASETS', 'METRICS', 'HOOKS', 'OPTIM_WRAPPERS', 'OPTIMIZERS',
@@ -477,7 +552,7 @@ def fraction_value(name: str, value: Any) -> None:
         raise InputError(f'{name}={value!r}: must be a number between 0 and 1.')
 
 
-__all__ = ['FrameFolder', 'RUNNER_KEYS', 'cfg_options', 'check_environment', 'environment',
+__all__ = ['FrameFolder', 'RUNNER_KEYS', 'cfg_options', 'schedule', 'video_file', 'video_location', 'check_environment', 'environment',
            'fps', 'folder_problem', 'fraction', 'fraction_value', 'frame_folder', 'image_size', 'non_negative_int',
            'positive', 'positive_float', 'positive_int', 'pretrained_head', 'read_text',
            'video_array', 'video_input']

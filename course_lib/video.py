@@ -55,6 +55,7 @@ def input_kind(video: str | os.PathLike | np.ndarray, min_frames: int = 1) -> st
     """'array' for an (T, H, W, 3) uint8 RGB array, 'frames' for a folder of frames, 'video' for a file.
 
     The input is checked (course_lib.validate): a bad one raises a course error naming the fix."""
+    video = validate.video_location(video)  # a URL refused with the download step, `~` expanded
     if isinstance(video, (str, os.PathLike)) and not Path(video).exists():
         raise VideoReadError(f'Video not found: {video} is no video file nor frame folder. Check the '
                              'path (relative paths start at the notebook folder).')
@@ -65,6 +66,7 @@ def load_frames(video: str | os.PathLike | np.ndarray, fps: float | None = None,
                 short_side: int | None = None, min_frames: int = 1) -> tuple[np.ndarray, float]:
     """Return (T, H, W, 3) RGB uint8 frames and the frame rate of a video file, a frame folder or an
     array (at least min_frames of them)."""
+    video = validate.video_location(video)
     kind = input_kind(video, min_frames)
     if fps is not None:
         fps = validate.fps(fps)

@@ -19,7 +19,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
 from .. import validate
-from ..data.rawframes import rawframe_input
+from ..data.rawframes import rawframe_input, video_frame_count
 from ..errors import CheckpointError, boundary
 from ..video import input_kind, load_frames, read_frames
 from . import installed_config
@@ -186,12 +186,17 @@ def recognize(model, video: str | os.PathLike | np.ndarray, class_names: list[st
               k: int = 5) -> Recognition:
     """Classify a video file, a frame folder or an RGB array (PyTorch model or IRRecognizer)."""
     validate.positive('k', k)
+    video = validate.video_location(video)  # a URL refused, `~` expanded
     kind = input_kind(video)
+    cfg = model.cfg
+    need = clip_frames(cfg)
+    if kind == 'video':  # a file is held to what an array is: at least one clip of frames
+        validate.video_file(video, need)
+        if video_frame_count(video) == 0:  # no container (a raw H.264 stream): mmaction's decoder
+            video, kind = read_frames(video)[0], 'array'  # needs its frame count; decode it here
     sample = sample_input(video, kind)  # clear errors for bad input before any model work
     if 'array' in sample and kind == 'frames':
         kind = 'array'  # a folder of frames not numbered like rawframes, read in name order
-    cfg = model.cfg
-    need = clip_frames(cfg)
     if sample.get('total_frames', need) < need:
         from ..errors import InputError
         raise InputError(f'The video has {sample["total_frames"]} frame{"s" if sample["total_frames"] != 1 else ""}; '
