@@ -12,17 +12,16 @@ The same file, with a subcommand, runs any IR of the course:
     python standalone_demo.py detect stdet.xml video.mp4 --boxes boxes.json [--out annotated.mp4]
     python standalone_demo.py detect stdet.xml frames/ --boxes boxes.json     (a folder of frames)
 
-`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in
-test mode, top-5. `detect`: the spatio-temporal action detector of lesson 07 (clip + person boxes in,
-one score per action and box out). `boxes.json` maps a keyframe (0-based frame index) to its person
-boxes in pixels, `{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each keyframe is sampled as
-mmaction's SampleAVAFrames does. That IR carries its settings in its runtime info (`course_lib`
-section). The detector package decodes the ATSS detector's outputs (anchors, box deltas,
-centerness, per-class NMS) as mmdet does, from the settings in `config.json`.
-
-This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
-uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both
-paths sample and score identically. Bad input ends with one line naming the file, exit status 1.
+`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in test
+mode, top-5. `detect`: the spatio-temporal action detector of lesson 07 (clip + person boxes in, one score
+per action and box out). `boxes.json` maps a keyframe (0-based frame index) to its person boxes in pixels,
+`{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each keyframe is sampled as mmaction's SampleAVAFrames
+does. That IR carries its settings in its runtime info (`course_lib` section). The detector package
+decodes the ATSS detector's outputs (anchors, box deltas, centerness, per-class NMS) as mmdet does, from
+the settings in `config.json`. This file imports nothing from the course (run it as a file, not with
+`-m course_lib...`). The course uses its functions too (course_lib.inference.spatiotemporal samples
+keyframes with them), so both paths sample and score identically. Bad input (a video, frames, the
+package's files) ends with one line naming the file, exit status 1.
 """
 from __future__ import annotations
 
@@ -38,6 +37,7 @@ RT_SECTION = 'course_lib'  # where export.stdet writes the detector's settings i
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp')
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.ogv')
 PACKAGE_FILES = ('config.json', 'labels.txt')  # beside demo.py in a package
+NEEDS = {'recognizer': ('model', 'clip_len', 'frame_interval'), 'detector': ('model', 'threshold', 'detector')}
 
 
 # ---- reading input -----------------------------------------------------------------------------
@@ -49,7 +49,15 @@ def read_video(path: str | Path, fps: float = 25.0) -> tuple[np.ndarray, float]:
         files = sorted(f for f in Path(path).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
         if not files:
             raise SystemExit(f'{path}: a folder without frame images ({", ".join(IMAGE_SUFFIXES)}).')
-        return np.stack([cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files]), fps
+        frames = [cv2.imread(str(f)) for f in files]
+        for f, image in zip(files, frames):
+            if image is None:
+                raise SystemExit(f'{f}: not an image OpenCV can read; replace it or delete it.')
+            if image.shape != frames[0].shape:
+                raise SystemExit(f'{f} is {image.shape[1]}x{image.shape[0]} pixels but {files[0].name} is '
+                                 f'{frames[0].shape[1]}x{frames[0].shape[0]}: the frames of one video share '
+                                 'one size. Resize them to one size, or extract them again.')
+        return np.stack([cv2.cvtColor(image, cv2.COLOR_BGR2RGB) for image in frames]), fps
     if not Path(path).is_file():
         raise SystemExit(f'{path}: no such video file or frame folder.')
     if Path(path).suffix.lower() in IMAGE_SUFFIXES:
@@ -129,7 +137,12 @@ def _compile(xml: str | Path):
     xml = Path(xml)
     if not xml.is_file() or not xml.with_suffix('.bin').is_file():
         raise SystemExit(f'{xml}: no IR there (.xml with its .bin beside it); export the model first.')
-    return ov.Core().compile_model(str(xml), 'CPU')
+    try:
+        return ov.Core().compile_model(str(xml), 'CPU')
+    except Exception as err:  # noqa: BLE001  (OpenVINO's errors: one line naming the files)
+        raise SystemExit(f'{xml} + {xml.with_suffix(".bin").name}: OpenVINO cannot read this model '
+                         f'({str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__}). '
+                         'The .bin is cut short or not this .xml\'s weights: copy the package again.') from None
 
 
 # ---- object detection (ATSS: anchors, box deltas, centerness) ----------------------------------------
@@ -411,8 +424,21 @@ def read_package(folder: Path) -> tuple[dict, list[str]]:
         raise SystemExit(f'{folder}: no {" or ".join(missing)} beside demo.py; run the demo.py of a '
                          'package (python -m course_lib.export.package), or give a subcommand '
                          '(recognize / detect, see --help).')
-    config = json.loads((folder / 'config.json').read_text())
-    return config, (folder / 'labels.txt').read_text().splitlines()
+    try:
+        config = json.loads((folder / 'config.json').read_text(encoding='utf-8-sig'))
+    except (ValueError, OSError) as err:
+        raise SystemExit(f'{folder / "config.json"}, line {getattr(err, "lineno", 1)}: not valid JSON '
+                         f'({getattr(err, "msg", err)}); fix that line, or copy the package again.') from None
+    task = config.get('task') if isinstance(config, dict) else None
+    if task not in NEEDS:
+        raise SystemExit(f'{folder / "config.json"}: "task" is {task!r}; this demo runs "recognizer" or '
+                         '"detector" packages. Copy the package again.')
+    missing = [key for key in NEEDS[task] if key not in config]
+    if missing:
+        raise SystemExit(f'{folder / "config.json"}: no "{missing[0]}" (a {task} package\'s config.json '
+                         f'holds {", ".join(NEEDS[task])}). Copy the package again.')
+    labels = (folder / 'labels.txt').read_text(encoding='utf-8-sig', errors='replace').splitlines()
+    return config, [name.strip() for name in labels if name.strip()]  # blank lines are no classes
 
 
 def run_package(folder: Path, argv: list[str]) -> None:
@@ -481,8 +507,7 @@ def main(argv: list[str] | None = None) -> None:
                      'from the IR)')
     det.add_argument('--out', help='write the annotated keyframes to this MP4')
     rec = sub.add_parser('recognize', help='action recognition of one clip')
-    rec.add_argument('model', help='the recognizer IR (.xml)')
-    rec.add_argument('video')
+    rec.add_argument('model', help='the recognizer IR (.xml)'), rec.add_argument('video')
     rec.add_argument('--classes', nargs='+', required=True)
     rec.add_argument('--interval', type=int, default=2, help='frame interval of the clip (default 2)')
     args = parser.parse_args(argv)
