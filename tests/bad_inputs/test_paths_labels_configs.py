@@ -176,3 +176,23 @@ def test_a_work_dir_that_is_a_file_is_refused(tmp_path):
     for work_dir in (tmp_path / 'file', tmp_path / 'file' / 'sub'):
         with pytest.raises(ConfigError, match='--work-dir .*file is a file'):
             load_config(RECOGNIZER, work_dir_=work_dir)
+
+
+def test_a_copied_config_made_one_epoch_long_builds_its_schedule(tmp_path):
+    from mmengine.registry import PARAM_SCHEDULERS  # noqa: F401  (the scheduler types exist)
+    from course_lib.configs import config_path, load_config
+    text = config_path(RECOGNIZER).read_text()
+    assert 'max_epochs, batch_size, base_lr = 10,' in text
+    (tmp_path / 'short.py').write_text(text.replace('max_epochs, batch_size, base_lr = 10,',
+                                                    'max_epochs, batch_size, base_lr = 1,'))
+    cfg = load_config(tmp_path / 'short.py')
+    assert [s['type'] for s in cfg.param_scheduler] == ['LinearLR'] and cfg.train_cfg.max_epochs == 1
+
+
+def test_a_schedule_step_that_covers_nothing_names_param_scheduler(tmp_path):
+    from course_lib.configs import load_config
+    (tmp_path / 'bad.py').write_text(
+        f"_base_ = './{RECOGNIZER}.py'\n"
+        "param_scheduler = [dict(type='CosineAnnealingLR', T_max=1, by_epoch=True, begin=3, end=3)]\n")
+    with pytest.raises(ConfigError, match=r'param_scheduler\[0\] .* covers no epoch'):
+        load_config(tmp_path / 'bad.py')
