@@ -51,12 +51,10 @@ def read_video(path: str | Path, fps: float = 25.0) -> tuple[np.ndarray, float]:
             raise SystemExit(f'{path}: a folder without frame images ({", ".join(IMAGE_SUFFIXES)}).')
         frames = [cv2.imread(str(f)) for f in files]
         for f, image in zip(files, frames):
-            if image is None:
-                raise SystemExit(f'{f}: not an image OpenCV can read; replace it or delete it.')
-            if image.shape != frames[0].shape:
-                raise SystemExit(f'{f} is {image.shape[1]}x{image.shape[0]} pixels but {files[0].name} is '
-                                 f'{frames[0].shape[1]}x{frames[0].shape[0]}: the frames of one video share '
-                                 'one size. Resize them to one size, or extract them again.')
+            if image is None or image.shape != frames[0].shape:
+                raise SystemExit(f'{f}: not an image OpenCV can read; replace or delete it.' if image is None else
+                                 f'{f}: {image.shape[1]}x{image.shape[0]} pixels, but {files[0].name} has '
+                                 f'{frames[0].shape[1]}x{frames[0].shape[0]}: a video\'s frames share one size.')
         return np.stack([cv2.cvtColor(image, cv2.COLOR_BGR2RGB) for image in frames]), fps
     if not Path(path).is_file():
         raise SystemExit(f'{path}: no such video file or frame folder.')
@@ -430,13 +428,11 @@ def read_package(folder: Path) -> tuple[dict, list[str]]:
         raise SystemExit(f'{folder / "config.json"}, line {getattr(err, "lineno", 1)}: not valid JSON '
                          f'({getattr(err, "msg", err)}); fix that line, or copy the package again.') from None
     task = config.get('task') if isinstance(config, dict) else None
-    if task not in NEEDS:
-        raise SystemExit(f'{folder / "config.json"}: "task" is {task!r}; this demo runs "recognizer" or '
-                         '"detector" packages. Copy the package again.')
-    missing = [key for key in NEEDS[task] if key not in config]
-    if missing:
-        raise SystemExit(f'{folder / "config.json"}: no "{missing[0]}" (a {task} package\'s config.json '
-                         f'holds {", ".join(NEEDS[task])}). Copy the package again.')
+    missing = [key for key in NEEDS.get(task, ()) if key not in config]
+    if task not in NEEDS or missing:
+        raise SystemExit(f'{folder / "config.json"}: ' + (f'no "{missing[0]}"' if missing else f'"task" is {task!r}')
+                         + '; a package\'s config.json holds "task" (recognizer or detector) and its settings. '
+                         'Copy the package again.')
     labels = (folder / 'labels.txt').read_text(encoding='utf-8-sig', errors='replace').splitlines()
     return config, [name.strip() for name in labels if name.strip()]  # blank lines are no classes
 
@@ -507,7 +503,8 @@ def main(argv: list[str] | None = None) -> None:
                      'from the IR)')
     det.add_argument('--out', help='write the annotated keyframes to this MP4')
     rec = sub.add_parser('recognize', help='action recognition of one clip')
-    rec.add_argument('model', help='the recognizer IR (.xml)'), rec.add_argument('video')
+    rec.add_argument('model', help='the recognizer IR (.xml)')
+    rec.add_argument('video')
     rec.add_argument('--classes', nargs='+', required=True)
     rec.add_argument('--interval', type=int, default=2, help='frame interval of the clip (default 2)')
     args = parser.parse_args(argv)
