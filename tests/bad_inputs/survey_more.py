@@ -553,7 +553,9 @@ def cases(S) -> list:
         import openvino.opset13 as ops
         folder = tmp(f'demo_pkg_{kind}')
         folder.mkdir(exist_ok=True)
-        shutil.copyfile(ROOT / 'course_lib' / 'export' / 'standalone_demo.py', folder / 'demo.py')
+        demo = next(p for p in (ROOT / 'course_lib' / 'standalone_demo.py',
+                               ROOT / 'course_lib' / 'export' / 'standalone_demo.py') if p.is_file())
+        shutil.copyfile(demo, folder / 'demo.py')
         x = ops.parameter([1, 3, 8, 32, 32], np.float32, name='clip')
         mean = ops.reduce_mean(x, np.array([2, 3, 4], np.int64), keep_dims=False)
         logits = ops.matmul(mean, ops.constant(np.arange(12, dtype=np.float32).reshape(3, 4) / 100), False, False)
