@@ -556,6 +556,8 @@ def cases(S) -> list:
         demo = next(p for p in (ROOT / 'course_lib' / 'standalone_demo.py',
                                ROOT / 'course_lib' / 'export' / 'standalone_demo.py') if p.is_file())
         shutil.copyfile(demo, folder / 'demo.py')
+        if (demo.parent / 'frame_source.py').is_file():  # the demo's video source, shipped beside it
+            shutil.copyfile(demo.parent / 'frame_source.py', folder / 'frame_source.py')
         x = ops.parameter([1, 3, 8, 32, 32], np.float32, name='clip')
         mean = ops.reduce_mean(x, np.array([2, 3, 4], np.int64), keep_dims=False)
         logits = ops.matmul(mean, ops.constant(np.arange(12, dtype=np.float32).reshape(3, 4) / 100), False, False)
