@@ -59,7 +59,12 @@ def _kind(video: Any, min_frames: int) -> str:
                                  'Check the path (relative paths start at the folder you run from).')
         if path.is_file() and is_image_file(path):
             return 'image'
-    return validate.video_input(video, min_frames)
+    try:
+        return validate.video_input(video, min_frames)
+    except FileFormatError as err:  # an undecodable, empty or cut file: this module's error type
+        if isinstance(err, VideoReadError):
+            raise
+        raise VideoReadError(str(err)) from err
 
 
 def _open(path: Path) -> cv2.VideoCapture:
