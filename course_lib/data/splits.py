@@ -137,6 +137,7 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
                                 'data_scripts/prepare_action_dataset.py --dataset hmdb51).')
     classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
     subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
+    seen: dict[str, str] = {}  # video -> where it was listed
     for label, name in enumerate(classes):
         path = root / f'{name}_test_split{split}.txt'
         for number, fields in _lines(path):
@@ -144,6 +145,10 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
                 raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
                                       '`<video>.avi <0|1|2>`; fix or delete the line.')
             subset = HMDB51_FLAGS[fields[1]]
+            if fields[0] in seen:
+                raise AnnotationError(f'{path}, line {number}: {fields[0]} is listed twice (also '
+                                      f'{seen[fields[0]]}); a video is in one class file, once.')
+            seen[fields[0]] = f'{path.name}, line {number}'
             if subset:
                 subsets[subset].append(VideoEntry(f'{name}/{fields[0]}', label))
     return Split('hmdb51', split, classes, subsets['train'], subsets['test'])

@@ -196,3 +196,14 @@ def test_a_schedule_step_that_covers_nothing_names_param_scheduler(tmp_path):
         "param_scheduler = [dict(type='CosineAnnealingLR', T_max=1, by_epoch=True, begin=3, end=3)]\n")
     with pytest.raises(ConfigError, match=r'param_scheduler\[0\] .* covers no epoch'):
         load_config(tmp_path / 'bad.py')
+
+
+def test_hmdb51_a_video_listed_twice_is_named(tmp_path):
+    from course_lib.data.annotation_lists import AnnotationError
+    from course_lib.data.splits import read_hmdb51_split
+    (tmp_path / 'jump_test_split1.txt').write_text('a.avi 1\nb.avi 2\n')
+    (tmp_path / 'run_test_split1.txt').write_text('c.avi 1\na.avi 2\n')
+    with pytest.raises(AnnotationError, match=r'run_test_split1.txt, line 2: a.avi is listed twice \(also jump_test_split1.txt, line 1\)'):
+        read_hmdb51_split(tmp_path, 1)
+    (tmp_path / 'run_test_split1.txt').write_text('c.avi 1\nd.avi 2\n')
+    assert read_hmdb51_split(tmp_path, 1).counts() == {'train': 2, 'test': 2}
