@@ -209,3 +209,24 @@ def test_the_record_names_only_what_was_written(tmp_path):
     with pytest.raises(OutputExistsError, match='c.txt'):
         _outputs.claim([tmp_path / 'c.txt'])
     _outputs.claim([tmp_path / 'c.txt'], same={str(tmp_path / 'c.txt'): 'mine'})  # same content: nothing lost
+
+
+def test_ava_to_cvat_never_replaces_the_users_annotations(tmp_path):
+    from course_lib.data import cvat
+    frames = tmp_path / 'rawframes' / 'vid1'
+    frames.mkdir(parents=True)
+    for i in range(1, 61):
+        cv2.imwrite(str(frames / f'img_{i:05d}.jpg'), np.zeros((32, 32, 3), np.uint8))
+    (tmp_path / 'labels.txt').write_text('1: wave\n')
+    (tmp_path / 'ann.csv').write_text('vid1,0901,0.1,0.1,0.5,0.5,1,0\n')
+    mine = tmp_path / 'cvat' / 'vid1' / cvat.ANNOTATION_FILE
+    mine.parent.mkdir(parents=True)
+    mine.write_text('<annotations>my own work</annotations>')
+    args = (tmp_path / 'ann.csv', tmp_path / 'labels.txt', tmp_path / 'rawframes', tmp_path / 'cvat')
+    with pytest.raises(OutputExistsError, match=cvat.ANNOTATION_FILE):
+        cvat.ava_to_cvat(*args, copy_frames=False)
+    assert mine.read_text() == '<annotations>my own work</annotations>'
+    mine.unlink()
+    cvat.ava_to_cvat(*args, copy_frames=False)
+    cvat.ava_to_cvat(*args, copy_frames=False)  # its own output: a rerun replaces it
+    assert 'wave' in mine.read_text()
