@@ -203,7 +203,7 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
         logger.setLevel(level)
         if view is not None:
             shutil.rmtree(view.parent, ignore_errors=True)  # the temporary folder this call made
-    from ..validate import cfg_options as check_options, schedule
+    from ..cfg_options import cfg_options as check_options, schedule
     if cfg_options:
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
