@@ -88,8 +88,8 @@ def test_a_cut_model_bin_is_named(tmp_path, cut):
 
 @pytest.mark.parametrize('edit, words', [
     (lambda text: text.replace('"clip_len": 8,', '"clip_len": 8,,'), ['config.json, line 4', 'not valid JSON']),
-    (lambda text: text.replace('"clip_len": 8,', ''), ['config.json', 'no "clip_len"']),
-    (lambda text: text.replace('recognizer', 'segmenter'), ['config.json', '"task" is \'segmenter\'']),
+    (lambda text: text.replace('"clip_len": 8,', ''), ['config.json', '"clip_len" is missing']),
+    (lambda text: text.replace('recognizer', 'segmenter'), ['config.json', "task 'segmenter'"]),
 ])
 def test_a_broken_config_json_is_named(tmp_path, edit, words):
     package = _package(tmp_path / 'pkg')
