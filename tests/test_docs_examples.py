@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / 'README.md', ROOT / 'CONTRIBUTING.md', *sorted((ROOT / 'docs').rglob('*.md'))]
 ROOTS = ('course_lib', 'cl')
 # a page's placeholder path -> the file it stands for (the package's demo.py is a copy of this one)
-PLACEHOLDERS = {'DIR/demo.py': 'course_lib/export/standalone_demo.py'}
+PLACEHOLDERS = {'DIR/demo.py': 'course_lib/standalone_demo.py'}
 NOT_COURSE = {'pip'}  # commands of other tools: not the course's to check
 
 
