@@ -57,7 +57,7 @@ class FrameSource:
         if not wanted:
             return
         capture = cv2.VideoCapture(str(self.path)) if self.kind == 'video' else None
-        at = 0
+        at, first = 0, None
         for index in range(wanted[-1] + 1):
             if capture is not None and index < wanted[at]:
                 capture.grab()
@@ -71,7 +71,11 @@ class FrameSource:
             else:
                 bgr = cv2.imread(str(self.files[index]), cv2.IMREAD_COLOR)
                 if bgr is None:
-                    raise SystemExit(f'{self.files[index]}: not an image OpenCV can read.')
+                    raise SystemExit(f'{self.files[index]}: not an image OpenCV can read; replace or delete it.')
+                first = first if first is not None else (self.files[index], bgr.shape)
+                if bgr.shape != first[1]:  # a folder's frames are one video: one size
+                    raise SystemExit(f'{self.files[index]}: {bgr.shape[1]}x{bgr.shape[0]} pixels, but '
+                                     f'{first[0].name} has {first[1][1]}x{first[1][0]}: a video\'s frames share one size.')
             rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
             while at < len(wanted) and wanted[at] == index:
                 yield index, float(self.times[index]), rgb

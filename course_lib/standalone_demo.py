@@ -14,18 +14,18 @@ The same file, with a subcommand, runs any IR of the course:
     python standalone_demo.py detect stdet.xml video.mp4 --boxes boxes.json [--out annotated.mp4]
     python standalone_demo.py detect stdet.xml frames/ --boxes boxes.json     (a folder of frames)
 
-`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in
-test mode (on the time grid of `frame_source`: by time, not by frame index), top-5. `detect`: the spatio-temporal action detector of lesson 07 (clip + person boxes in,
-one score per action and box out). `boxes.json` maps a keyframe (0-based frame index) to its person
-boxes in pixels, `{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each keyframe is sampled as
-mmaction's SampleAVAFrames does. That IR carries its settings in its runtime info (`course_lib`
-section). The detector package decodes the ATSS detector's outputs (anchors, box deltas,
+`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in test mode
+(on the time grid of `frame_source`: by time, not by frame index), top-5. `detect`: the spatio-temporal action
+detector of lesson 07 (clip + person boxes in, one score per action and box out). `boxes.json` maps a keyframe
+(0-based frame index) to its person boxes in pixels, `{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each
+keyframe is sampled as mmaction's SampleAVAFrames does. That IR carries its settings in its runtime info
+(`course_lib` section). The detector package decodes the ATSS detector's outputs (anchors, box deltas,
 centerness, per-class NMS) as mmdet does, from the settings in `config.json`.
-
-Input is read frame by frame (`frame_source.FrameSource`): only the frames in use are held, however
-long the video. This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
-uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both
-paths sample and score identically. Bad input ends with one line naming the file, exit status 1.
+Input is read frame by frame (`frame_source.FrameSource`): only the frames in use are held, however long the
+video. This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
+uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both paths sample
+and score identically. Bad input (a video, frames, the package's files) ends with one line naming the file,
+exit status 1.
 """
 from __future__ import annotations
 
@@ -45,10 +45,10 @@ except ImportError:
 RT_SECTION = 'course_lib'  # where export.stdet writes the detector's settings into the IR
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.ogv')
 PACKAGE_FILES = ('config.json', 'labels.txt')  # beside demo.py in a package
+NEEDS = {'recognizer': ('model', 'clip_len', 'frame_interval'), 'detector': ('model', 'threshold', 'detector')}
 
 
 # ---- reading input -----------------------------------------------------------------------------
-
 def read_image(path: str | Path) -> np.ndarray:
     """Read one image as BGR uint8 (OpenCV's order, as mmdet's LoadImageFromFile); errors name the file."""
     path = Path(path)
@@ -64,7 +64,6 @@ def read_image(path: str | Path) -> np.ndarray:
 
 
 # ---- action recognition -------------------------------------------------------------------------
-
 def centre_clip_indices(num_frames: int, clip_len: int, interval: int) -> np.ndarray:
     """0-based frames of the one centred clip mmaction's SampleFrames takes in test mode (num_clips=1);
     a video shorter than the clip loops, as its default `out_of_bound_opt='loop'`."""
@@ -112,11 +111,14 @@ def _compile(xml: str | Path):
     xml = Path(xml)
     if not xml.is_file() or not xml.with_suffix('.bin').is_file():
         raise SystemExit(f'{xml}: no IR there (.xml with its .bin beside it); export the model first.')
-    return ov.Core().compile_model(str(xml), 'CPU')
+    try:
+        return ov.Core().compile_model(str(xml), 'CPU')
+    except Exception as err:  # noqa: BLE001  (OpenVINO's errors: one line naming the files)
+        raise SystemExit(f'{xml} + {xml.with_suffix(".bin").name}: OpenVINO cannot read this model (the .bin is cut '
+                         f'short, or not this .xml\'s weights: {type(err).__name__}); copy the package again.') from None
 
 
 # ---- object detection (ATSS: anchors, box deltas, centerness) ----------------------------------------
-
 def detector_input(image_bgr: np.ndarray, settings: dict, input_hw: tuple[int, int]
                    ) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """mmdet's test pipeline and data preprocessor on one BGR image: keep-ratio resize, BGR -> RGB,
@@ -237,7 +239,6 @@ class BoxDetectorIR:
 
 
 # ---- spatio-temporal action detection ------------------------------------------------------------
-
 def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
     """0-based keyframes every `stepsize` frames whose whole clip lies inside the video (demo's rule)."""
     window = clip_len * frame_interval
@@ -283,8 +284,7 @@ class ActionDetectorIR:
             raise ValueError(f'{xml}: the IR lacks the detector settings (runtime info section '
                              f'{RT_SECTION!r}); export it with course_lib.export.stdet.export_stdet.')
         self.classes = self.settings['classes'].split('\t')
-        self.clip_len = int(self.settings['clip_len'])
-        self.frame_interval = int(self.settings['frame_interval'])
+        self.clip_len, self.frame_interval = int(self.settings['clip_len']), int(self.settings['frame_interval'])
         self.short_side = int(self.settings['short_side']) or None
         self.compiled = core.compile_model(model, device, config or {})
         self.request = self.compiled.create_infer_request()
@@ -330,7 +330,6 @@ def read_boxes(path: str | Path) -> dict[int, np.ndarray]:
 
 
 # ---- drawing -------------------------------------------------------------------------------------
-
 def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str],
          color: tuple[int, int, int] = (255, 200, 0)) -> np.ndarray:
     """A copy of an image with boxes and one label each, dark text on a tag of the box's colour
@@ -350,7 +349,6 @@ def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str],
 
 
 # ---- the commands --------------------------------------------------------------------------------
-
 def detect(args: argparse.Namespace) -> None:
     """Score the actions of the given person boxes on their keyframes; print them (and draw them).
     The video is read once, holding only the frames of the clip being scored."""
@@ -401,23 +399,28 @@ def read_package(folder: Path) -> tuple[dict, list[str]]:
         raise SystemExit(f'{folder}: no {" or ".join(missing)} beside demo.py; run the demo.py of a '
                          'package (python -m course_lib.export.package), or give a subcommand '
                          '(recognize / detect, see --help).')
-    config = json.loads((folder / 'config.json').read_text())
-    return config, (folder / 'labels.txt').read_text().splitlines()
+    try:
+        config = json.loads((folder / 'config.json').read_text(encoding='utf-8-sig'))
+    except ValueError as err:
+        raise SystemExit(f'{folder / "config.json"}, line {getattr(err, "lineno", 1)}: not valid JSON '
+                         f'({getattr(err, "msg", err)}); fix that line, or copy the package again.') from None
+    task = config.get('task') if isinstance(config, dict) else None
+    missing = [key for key in NEEDS.get(task, ('task',)) if key not in config or task not in NEEDS]
+    if missing:
+        raise SystemExit(f'{folder / "config.json"}: "{missing[0]}" is missing or wrong (task {task!r}; a '
+                         f'recognizer or detector package has {NEEDS}). Copy the package again.')
+    labels = (folder / 'labels.txt').read_text(encoding='utf-8-sig', errors='replace').split('\n')
+    return config, [name.strip() for name in labels if name.strip()]  # blank lines are no classes
 
 
 def run_package(folder: Path, argv: list[str]) -> None:
     """A package's demo: the recognizer's top-5 on a video, or the detector's boxes on an image."""
     config, labels = read_package(folder)
-    parser = argparse.ArgumentParser(prog='demo.py', description=f'{config["task"]} package: '
-                                     + config.get('description', ''))
-    parser.add_argument('input', help='a video or a folder of frames (recognizer); an image, a folder '
-                        'of frames or a video (detector)')
-    parser.add_argument('--out', help='detector: draw the boxes into this image (result.jpg) or, for a '
-                        'folder or a video, this video (result.mp4)')
-    parser.add_argument('--threshold', type=float, help='detector: keep boxes scoring at least this '
-                        '(default: the F1-chosen threshold of config.json)')
-    parser.add_argument('--list', type=int, default=10, help='detector: print at most this many boxes, '
-                        'highest score first (all are drawn; default 10)')
+    parser = argparse.ArgumentParser(prog='demo.py', description=config['task'] + ' package: ' + config.get('description', ''))
+    parser.add_argument('input', help='a video or a folder of frames; also an image (detector)')
+    parser.add_argument('--out', help='detector: draw the boxes into this image (result.jpg) or video (.mp4)')
+    parser.add_argument('--threshold', type=float, help='detector: keep boxes scoring >= this (config.json\'s)')
+    parser.add_argument('--list', type=int, default=10, help='detector: print the N best boxes (all drawn)')
     args = parser.parse_args(argv)
     xml = folder / config['model']
     if config['task'] == 'recognizer':
@@ -426,8 +429,7 @@ def run_package(folder: Path, argv: list[str]) -> None:
         best = recognize_video(xml, args.input, labels, config['clip_len'], config['frame_interval'])
         print(f'{Path(args.input).name}: top-5 of {len(labels)} actions '
               f'(one centred clip of {config["clip_len"]} frames, one every {config["frame_interval"]})')
-        for name, score in best:
-            print(f'  {name:12s} {score:.3f}')
+        print(*(f'  {name:12s} {score:.3f}' for name, score in best), sep='\n')
         return
     source = FrameSource(args.input)
     threshold = config['threshold'] if args.threshold is None else args.threshold
@@ -480,10 +482,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest='task', required=True)
     det = sub.add_parser('detect', help='spatio-temporal action detection on given person boxes')
     det.add_argument('model', help='the detector IR (.xml)')
-    det.add_argument('video', help='a video file or a folder of frame images')
+    det.add_argument('video', help='a video file or a folder of frames')
     det.add_argument('--boxes', required=True, help='JSON {keyframe: [[x1, y1, x2, y2], ...]} in pixels')
-    det.add_argument('--classes', nargs='+', help='action names for label ids 1, 2, ... (default: '
-                     'from the IR)')
+    det.add_argument('--classes', nargs='+', help='action names of label ids 1, 2, ... (default: the IR\'s)')
     det.add_argument('--out', help='write the annotated keyframes to this MP4')
     rec = sub.add_parser('recognize', help='action recognition of one clip')
     rec.add_argument('model', help='the recognizer IR (.xml)')

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,34 +125,99 @@ def config_path(config: str | os.PathLike) -> Path:
                               f'in {CONFIG_DIR} ({", ".join(names())}).')
 
 
+def _bases(path: Path) -> list[str]:
+    """The `_base_` file names a config file states (a string or a list of them), as written."""
+    import ast
+    try:
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+    except (SyntaxError, UnicodeDecodeError, OSError):
+        return []  # mmengine reports it, with the line
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _with_course_bases(path: Path) -> Path | None:
+    """A config outside the course's folder whose relative `_base_` names a course config (a copied
+    config): a temporary view where those bases resolve (the file beside the course's configs), or
+    None when its bases resolve as they are. A base found nowhere: ConfigError saying what to write."""
+    from ..errors import ConfigError
+    if path.parent == CONFIG_DIR:
+        return None
+    missing = [b for b in _bases(path) if '::' not in b and not (path.parent / b).is_file()]
+    if not missing:
+        return None
+    unknown = [b for b in missing if os.path.isabs(b) or not (CONFIG_DIR / b).resolve().is_file()
+               or (CONFIG_DIR / b).resolve().parent != CONFIG_DIR]
+    if unknown:
+        raise ConfigError(
+            f'{path}: _base_ = {unknown[0]!r} is not found, neither beside the config ({path.parent}) nor '
+            'among the course\'s configs. Write in the file either a course config by name, e.g. '
+            f'_base_ = \'./{names()[0]}.py\' (python -m course_lib.train --list shows them), an installed '
+            "package's config (_base_ = 'mmaction::recognition/...'), or the path of an existing config "
+            f'file (absolute, or relative to {path.parent}).')
+    view = Path(tempfile.mkdtemp(prefix='course_config_'))
+    for course_file in CONFIG_DIR.glob('*.py'):
+        (view / course_file.name).symlink_to(course_file)
+    (view / path.name).unlink(missing_ok=True)
+    shutil.copyfile(path, view / path.name)
+    return view / path.name
+
+
+def _check_work_dir(path: Path) -> None:
+    """Refuse a work dir that is a file, or under one (checkpoints and logs are written in it)."""
+    from ..errors import ConfigError
+    for part in [*reversed(path.parents), path]:
+        if part.exists() and not part.is_dir():
+            raise ConfigError(f'--work-dir {path}: {part} is a file, not a folder; training writes its '
+                              'checkpoints and logs into a folder. Give a folder path (a new one is made).')
+
+
 def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
                 work_dir_: str | os.PathLike | None = None, *, early_stop: int | None = None,
                 lr_patience: int | None = None) -> Config:
     """Load a config with `--cfg-options`-style overrides and the course's defaults filled in.
 
-    `early_stop` / `lr_patience`: see `add_plateau_options` (None, the default, adds nothing).
-    """
-    os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
+    A copy of a course config kept elsewhere loads as it is: a relative `_base_` that is not beside
+    it is looked up among the course's configs. `early_stop` / `lr_patience`: see
+    `add_plateau_options` (None, the default, adds nothing)."""
+    # configs read it through `{{$COURSE_DATA_DIR:data}}`, which expands no `~` and resolves nothing:
+    # give them the folder the scripts use (COURSE_DATA_DIR expanded and absolute, or the default)
+    os.environ['COURSE_DATA_DIR'] = str(data_dir())
     path = config_path(config)
     logger = MMLogger.get_current_instance()
     level = logger.level
     logger.setLevel(logging.WARNING)  # Config.fromfile logs each `{{$COURSE_DATA_DIR}}` it fills in
+    view = _with_course_bases(path)
     try:
         from ..errors import ConfigError, boundary
         with boundary(f'{path}: mmengine could not load this config', 'Fix the line it names (or '
                       'start again from the course\'s config of that name).', ConfigError):
-            cfg = Config.fromfile(str(path))
+            cfg = Config.fromfile(str(view or path))
+        if view is not None:
+            object.__setattr__(cfg, '_filename', str(path))  # the user's file, not its loading view
     finally:
         logger.setLevel(level)
+        if view is not None:
+            shutil.rmtree(view.parent, ignore_errors=True)  # the temporary folder this call made
+    from ..cfg_options import cfg_options as check_options, schedule
     if cfg_options:
-        from ..cfg_options import cfg_options as check_options
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
+    schedule(cfg, path.name)  # a step that covers no epoch ends training in mmengine's scheduler
     if not _profile.is_smoke():
         from ..dryrun import cap_config
         cap_config(cfg)  # the full profile's dry run in CI (course_lib/dryrun.py); a learner: nothing
     from ..zoo import fetch_config_files
     fetch_config_files(cfg)  # full profile: the checkpoints this config (after overrides) still names
+    if work_dir_ is not None:
+        _check_work_dir(Path(work_dir_).expanduser())
+        work_dir_ = Path(work_dir_).expanduser()
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
     return add_plateau_options(cfg, early_stop=early_stop, lr_patience=lr_patience)
 

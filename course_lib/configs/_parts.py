@@ -80,6 +80,8 @@ def adamw_warmup_cosine(lr: float, max_epochs: int) -> tuple[dict, list]:
         dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
         dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0, by_epoch=True, begin=1,
              end=max_epochs, convert_to_iter_based=True)]
+    if max_epochs < 2:  # one epoch (a copied config made short): the warm-up alone, no cosine after it
+        param_scheduler = param_scheduler[:1]
     return optim_wrapper, param_scheduler
 
 

@@ -212,7 +212,8 @@ def recognize(model, video: str | os.PathLike | np.ndarray | VideoSource,
     need = clip_frames(cfg)
     if len(source) < need:
         from ..errors import InputError
-        raise InputError(f'The video has {len(source)} frame{"s" if len(source) != 1 else ""}; '
+        what = str(video) if isinstance(video, (str, os.PathLike)) else 'The video'
+        raise InputError(f'{what} has {len(source)} frame{"s" if len(source) != 1 else ""}; '
                          f'the model reads clips of {need} frames. Give a video of at least {need} frames.')
     sample = sampled_clips(cfg, source)
     steps = [s for s in pipeline_for(cfg.test_dataloader.dataset.pipeline, 'array')

@@ -59,7 +59,12 @@ def _kind(video: Any, min_frames: int) -> str:
                                  'Check the path (relative paths start at the folder you run from).')
         if path.is_file() and is_image_file(path):
             return 'image'
-    return validate.video_input(video, min_frames)
+    try:
+        return validate.video_input(video, min_frames)
+    except FileFormatError as err:  # an undecodable, empty or cut file: this module's error type
+        if isinstance(err, VideoReadError):
+            raise
+        raise VideoReadError(str(err)) from err
 
 
 def _open(path: Path) -> cv2.VideoCapture:
@@ -102,6 +107,7 @@ class VideoSource:
     def __init__(self, video: Any, fps: float | None = None, min_frames: int = 1,
                  kinds: Sequence[str] = KINDS, progress: bool = False) -> None:
         self.progress = progress
+        video = validate.video_location(video)  # a URL refused with the download step, `~` expanded
         kind = _kind(video, min_frames)
         if kind not in kinds:
             wanted = ', '.join({'video': 'a video file', 'frames': 'a folder of frames',

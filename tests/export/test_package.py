@@ -117,8 +117,11 @@ def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh
     import skvideo
     built = package.build_package(task, tmp_path / f'{task}_package', max_drop=None)
     folder = built.folder
-    assert sorted(p.name for p in folder.iterdir()) == ['README.md', 'config.json', 'demo.py', 'frame_source.py',
-                                                       'labels.txt', 'model.bin', 'model.xml', 'requirements.txt']
+    assert sorted(p.name for p in folder.iterdir()) == ['.written_by_course', 'README.md', 'config.json', 'demo.py',
+                                                       'frame_source.py', 'labels.txt', 'model.bin', 'model.xml',
+                                                       'requirements.txt']  # the record: what a rebuild may replace
+    import zipfile
+    assert sorted(zipfile.ZipFile(built.zip).namelist()) == sorted(f'{folder.name}/{n}' for n in package.FILES)
     assert (folder / 'demo.py').read_bytes() == Path(standalone_demo.__file__).read_bytes()
     from course_lib import frame_source
     assert (folder / 'frame_source.py').read_bytes() == Path(frame_source.__file__).read_bytes()
