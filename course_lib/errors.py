@@ -43,6 +43,10 @@ class EnvironmentVariableError(CourseError, ValueError):
     """A course environment variable (COURSE_PROFILE, COURSE_DATA_DIR, ...) with an unusable value."""
 
 
+class LiveSourceError(CourseError, RuntimeError):
+    """A camera that does not open, or a stream that never starts: names the input and a fix."""
+
+
 def raised_in_course(err: BaseException) -> bool:
     """True when an exception was raised by course code (its innermost frame is in course_lib or data_scripts)."""
     frames = traceback.extract_tb(err.__traceback__)
@@ -97,4 +101,4 @@ def run_cli(main: Callable[[list[str]], int | None], argv: Sequence[str] | None 
 
 
 __all__ = ['CheckpointError', 'ConfigError', 'CourseError', 'EnvironmentVariableError',
-           'FileFormatError', 'InputError', 'boundary', 'message', 'raised_in_course', 'run_cli']
+           'FileFormatError', 'InputError', 'LiveSourceError', 'boundary', 'message', 'raised_in_course', 'run_cli']
