@@ -143,3 +143,40 @@ def test_ctrl_c_stops_the_run_and_the_file_is_complete_and_playable(tmp_path):
     frames, _ = read_frames(out)
     assert len(frames) >= 6 and frames.shape[1:3] == (48, 64)
     assert sorted(p.name for p in tmp_path.iterdir()) == ['interrupted.mp4']
+
+
+def test_opencv_on_a_stream_that_stops_sending_ends_cleanly(tmp_path):
+    """A real HTTP stream that sends half a file, then holds the connection open, silent."""
+    import socket
+    import subprocess as sp
+
+    from course_lib.live.stream import ffmpeg_command
+    from course_lib.video import write_video
+
+    from .fakes import bar_clip
+    clip = write_video(tmp_path / 'bars.mp4', bar_clip(50), fps=25)
+    ts = tmp_path / 'bars.ts'
+    sp.run(ffmpeg_command(clip, None, False, False, str(ts)), check=True, timeout=60)
+    data = ts.read_bytes()
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen()
+    release = threading.Event()
+
+    def serve():
+        conn, _ = server.accept()
+        conn.recv(4096)
+        conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n' + data[:len(data) // 2])
+        release.wait(30)  # silent, connection open
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    step, seen = recorder()
+    url = f'http://127.0.0.1:{server.getsockname()[1]}/stream.ts'
+    try:
+        summary = run_live(url, step, open_timeout=5, read_timeout=1)
+    finally:
+        release.set()
+        server.close()
+    assert summary.stopped in ('stalled', 'end of stream') and summary.seconds < 20
+    assert 5 <= summary.received < 50  # the frames of the half that came, not the whole file
