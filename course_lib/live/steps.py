@@ -1,6 +1,6 @@
 """The demo's tasks as live steps: what each model reads from the latest frames, and what it draws.
 
-A `LiveTask` is a step for `loop.run_live` (newest frame, kept frames -> annotated RGB frame), the
+A `LiveTask` is a step for `video.live_run.run_live` (newest frame, kept frames -> annotated RGB frame), the
 number of latest frames it reads (`history`) and a line that says which model runs:
 
 * `recognition_task(model, classes)`: the recognizer's clip (its test pipeline's `SampleFrames` on
@@ -19,8 +19,8 @@ from typing import Callable, Mapping, Sequence
 import cv2
 import numpy as np
 
-from .capture import LiveFrame
-from .loop import Step
+from ..video.live import LiveFrame
+from ..video.live_run import Step
 
 
 @dataclass

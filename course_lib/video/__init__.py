@@ -18,9 +18,9 @@ from typing import Sequence
 import cv2
 import numpy as np
 
-from . import validate
-from ._util import atomic_path, resize_short_side
-from .errors import FileFormatError, InputError
+from .. import validate
+from .._util import atomic_path, resize_short_side
+from ..errors import FileFormatError, InputError
 
 FRAME_PATTERNS = ('img_*.jpg', '*.jpg', '*.png')
 CODECS = ('libx264', 'mp4v')

@@ -1,10 +1,10 @@
 """The live loop: frames of a camera or stream through a task's step, as they come, until told to stop.
 
-`run_live(source, step)` opens the source (`capture.open_capture`), reads it in a thread that keeps
-only the latest frames (`capture.FrameFeed`), and calls `step(frame, recent)` on the newest frame
+`run_live(source, step)` opens the source (`video.live.open_capture`), reads it in a thread that
+keeps only the latest frames (`video.live.FrameFeed`), and calls `step(frame, recent)` on the newest frame
 each time the step is free: a step slower than the source skips frames (counted as dropped), so the
 output shows the present, never a growing backlog. On every annotated frame it draws the achieved
-rate ("4.2 fps | 37 dropped"), writes it to `out` (`writer.LiveVideoWriter`, real-time H.264) and
+rate ("4.2 fps | 37 dropped", bottom right), writes it to `out` (`video.live_writer.LiveVideoWriter`, real-time H.264) and
 hands it to `on_frame` (the notebook widget).
 
 It stops at the end of the stream, after `max_seconds`, when the `stop` event is set (the notebook's
@@ -28,8 +28,9 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .capture import CaptureFactory, FrameFeed, check_history, LiveFrame, Source, describe, live_source, open_capture
-from .writer import LiveVideoWriter
+from .live import (CaptureFactory, FrameFeed, LiveFrame, Source, check_history, describe, live_source,
+                   open_capture)
+from .live_writer import LiveVideoWriter
 
 POLL = 0.1  # seconds between checks of the stop event while no frame comes
 Step = Callable[[LiveFrame, Sequence[LiveFrame]], np.ndarray]  # newest frame, kept frames -> RGB
@@ -82,13 +83,16 @@ class RateMeter:
 
 
 def draw_rate(image: np.ndarray, fps: float, dropped: int) -> np.ndarray:
-    """A copy of an RGB frame with 'N.N fps | M dropped' on a dark band at its top left."""
+    """A copy of an RGB frame with 'N.N fps | M dropped' on a dark box at its bottom right."""
     out = np.ascontiguousarray(image, dtype=np.uint8).copy()
     text = f'{fps:4.1f} fps | {dropped} dropped'
     scale = max(0.35, min(out.shape[:2]) / 600)
     (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-    cv2.rectangle(out, (0, 0), (tw + 6, th + base + 6), (0, 0, 0), -1)
-    cv2.putText(out, text, (3, th + 3), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA)
+    h, w = out.shape[:2]
+    x, y = max(0, w - tw - 6), max(0, h - th - base - 6)
+    out[y:, x:] = 0
+    cv2.putText(out, text, (x + 3, h - base - 3), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1,
+                cv2.LINE_AA)
     return out
 
 

@@ -1,4 +1,4 @@
-"""course_lib.live.loop: newest frames through a step, drops counted, every way of stopping ends cleanly."""
+"""course_lib.video.live_run: newest frames through a step, drops counted, every way of stopping ends cleanly."""
 import os
 import signal
 import subprocess
@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from course_lib.errors import InputError, LiveSourceError
-from course_lib.live.loop import RateMeter, draw_rate, run_live
+from course_lib.video.live_run import RateMeter, draw_rate, run_live
 from course_lib.video import read_frames
 
-from .fakes import FakeCapture, factory, index_of
+from .live_fakes import FakeCapture, factory, index_of
 
 pytestmark = pytest.mark.timeout(120)
 REPO = Path(__file__).resolve().parents[2]
@@ -69,8 +69,8 @@ def test_the_written_video_has_the_rate_drawn_and_is_complete(tmp_path):
     frames, fps = read_frames(out)
     assert fps == pytest.approx(25) and len(frames) == summary.output_frames
     assert frames.shape[1:3] == (48, 64)
-    band, below = frames[-1, :6, :30].mean(), frames[-1, 30:, :].mean(axis=(0, 1))
-    assert band < 90 < below[2]  # the dark band of the rate over a frame that is blue (RGB)
+    box, above = frames[-1, -4:, -20:].mean(), frames[-1, :20, :].mean(axis=(0, 1))
+    assert box < 90 < above[2]  # the dark box of the rate (bottom right) on a frame that is blue (RGB)
     assert sorted(p.name for p in out.parent.iterdir()) == ['run.mp4']
     assert str(out) in str(summary) and 'dropped' in str(summary)
 
@@ -78,7 +78,8 @@ def test_the_written_video_has_the_rate_drawn_and_is_complete(tmp_path):
 def test_draw_rate_and_the_meter():
     image = np.full((60, 200, 3), 255, np.uint8)
     drawn = draw_rate(image, 12.5, 3)
-    assert drawn[2, 2].tolist() == [0, 0, 0] and image[2, 2].tolist() == [255, 255, 255]
+    assert drawn[-1, -1].tolist() == [0, 0, 0] and drawn[2, 2].tolist() == [255, 255, 255]
+    assert image[-1, -1].tolist() == [255, 255, 255]  # the frame given is not drawn on
     meter = RateMeter(window=3)
     assert meter.tick(0.0) == 0.0
     assert [meter.tick(t) for t in (0.5, 1.0, 1.5)] == [2.0, 2.0, 2.0]
@@ -112,8 +113,8 @@ def test_input_that_is_not_live_is_refused_before_opening(tmp_path):
 
 
 CHILD = textwrap.dedent('''
-    from course_lib.live.loop import run_live
-    from tests.live.fakes import FakeCapture, factory
+    from course_lib.video.live_run import run_live
+    from tests.video.live_fakes import FakeCapture, factory
 
     def step(frame, recent):
         if frame.index >= 5:
@@ -150,10 +151,10 @@ def test_opencv_on_a_stream_that_stops_sending_ends_cleanly(tmp_path):
     import socket
     import subprocess as sp
 
-    from course_lib.live.stream import ffmpeg_command
+    from course_lib.video.stream import ffmpeg_command
     from course_lib.video import write_video
 
-    from .fakes import bar_clip
+    from .live_fakes import bar_clip
     clip = write_video(tmp_path / 'bars.mp4', bar_clip(50), fps=25)
     ts = tmp_path / 'bars.ts'
     sp.run(ffmpeg_command(clip, None, False, False, str(ts)), check=True, timeout=60)

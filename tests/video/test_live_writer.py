@@ -1,9 +1,9 @@
-"""course_lib.live.writer: a real-time H.264 file written frame by frame, named only once complete."""
+"""course_lib.video.live_writer: a real-time H.264 file written frame by frame, named only once complete."""
 import numpy as np
 import pytest
 
 from course_lib.errors import InputError
-from course_lib.live.writer import LiveVideoWriter
+from course_lib.video.live_writer import LiveVideoWriter
 from course_lib.video import read_frames
 
 

@@ -1,6 +1,6 @@
 """A live run in JupyterLab: annotated frames in an ipywidgets Image as they are made, and a Stop button.
 
-`watch(source, step, ...)` displays the widget and runs `loop.run_live` in a background thread, so the
+`watch(source, step, ...)` displays the widget and runs `video.live_run.run_live` in a background thread, so the
 kernel stays free to receive the Stop button's click; it returns a `LiveSession` at once. A later
 cell calls `session.wait()` for the `LiveSummary` (and re-raises the run's error, if any).
 
@@ -14,8 +14,8 @@ import threading
 import cv2
 import numpy as np
 
-from .capture import Source
-from .loop import LiveSummary, Step, require_live, run_live
+from ..video.live import Source
+from ..video.live_run import LiveSummary, Step, require_live, run_live
 
 
 class LiveSession:

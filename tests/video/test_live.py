@@ -1,4 +1,4 @@
-"""course_lib.live.capture: what counts as live input, opening with a timeout, a feed of the latest frames."""
+"""course_lib.video.live: what counts as live input, opening with a timeout, a feed of the latest frames."""
 import socket
 import threading
 import time
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from course_lib.errors import InputError, LiveSourceError
-from course_lib.live.capture import FrameFeed, describe, live_source, open_capture, to_rgb
-from course_lib.live.stream import free_port
+from course_lib.video.live import FrameFeed, describe, live_source, open_capture, to_rgb
+from course_lib.video.stream import free_port
 
-from .fakes import FakeCapture, factory, index_of
+from .live_fakes import FakeCapture, factory, index_of
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -1,12 +1,12 @@
-"""course_lib.live.notebook: frames in a widget from a background thread, a Stop button, a summary."""
+"""course_lib.viz.live: frames in a widget from a background thread, a Stop button, a summary."""
 import cv2
 import numpy as np
 import pytest
 
 from course_lib.errors import InputError, LiveSourceError
-from course_lib.live.notebook import LiveSession
+from course_lib.viz.live import LiveSession
 
-from .fakes import FakeCapture, factory
+from ..video.live_fakes import FakeCapture, factory
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..errors import InputError
-from ..video import read_frames
+from . import read_frames
 
 HOST = '127.0.0.1'
 PROTOCOLS = ('http', 'udp')

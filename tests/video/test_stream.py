@@ -1,4 +1,4 @@
-"""course_lib.live.stream: a file served as a real-time stream on 127.0.0.1, always stopped."""
+"""course_lib.video.stream: a file served as a real-time stream on 127.0.0.1, always stopped."""
 import socket
 import time
 
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from course_lib.errors import InputError
-from course_lib.live.stream import serve_file_as_stream
+from course_lib.video.stream import serve_file_as_stream
 from course_lib.video import VideoReadError, write_video
 
-from .fakes import bar_clip, bar_position
+from .live_fakes import bar_clip, bar_position
 
 pytestmark = pytest.mark.timeout(120)
 
