@@ -33,14 +33,14 @@ class LiveTask:
 
 
 def draw_lines(image: np.ndarray, lines: Sequence[str]) -> np.ndarray:
-    """A copy of an RGB frame with lines of text on a dark band at its bottom."""
+    """A copy of an RGB frame with lines of text on a dark band at its top."""
     out = np.ascontiguousarray(image, dtype=np.uint8).copy()
     scale = max(0.35, min(out.shape[:2]) / 600)
     height = cv2.getTextSize('Ag', cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][1] + 6
-    top = max(0, out.shape[0] - height * len(lines) - 2)
-    out[top:] = (out[top:] * 0.35).astype(np.uint8)
+    band = min(out.shape[0], height * len(lines) + 2)
+    out[:band] = (out[:band] * 0.35).astype(np.uint8)
     for i, line in enumerate(lines):
-        cv2.putText(out, line, (4, top + height * (i + 1) - 3), cv2.FONT_HERSHEY_SIMPLEX, scale,
+        cv2.putText(out, line, (4, height * (i + 1) - 3), cv2.FONT_HERSHEY_SIMPLEX, scale,
                     (255, 255, 255), 1, cv2.LINE_AA)
     return out
 

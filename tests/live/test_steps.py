@@ -1,0 +1,79 @@
+"""course_lib.live.steps: each task as a live step, on a small model with random weights."""
+import numpy as np
+import pytest
+
+from course_lib.video.live import LiveFrame
+from course_lib.live.steps import actions_task, detection_task, draw_lines, recognition_task
+
+
+def frames(n: int, h: int = 48, w: int = 64) -> list[LiveFrame]:
+    rng = np.random.default_rng(0)
+    return [LiveFrame(i, i / 25, rng.integers(0, 255, (h, w, 3), dtype=np.uint8)) for i in range(n)]
+
+
+def changed_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.any(a != b, axis=(1, 2)))
+
+
+def test_recognition_reads_the_clip_of_its_config_and_writes_the_top_classes():
+    from mmaction.apis import init_recognizer
+
+    import course_lib  # noqa: F401  (registrations)
+    from course_lib.configs import load_config
+    cfg = load_config('r2plus1d_r18_motion_smoke')  # clips of 8 frames, one every 1
+    model = init_recognizer(cfg, None, device='cpu')
+    task = recognition_task(model, list(cfg.classes), k=2)
+    clip_len = next(s for s in cfg.test_dataloader.dataset.pipeline if s['type'] == 'SampleFrames')
+    assert task.history == clip_len['clip_len'] * clip_len['frame_interval']
+    seen = frames(task.history)
+    early = task.step(seen[2], seen[:3])  # not a whole clip yet: says so, no model call
+    full = task.step(seen[-1], seen)
+    assert early.shape == full.shape == seen[-1].image.shape
+    rows = changed_rows(full, seen[-1].image)
+    assert rows.min() == 0 and rows.max() < 30  # two lines of text at the top, the rest untouched
+
+
+def test_detection_draws_the_boxes_above_the_threshold_only():
+    calls = []
+
+    def detect(image_bgr):
+        calls.append(image_bgr.copy())
+        return (np.array([[4, 4, 20, 20], [30, 30, 60, 44]], np.float32), np.array([0.9, 0.2]),
+                np.array([1, 0]))
+
+    task = detection_task(detect, ['cell', 'platelet'], threshold=0.5)
+    frame = LiveFrame(0, 0.0, np.full((48, 64, 3), (200, 10, 10), np.uint8))
+    out = task.step(frame, [frame])
+    assert task.history == 1
+    assert calls[0][0, 0].tolist() == [10, 10, 200]  # the detector gets BGR, as OpenCV reads
+    assert np.any(out[4:21, 4] != frame.image[4:21, 4])  # the kept box's left edge
+    assert np.array_equal(out[40, 55], frame.image[40, 55])  # the box under the threshold: not drawn
+
+
+def test_actions_score_the_persons_of_the_middle_frame_and_draw_on_it():
+    seen = frames(16)
+
+    class Model:  # the interface of an exported action detector (score_keyframe)
+        def __init__(self):
+            self.calls = []
+
+        def score_keyframe(self, clip, key, boxes):
+            self.calls.append((len(clip), key, boxes.copy()))
+            return np.tile(np.array([[0.0, 0.9, 0.1]]), (len(boxes), 1))
+
+    model = Model()
+    task = actions_task(model, clip_len=4, frame_interval=4,
+                        persons=lambda image: np.array([[5, 5, 30, 40, 0.99]]), labels={1: 'stand', 2: 'sit'})
+    assert task.history == 16
+    out = task.step(seen[-1], seen)
+    assert model.calls[0][:2] == (16, 8)  # the whole window, keyframe in its middle
+    assert out.shape == seen[8].image.shape and not np.array_equal(out, seen[8].image)
+    none = actions_task(model, 4, 4, persons=lambda image: np.zeros((0, 5)), labels={1: 'stand'})
+    assert not np.array_equal(none.step(seen[-1], seen), seen[8].image)  # 'no person' written
+    assert len(model.calls) == 1  # no person: the action model is not run
+
+
+def test_draw_lines_darkens_a_band_at_the_top():
+    image = np.full((60, 80, 3), 200, np.uint8)
+    out = draw_lines(image, ['a', 'b'])
+    assert out[-1].tolist() == image[-1].tolist() and out[1, -1].max() < 100
