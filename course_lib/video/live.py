@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 import cv2
 import numpy as np
 
+from .._util import resize_short_side
 from ..errors import InputError, LiveSourceError
 
 LIVE_SCHEMES = ('rtsp', 'rtsps', 'rtmp', 'rtmps', 'http', 'https', 'udp', 'tcp', 'srt', 'rtp')
@@ -151,9 +152,12 @@ def check_history(history: Any) -> int:
 class FrameFeed:
     """Reads an opened capture in a thread as fast as it sends; keeps the latest `history` frames."""
 
-    def __init__(self, cap: Any, source: Source, history: int = 1, read_timeout: float = 10.0) -> None:
-        """`history`: how many of the latest frames `next()` returns (the clip a temporal model reads)."""
+    def __init__(self, cap: Any, source: Source, history: int = 1, read_timeout: float = 10.0,
+                 short_side: int | None = None) -> None:
+        """`history`: how many of the latest frames `next()` returns (the clip a temporal model reads);
+        `short_side`: frames with a longer short side are shrunk to it as they arrive (memory)."""
         check_history(history)
+        self.short_side = short_side
         self.cap, self.source, self.read_timeout = cap, source, read_timeout
         self.received = 0  # frames read from the source
         self.taken = 0  # frames returned by next()
@@ -192,6 +196,8 @@ class FrameFeed:
                 now = time.monotonic()
                 start = now if start is None else start
                 image = to_rgb(np.asarray(frame))
+                if self.short_side and min(image.shape[:2]) > self.short_side:
+                    image = resize_short_side(image, self.short_side)
                 with self._cond:
                     self._frames.append(LiveFrame(self.received, now - start, image))
                     self.received += 1

@@ -132,9 +132,12 @@ def require_live(source: Source | str) -> Source:
 def run_live(source: Source | str, step: Step, *, history: int = 1, out: str | os.PathLike | None = None,
              max_seconds: float | None = None, stop: threading.Event | None = None,
              on_frame: Callable[[np.ndarray], None] | None = None, out_fps: float | None = None,
-             open_timeout: float = 10.0, read_timeout: float = 10.0,
+             open_timeout: float = 10.0, read_timeout: float = 10.0, short_side: int | None = None,
              capture: CaptureFactory | None = None) -> LiveSummary:
-    """Run step on a camera's or stream's newest frames until it ends or is stopped; return a summary."""
+    """Run step on a camera's or stream's newest frames until it ends or is stopped; return a summary.
+
+    `history`: the latest frames the step gets; `short_side`: larger frames are shrunk to it as they
+    arrive; `capture`: a factory of the capture object (default: cv2.VideoCapture)."""
     live = require_live(source)
     if max_seconds is not None and not max_seconds > 0:
         raise InputError(f'max_seconds={max_seconds!r}: give a positive number of seconds (or none).')
@@ -142,7 +145,7 @@ def run_live(source: Source | str, step: Step, *, history: int = 1, out: str | o
     stop = stop or threading.Event()
     writer = LiveVideoWriter(out, out_fps or 15.0) if out else None  # checks out before opening
     cap = open_capture(live, open_timeout, read_timeout, capture)
-    feed = FrameFeed(cap, live, history, read_timeout)
+    feed = FrameFeed(cap, live, history, read_timeout, short_side)
     if writer and not out_fps:  # real time at the source's rate (at most 30 fps)
         writer.fps = min(feed.source_fps or 15.0, 30.0)
     meter, processed, stopped, message = RateMeter(), 0, 'error', ''

@@ -4,7 +4,8 @@
 returns a `LoopbackStream` whose `url` (`http://127.0.0.1:PORT/stream.ts`) any stream reader opens,
 OpenCV's included. Each client that connects gets the file from its start, encoded by the ffmpeg
 binary of `imageio-ffmpeg` as MPEG-TS **in real time** (`-re`: a 25 fps file sends 25 frames a second,
-as a camera would), for at most `seconds`; `loop=True` repeats the file until then. With
+as a camera would), for at most `seconds`; `loop=True` repeats the file until then; `width` scales it
+(a camera's size rather than a film's). With
 `protocol='udp'` ffmpeg sends to `udp://127.0.0.1:PORT` at once instead, listener or not (frames sent
 before a reader listens are lost, as on a real UDP stream).
 
@@ -43,7 +44,8 @@ def ffmpeg_exe() -> str:
                      '(it is a course dependency). Run `make setup` again, or install ffmpeg.')
 
 
-def ffmpeg_command(path: Path, seconds: float | None, loop: bool, realtime: bool, output: str) -> list[str]:
+def ffmpeg_command(path: Path, seconds: float | None, loop: bool, realtime: bool, output: str,
+                   width: int | None = None) -> list[str]:
     """The ffmpeg command line that sends a file as MPEG-TS to output ('pipe:1' or a udp:// URL)."""
     cmd = [ffmpeg_exe(), '-hide_banner', '-loglevel', 'error', '-nostdin']
     cmd += ['-re'] if realtime else []
@@ -52,7 +54,8 @@ def ffmpeg_command(path: Path, seconds: float | None, loop: bool, realtime: bool
     cmd += ['-t', f'{seconds:g}'] if seconds else []
     # MPEG-4 Part 2: cheap to encode, any frame rate, a keyframe every 12 frames so that a reader
     # joining late starts within half a second; even sizes for the 4:2:0 chroma.
-    cmd += ['-an', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-c:v', 'mpeg4', '-q:v', '4', '-g', '12',
+    scale = f'scale={width - width % 2}:-2' if width else 'scale=trunc(iw/2)*2:trunc(ih/2)*2'
+    cmd += ['-an', '-vf', scale, '-c:v', 'mpeg4', '-q:v', '4', '-g', '12',
             '-f', 'mpegts', output]
     return cmd
 
@@ -68,8 +71,9 @@ class LoopbackStream:
     """A file served as a real-time stream on 127.0.0.1 (see the module docstring); `url`, `close()`."""
 
     def __init__(self, path: str | os.PathLike, seconds: float | None = 10.0, protocol: str = 'http',
-                 loop: bool = False, realtime: bool = True) -> None:
-        """Start serving path (checked: a video OpenCV decodes) for at most `seconds` per client."""
+                 loop: bool = False, realtime: bool = True, width: int | None = None) -> None:
+        """Start serving path (checked: a video OpenCV decodes) for at most `seconds` per client;
+        `width`: frames scaled to that many pixels wide (the height in proportion)."""
         self.path = Path(path)
         if protocol not in PROTOCOLS:
             raise InputError(f'protocol={protocol!r}: the loopback stream speaks one of {PROTOCOLS}.')
@@ -77,9 +81,11 @@ class LoopbackStream:
             raise InputError(f'seconds={seconds!r}: give a positive duration (or None for the whole file).')
         if loop and not seconds:
             raise InputError('loop=True needs seconds=...: a looping stream must end by itself.')
+        if width is not None and not (isinstance(width, int) and width >= 2):
+            raise InputError(f'width={width!r}: give the stream\'s width in pixels (a whole number >= 2).')
         read_frames(self.path, max_frames=1)  # a missing or undecodable file: VideoReadError naming it
         self.seconds, self.protocol = seconds, protocol
-        self._command = lambda output: ffmpeg_command(self.path, seconds, loop, realtime, output)
+        self._command = lambda output: ffmpeg_command(self.path, seconds, loop, realtime, output, width)
         self._processes: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -128,9 +134,9 @@ class LoopbackStream:
 
 
 def serve_file_as_stream(path: str | os.PathLike, seconds: float | None = 10.0, protocol: str = 'http',
-                         loop: bool = False, realtime: bool = True) -> LoopbackStream:
+                         loop: bool = False, realtime: bool = True, width: int | None = None) -> LoopbackStream:
     """Serve a video file as a real-time stream on 127.0.0.1; use as `with ... as url:` or `.url`/`.close()`."""
-    return LoopbackStream(path, seconds, protocol, loop, realtime)
+    return LoopbackStream(path, seconds, protocol, loop, realtime, width)
 
 
 def _server(stream: LoopbackStream) -> ThreadingHTTPServer:

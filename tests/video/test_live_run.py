@@ -51,6 +51,13 @@ def test_the_kept_frames_end_at_the_newest_and_are_consecutive():
         assert len(recent) == min(5, index + 1)
 
 
+def test_short_side_shrinks_large_frames_as_they_arrive():
+    sizes = []
+    run_live(0, lambda frame, recent: sizes.append(frame.image.shape) or frame.image, short_side=24,
+             capture=factory(FakeCapture(frames=5, fps=0, size=(48, 64))))
+    assert sizes and set(sizes) == {(24, 32, 3)}
+
+
 def test_max_seconds_and_the_stop_event_end_an_endless_source():
     step, _ = recorder()
     summary = run_live(0, step, max_seconds=0.5, capture=factory(FakeCapture(frames=None, fps=50)))

@@ -82,6 +82,12 @@ def test_seconds_bounds_a_looping_stream(clip, tmp_path):
     assert 20 <= len(frames) <= 31  # the 10 frames about three times, then the end (1.2 s at 25 fps)
 
 
+def test_width_scales_the_stream_in_proportion(clip):
+    with serve_file_as_stream(clip, seconds=1, width=33) as url:
+        frames = read_all(url, limit=3)
+    assert frames[0].shape == (24, 32, 3)  # 64x48 -> width 32 (even), height 24 in proportion
+
+
 def test_udp_stream_reaches_a_reader_on_loopback(clip):
     with serve_file_as_stream(clip, seconds=4, protocol='udp', loop=True) as url:
         assert url.startswith('udp://127.0.0.1:')
@@ -98,3 +104,5 @@ def test_bad_arguments_name_the_input(tmp_path, clip):
         serve_file_as_stream(clip, seconds=None, loop=True)
     with pytest.raises(InputError, match='positive'):
         serve_file_as_stream(clip, seconds=0)
+    with pytest.raises(InputError, match='width=0'):
+        serve_file_as_stream(clip, width=0)
