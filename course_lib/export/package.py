@@ -7,13 +7,15 @@
 of the validation metric, or the IR given with `--int8`), `labels.txt`, `config.json` (input size,
 frames per clip and interval, mean / std, and for the detector its anchors, box coder, NMS settings
 and the confidence threshold that maximises F1 on the validation split, chosen with the INT8 model
-itself), `demo.py` (course_lib/export/standalone_demo.py, copied), `requirements.txt` (openvino
+itself), `demo.py` and `frame_source.py` (course_lib/export/standalone_demo.py and its video source,
+copied), `requirements.txt` (openvino
 pinned to the version that wrote the IR, numpy and opencv-python-headless pinned to this
 environment's) and a short `README.md`; `DIR.zip` holds the same folder. On the target machine:
 
     python -m venv env && env/bin/pip install -r DIR/requirements.txt
-    env/bin/python DIR/demo.py VIDEO                     (recognizer: top-5 actions)
-    env/bin/python DIR/demo.py IMAGE --out result.jpg    (detector: boxes drawn)
+    env/bin/python DIR/demo.py VIDEO                     (recognizer: top-5 actions; or a frame folder)
+    env/bin/python DIR/demo.py IMAGE --out result.jpg    (detector: boxes drawn; or a folder / a video
+                                                          --out result.mp4)
 
 The models are the ones earlier lessons trained (`trained_checkpoint` trains a missing smoke one).
 Used in lesson 08.
@@ -31,7 +33,7 @@ from pathlib import Path
 from ..configs import load_config
 from ..errors import InputError, run_cli
 from ..profile import is_smoke
-from . import cases, parity, quantize, standalone_demo, tasks
+from . import cases, frame_source, parity, quantize, standalone_demo, tasks
 
 TASKS = ('recognizer', 'detector')
 # the PyPI names demo.py needs, each pinned to this environment's version (OpenCV: the headless
@@ -198,6 +200,7 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
     (out / 'labels.txt').write_text('\n'.join(labels) + '\n')
     (out / 'config.json').write_text(json.dumps(config, indent=1) + '\n')
     shutil.copyfile(standalone_demo.__file__, out / 'demo.py')
+    shutil.copyfile(frame_source.__file__, out / 'frame_source.py')  # demo.py's video source
     (out / 'requirements.txt').write_text(requirements_text())
     (out / 'README.md').write_text(README.format(
         title=f'{task.capitalize()} package', what=config['description'].capitalize() + '.',

