@@ -19,7 +19,7 @@ from typing import Callable, Mapping, Sequence
 import cv2
 import numpy as np
 
-from ..video.live import LiveFrame
+from ..video import Frame
 from ..video.live_run import Step
 
 
@@ -59,7 +59,7 @@ def recognition_task(model, classes: Sequence[str] | None = None, k: int = 3,
     clip_len, interval = _sampling(model.cfg)
     span = clip_len * interval
 
-    def step(frame: LiveFrame, recent: Sequence[LiveFrame]) -> np.ndarray:
+    def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         if len(recent) < span:
             return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
         result = recognize(model, np.stack([f.image for f in recent]), classes, k=k)
@@ -75,7 +75,7 @@ def detection_task(detect: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, 
     from ..viz.detection import class_colors
     colors = class_colors(classes)
 
-    def step(frame: LiveFrame, recent: Sequence[LiveFrame]) -> np.ndarray:
+    def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         boxes, scores, labels = detect(cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR))
         keep = np.asarray(scores) >= threshold
         boxes, scores, labels = np.asarray(boxes)[keep], np.asarray(scores)[keep], np.asarray(labels)[keep]
@@ -93,7 +93,7 @@ def actions_task(model, clip_len: int, frame_interval: int,
     from ..inference.spatiotemporal import KeyframeActions, draw_actions, predict_actions
     span = clip_len * frame_interval
 
-    def step(frame: LiveFrame, recent: Sequence[LiveFrame]) -> np.ndarray:
+    def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         if len(recent) < span:
             return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
         frames = np.stack([f.image for f in recent])

@@ -14,7 +14,8 @@ only the latest frames.
   a slow model shows the present, not a growing backlog) with the frames kept before it, which is
   what a model that reads clips needs.
 
-Frames are RGB uint8, timestamped with their arrival time (seconds since the first frame).
+Frames are the video source's `Frame`s (index, time, RGB uint8 image): the index counts the frames
+that arrived, the time is their arrival (seconds since the first frame).
 """
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlparse
 
@@ -31,6 +31,7 @@ import numpy as np
 
 from .._util import resize_short_side
 from ..errors import InputError, LiveSourceError
+from .source import Frame
 
 LIVE_SCHEMES = ('rtsp', 'rtsps', 'rtmp', 'rtmps', 'http', 'https', 'udp', 'tcp', 'srt', 'rtp')
 CAMERA_DEVICE = re.compile(r'^/dev/video(\d+)$')
@@ -124,15 +125,6 @@ def open_capture(source: Source, open_timeout: float = 10.0, read_timeout: float
     return cap
 
 
-@dataclass(frozen=True)
-class LiveFrame:
-    """One frame of a live source: its arrival order, arrival time and RGB image."""
-
-    index: int  # 0 for the first frame that arrived
-    time: float  # seconds since the first frame arrived
-    image: np.ndarray  # (H, W, 3) RGB uint8
-
-
 def to_rgb(frame: np.ndarray) -> np.ndarray:
     """A frame as OpenCV reads it (BGR, BGRA or grey) as RGB uint8."""
     if frame.ndim == 2:
@@ -163,7 +155,7 @@ class FrameFeed:
         self.taken = 0  # frames returned by next()
         self.ended: str | None = None  # why no more frames come: 'end of stream', 'stalled', 'stopped'
         self.error: BaseException | None = None
-        self._frames: deque[LiveFrame] = deque(maxlen=history)
+        self._frames: deque[Frame] = deque(maxlen=history)
         self._last = -1
         self._started: float | None = None  # when reading began
         self._arrival: float | None = None  # when the latest frame arrived
@@ -199,7 +191,7 @@ class FrameFeed:
                 if self.short_side and min(image.shape[:2]) > self.short_side:
                     image = resize_short_side(image, self.short_side)
                 with self._cond:
-                    self._frames.append(LiveFrame(self.received, now - start, image))
+                    self._frames.append(Frame(self.received, now - start, image))
                     self.received += 1
                     self._arrival = now
                     self._cond.notify_all()
@@ -213,7 +205,7 @@ class FrameFeed:
     def _fresh(self) -> bool:
         return bool(self._frames) and self._frames[-1].index > self._last
 
-    def next(self, wait: float | None = None) -> tuple[LiveFrame, list[LiveFrame]] | None:
+    def next(self, wait: float | None = None) -> tuple[Frame, list[Frame]] | None:
         """The newest frame not taken yet and the kept frames up to it (oldest first), or None.
 
         Waits at most `wait` seconds (default: the read timeout). None with `ended` unset: no new

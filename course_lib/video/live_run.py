@@ -28,12 +28,12 @@ import cv2
 import numpy as np
 
 from ..errors import InputError
-from .live import (CaptureFactory, FrameFeed, LiveFrame, Source, check_history, describe, live_source,
+from .live import (CaptureFactory, Frame, FrameFeed, Source, check_history, describe, live_source,
                    open_capture)
 from .live_writer import LiveVideoWriter
 
 POLL = 0.1  # seconds between checks of the stop event while no frame comes
-Step = Callable[[LiveFrame, Sequence[LiveFrame]], np.ndarray]  # newest frame, kept frames -> RGB
+Step = Callable[[Frame, Sequence[Frame]], np.ndarray]  # newest frame, kept frames -> RGB
 
 
 @dataclass

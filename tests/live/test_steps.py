@@ -2,13 +2,13 @@
 import numpy as np
 import pytest
 
-from course_lib.video.live import LiveFrame
+from course_lib.video import Frame
 from course_lib.live.steps import actions_task, detection_task, draw_lines, recognition_task
 
 
-def frames(n: int, h: int = 48, w: int = 64) -> list[LiveFrame]:
+def frames(n: int, h: int = 48, w: int = 64) -> list[Frame]:
     rng = np.random.default_rng(0)
-    return [LiveFrame(i, i / 25, rng.integers(0, 255, (h, w, 3), dtype=np.uint8)) for i in range(n)]
+    return [Frame(i, i / 25, rng.integers(0, 255, (h, w, 3), dtype=np.uint8)) for i in range(n)]
 
 
 def changed_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -42,7 +42,7 @@ def test_detection_draws_the_boxes_above_the_threshold_only():
                 np.array([1, 0]))
 
     task = detection_task(detect, ['cell', 'platelet'], threshold=0.5)
-    frame = LiveFrame(0, 0.0, np.full((48, 64, 3), (200, 10, 10), np.uint8))
+    frame = Frame(0, 0.0, np.full((48, 64, 3), (200, 10, 10), np.uint8))
     out = task.step(frame, [frame])
     assert task.history == 1
     assert calls[0][0, 0].tolist() == [10, 10, 200]  # the detector gets BGR, as OpenCV reads
