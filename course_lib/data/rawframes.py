@@ -101,28 +101,21 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
                    short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
                    jpeg_quality: int = 95) -> int:
     """Decode one video into frame_dir (written whole or not at all); return the frame count."""
+    from ..video import VideoSource  # the one reader of video files (same layer)
     video, frame_dir = Path(video), Path(frame_dir)
     if not video.is_file():
         raise FileNotFoundError(f'No video {video}.')
-    cap = cv2.VideoCapture(str(video))
+    source = VideoSource(video, kinds=('video',))  # a file OpenCV cannot decode: VideoReadError
     n = 0
-    try:
-        with atomic_path(frame_dir) as part:
-            part.mkdir(parents=True)
-            while cap.isOpened():
-                ok, frame = cap.read()
-                if not ok:
-                    break
-                n += 1
-                path = str(part / filename_tmpl.format(n))
-                if not cv2.imwrite(path, resize_short_side(frame, short_side),
-                                   [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
-                    raise OSError(f'could not write {path}')
-            if n == 0:
-                raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported '
-                                 'codec).')
-    finally:
-        cap.release()
+    with atomic_path(frame_dir) as part:
+        part.mkdir(parents=True)
+        for frame in source:  # one frame in memory at a time
+            n += 1
+            path = str(part / filename_tmpl.format(n))
+            bgr = cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR)
+            if not cv2.imwrite(path, resize_short_side(bgr, short_side),
+                               [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
+                raise OSError(f'could not write {path}')
     return n
 
 

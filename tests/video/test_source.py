@@ -32,7 +32,7 @@ def vfr_video(path, fast: int = 60, slow: int = 60) -> None:
     """`fast` frames at 30 fps, then `slow` frames at 6 fps: 2 s + 10 s, with a 30 fps header rate."""
     import imageio_ffmpeg
     frames = numbered(fast + slow)
-    pts = f"if(lt(N,{fast}),N/30,{fast}/30+(N-{fast})/6)/TB"
+    pts = f"if(lt(N,{fast}),N,{fast}+(N-{fast})*5)"  # in the input's time base, 1/30 s: exact
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24',
            '-s', '64x48', '-r', '30', '-i', '-', '-vf', f"setpts='{pts}'", '-fps_mode', 'vfr',
            '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-qp', '0', str(path)]
