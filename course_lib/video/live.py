@@ -75,12 +75,19 @@ def describe(source: Source) -> str:
 
 
 def opencv_capture(source: Source, open_timeout: float, read_timeout: float) -> cv2.VideoCapture:
-    """cv2.VideoCapture of a camera (the platform's backend) or a URL (FFmpeg, with both timeouts)."""
-    if isinstance(source, int):
-        return cv2.VideoCapture(source)
-    params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(open_timeout * 1000),
-              cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(read_timeout * 1000)]
-    return cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
+    """cv2.VideoCapture of a camera (the platform's backend) or a URL (FFmpeg, with both timeouts).
+
+    OpenCV's own warnings while opening are silenced: a failure becomes the course's one message."""
+    level = cv2.getLogLevel()
+    cv2.setLogLevel(0)
+    try:
+        if isinstance(source, int):
+            return cv2.VideoCapture(source)
+        params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(open_timeout * 1000),
+                  cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(read_timeout * 1000)]
+        return cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
+    finally:
+        cv2.setLogLevel(level)
 
 
 def _fix(source: Source) -> str:
