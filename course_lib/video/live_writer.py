@@ -7,7 +7,9 @@ ffmpeg runs in a session of its own: a Ctrl-C in the terminal stops the Python l
 closes the writer), not the encoder in the middle of a frame.
 
 A live source delivers processed frames at an irregular rate; `write(frame, time)` repeats each
-frame until the next one's time, so the video plays in real time at a fixed `fps`.
+frame until the next one's time, so the video plays in real time at a fixed `fps`. (`VideoWriter`
+writes a file's frames one each, and deletes its file when the block ends in an error; a live run
+keeps what it recorded until it was stopped.)
 """
 from __future__ import annotations
 
