@@ -63,7 +63,7 @@ def recognition_task(model, classes: Sequence[str] | None = None, k: int = 3,
         if len(recent) < span:
             return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
         result = recognize(model, np.stack([f.image for f in recent]), classes, k=k)
-        return draw_lines(frame.image, [f'{s:.2f} {n}' for n, s in zip(result.labels, result.scores)])
+        return draw_lines(frame.image, [f'{s:.3f} {n}' for n, s in zip(result.labels, result.scores)])
 
     return LiveTask(step, span, description)
 
