@@ -108,17 +108,25 @@ def open_capture(source: Source, open_timeout: float = 10.0, read_timeout: float
             raise InputError(f'{name}={value!r}: give a positive number of seconds.')
     factory = factory or opencv_capture
     result: dict[str, Any] = {}
+    lock = threading.Lock()
 
     def target() -> None:
         try:
-            result['cap'] = factory(source, open_timeout, read_timeout)
+            cap = factory(source, open_timeout, read_timeout)
         except Exception as err:  # noqa: BLE001  (re-raised below as the course's error)
             result['error'] = err
+            return
+        with lock:
+            if result.get('abandoned'):  # opened after we gave up on it: let go of the device
+                cap.release()
+            result['cap'] = cap
 
     opener = threading.Thread(target=target, name=f'open {describe(source)}', daemon=True)
     opener.start()
     opener.join(open_timeout + GRACE)
-    if opener.is_alive():  # the backend ignored its timeout: give up on it (the thread is a daemon)
+    with lock:
+        result['abandoned'] = opener.is_alive()
+    if result['abandoned']:  # the backend ignored its timeout: give up on it (the thread is a daemon)
         raise LiveSourceError(f'{describe(source)} did not open within {open_timeout:g} s. {_fix(source)}')
     if 'error' in result:
         err = result['error']

@@ -54,6 +54,19 @@ def test_a_backend_that_never_answers_times_out_naming_the_input():
     never.set()
 
 
+def test_a_capture_that_opens_after_the_timeout_is_released():
+    late, fake = threading.Event(), FakeCapture()
+
+    def slow(source, open_timeout, read_timeout):
+        late.wait(30)
+        return fake
+
+    with pytest.raises(LiveSourceError, match='did not open within'):
+        open_capture(1, open_timeout=0.1, factory=slow)
+    late.set()
+    assert fake.released.wait(10)  # not left holding the camera
+
+
 def test_an_error_while_opening_becomes_the_course_error_with_its_cause():
     def broken(source, open_timeout, read_timeout):
         raise OSError('device busy')
