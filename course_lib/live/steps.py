@@ -7,9 +7,10 @@ number of latest frames it reads (`history`) and a line that says which model ru
   the latest `clip_len x frame_interval` frames), the top-k classes written on the frame;
 * `detection_task(detect, classes, threshold)`: the newest frame through an image detector, boxes
   above the threshold drawn;
-* `actions_task(model, cfg, persons, labels)`: spatio-temporal detection on the clip of the latest
-  frames: persons found on its middle frame (the keyframe), their actions scored from the clip
-  around it, drawn on that frame (so the picture lags by half a clip, as the model needs).
+* `actions_task(model, clip_len, frame_interval, persons, labels)`: spatio-temporal detection on
+  the latest frames that hold one clip: persons found on the clip's keyframe (its middle), their
+  actions scored from the clip around it, drawn on that frame (so the picture lags by half a clip,
+  as the model needs).
 """
 from __future__ import annotations
 
@@ -89,15 +90,16 @@ def actions_task(model, clip_len: int, frame_interval: int,
                  persons: Callable[[np.ndarray], np.ndarray], labels: Mapping[int, str],
                  action_thr: float = 0.5, short_side: int | None = 256,
                  description: str = 'spatio-temporal detector') -> LiveTask:
-    """Who does what on the latest clip: persons on its middle frame, their top actions drawn there."""
-    from ..inference.spatiotemporal import KeyframeActions, draw_actions, predict_actions
-    span = clip_len * frame_interval
+    """Who does what on the latest clip: persons on its keyframe, their top actions drawn there."""
+    from ..inference.spatiotemporal import KeyframeActions, clip_indices, draw_actions, predict_actions
+    offsets = clip_indices(0, clip_len, frame_interval)  # the clip around a keyframe, as the model samples it
+    first, last = min(int(offsets.min()), 0), max(int(offsets.max()), 0)
+    span, key = last - first + 1, -first  # the latest frames that hold that clip, and its keyframe
 
     def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         if len(recent) < span:
             return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
         frames = np.stack([f.image for f in recent])
-        key = span // 2  # the clip around it lies within the latest frames
         boxes = np.asarray(persons(frames[key]), dtype=np.float32)  # (N, 4) or (N, 5) with scores
         if boxes.size == 0:
             return draw_lines(frames[key], ['no person'])

@@ -50,27 +50,48 @@ def test_detection_draws_the_boxes_above_the_threshold_only():
     assert np.array_equal(out[40, 55], frame.image[40, 55])  # the box under the threshold: not drawn
 
 
-def test_actions_score_the_persons_of_the_middle_frame_and_draw_on_it():
-    seen = frames(16)
+def test_actions_score_the_persons_of_the_keyframe_with_the_clip_around_it():
+    from course_lib.inference.spatiotemporal import clip_indices
+    seen = frames(20)
 
     class Model:  # the interface of an exported action detector (score_keyframe)
         def __init__(self):
             self.calls = []
 
         def score_keyframe(self, clip, key, boxes):
+            idx = clip_indices(key, 4, 4)
+            assert idx.min() >= 0 and idx.max() < len(clip), 'the clip leaves the frames given'
             self.calls.append((len(clip), key, boxes.copy()))
             return np.tile(np.array([[0.0, 0.9, 0.1]]), (len(boxes), 1))
 
     model = Model()
     task = actions_task(model, clip_len=4, frame_interval=4,
                         persons=lambda image: np.array([[5, 5, 30, 40, 0.99]]), labels={1: 'stand', 2: 'sit'})
-    assert task.history == 16
-    out = task.step(seen[-1], seen)
-    assert model.calls[0][:2] == (16, 8)  # the whole window, keyframe in its middle
-    assert out.shape == seen[8].image.shape and not np.array_equal(out, seen[8].image)
+    assert task.history == 13  # frames -4, 0, 4, 8 around the keyframe: 13 frames
+    recent = seen[-13:]
+    out = task.step(recent[-1], recent)
+    assert model.calls[0][:2] == (13, 4)  # the keyframe has its clip's 8 later frames after it
+    assert out.shape == recent[4].image.shape and not np.array_equal(out, recent[4].image)
+    early = task.step(seen[5], seen[:6])  # not a whole clip yet: says so, no model call
+    assert len(model.calls) == 1 and not np.array_equal(early, seen[5].image)
     none = actions_task(model, 4, 4, persons=lambda image: np.zeros((0, 5)), labels={1: 'stand'})
-    assert not np.array_equal(none.step(seen[-1], seen), seen[8].image)  # 'no person' written
+    assert not np.array_equal(none.step(recent[-1], recent), recent[4].image)  # 'no person' written
     assert len(model.calls) == 1  # no person: the action model is not run
+
+
+def test_actions_on_the_pytorch_path_take_a_clip_that_fits(monkeypatch):
+    """predict_actions refuses a clip that leaves the frames: the live window must hold it."""
+    from course_lib.inference import spatiotemporal
+    calls = []
+    monkeypatch.setattr(spatiotemporal, 'predict_actions', lambda model, frames, persons, clip_len, interval,
+                        short_side, progress: calls.append((len(frames), list(persons))) or
+                        [spatiotemporal.KeyframeActions(list(persons)[0], np.zeros((0, 4)), np.zeros((0, 3)))])
+    task = actions_task(object(), 8, 2, persons=lambda image: np.array([[1, 1, 9, 9]]), labels={1: 'a'})
+    recent = frames(task.history)
+    task.step(recent[-1], recent)
+    (length, (key,)), = calls
+    idx = spatiotemporal.clip_indices(key, 8, 2)
+    assert length == task.history == 15 and idx.min() == 0 and idx.max() == length - 1
 
 
 def test_draw_lines_darkens_a_band_at_the_top():
