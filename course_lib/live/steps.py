@@ -24,6 +24,9 @@ from ..video import Frame
 from ..video.live_run import Step
 
 
+MIN_SHORT_SIDE = 256  # smaller frames are drawn on enlarged (as the file demo's videos are)
+
+
 @dataclass
 class LiveTask:
     """A step for run_live, the latest frames it reads, and what it runs (one line)."""
@@ -46,6 +49,19 @@ def draw_lines(image: np.ndarray, lines: Sequence[str]) -> np.ndarray:
     return out
 
 
+def enlarged(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """A small frame scaled up to a short side of MIN_SHORT_SIDE (labels stay readable), and the scale."""
+    scale = max(1.0, MIN_SHORT_SIDE / min(image.shape[:2]))
+    if scale == 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR), scale
+
+
+def _collecting(frame: Frame, have: int, span: int) -> np.ndarray:
+    """The newest frame, saying that the first clip is not whole yet."""
+    return draw_lines(enlarged(frame.image)[0], [f'collecting the first clip: {have}/{span} frames'])
+
+
 def _sampling(cfg) -> tuple[int, int]:
     """(clip_len, frame_interval) of a recognizer config's SampleFrames test step."""
     steps = [s for s in cfg.test_dataloader.dataset.pipeline if s['type'] == 'SampleFrames']
@@ -62,9 +78,10 @@ def recognition_task(model, classes: Sequence[str] | None = None, k: int = 3,
 
     def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         if len(recent) < span:
-            return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
+            return _collecting(frame, len(recent), span)
         result = recognize(model, np.stack([f.image for f in recent]), classes, k=k)
-        return draw_lines(frame.image, [f'{s:.3f} {n}' for n, s in zip(result.labels, result.scores)])
+        lines = [f'{s:.3f} {n}' for n, s in zip(result.labels, result.scores)]
+        return draw_lines(enlarged(frame.image)[0], lines)
 
     return LiveTask(step, span, description)
 
@@ -81,7 +98,8 @@ def detection_task(detect: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, 
         keep = np.asarray(scores) >= threshold
         boxes, scores, labels = np.asarray(boxes)[keep], np.asarray(scores)[keep], np.asarray(labels)[keep]
         names = [f'{classes[int(c)]} {s:.2f}' for c, s in zip(labels, scores)]
-        return draw_boxes(frame.image, boxes, names, [colors[int(c)] for c in labels], thickness=2)
+        image, scale = enlarged(frame.image)
+        return draw_boxes(image, boxes * scale, names, [colors[int(c)] for c in labels], thickness=2)
 
     return LiveTask(step, 1, description)
 
@@ -98,14 +116,14 @@ def actions_task(model, clip_len: int, frame_interval: int,
 
     def step(frame: Frame, recent: Sequence[Frame]) -> np.ndarray:
         if len(recent) < span:
-            return draw_lines(frame.image, [f'collecting the first clip: {len(recent)}/{span} frames'])
+            return _collecting(frame, len(recent), span)
         frames = np.stack([f.image for f in recent])
         boxes = np.asarray(persons(frames[key]), dtype=np.float32)  # (N, 4) or (N, 5) with scores
         if boxes.size == 0:
-            return draw_lines(frames[key], ['no person'])
+            return draw_lines(enlarged(frames[key])[0], ['no person'])
         pred: KeyframeActions = predict_actions(model, frames, {key: boxes}, clip_len, frame_interval,
                                                 short_side, progress=False)[0]
         tops = pred.top(labels, thr=action_thr, k=3)
-        return draw_actions(frames[key], pred.boxes, tops)
+        return draw_actions(frames[key], pred.boxes, tops, scale=enlarged(frames[key])[1])
 
     return LiveTask(step, span, description)

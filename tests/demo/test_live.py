@@ -65,7 +65,7 @@ def check_run(out: Path, js: Path, clip_frames: int = 40) -> dict:
     assert record['received'] >= clip_frames - 5  # the stream sent the clip (a decoder may keep the last few)
     assert record['processed'] + record['dropped'] == record['received']
     frames, _ = read_frames(out)
-    assert len(frames) >= record['processed'] and frames.shape[1:3] == (64, 96)
+    assert len(frames) >= record["processed"] and frames.shape[1:3] == (256, 384)  # drawn on enlarged
     assert sorted(p.name for p in out.parent.iterdir()) == sorted({out.name, js.name})
     return record
 
@@ -125,7 +125,7 @@ def test_ctrl_c_stops_the_command_and_the_video_is_complete(clip, detector_check
     assert child.returncode == 0, stderr
     assert 'stopped: Ctrl-C' in stdout
     frames, _ = read_frames(out)
-    assert len(frames) >= 1 and frames.shape[1:3] == (64, 96)
+    assert len(frames) >= 1 and frames.shape[1:3] == (256, 384)  # 96 x 64, drawn on enlarged
     assert sorted(p.name for p in tmp_path.iterdir()) == ['interrupted.mp4']
 
 
@@ -142,7 +142,7 @@ def test_cl_demo_live_shows_the_stream_in_the_widget_and_returns_the_summary(cli
         summary = session.wait(120)
     assert summary.stopped == 'end of stream' and summary.processed >= 1
     shown = cv2.imdecode(np.frombuffer(session.image.value, np.uint8), cv2.IMREAD_COLOR)
-    assert shown.shape == (64, 96, 3)
+    assert shown.shape == (256, 384, 3)
     with pytest.raises(InputError, match='neither a camera index'):
         cl.demo.live('clip.mp4', 'recognize', model=model)
     with pytest.raises(InputError, match='model= takes a recognizer'):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from course_lib.video import Frame
-from course_lib.live.steps import actions_task, detection_task, draw_lines, recognition_task
+from course_lib.live.steps import MIN_SHORT_SIDE, actions_task, detection_task, draw_lines, enlarged, recognition_task
 
 
 def frames(n: int, h: int = 48, w: int = 64) -> list[Frame]:
@@ -28,9 +28,10 @@ def test_recognition_reads_the_clip_of_its_config_and_writes_the_top_classes():
     seen = frames(task.history)
     early = task.step(seen[2], seen[:3])  # not a whole clip yet: says so, no model call
     full = task.step(seen[-1], seen)
-    assert early.shape == full.shape == seen[-1].image.shape
-    rows = changed_rows(full, seen[-1].image)
-    assert rows.min() == 0 and rows.max() < 30  # two lines of text at the top, the rest untouched
+    big = enlarged(seen[-1].image)[0]
+    assert early.shape == full.shape == big.shape == (256, 341, 3)  # a 48 x 64 frame, drawn on enlarged
+    rows = changed_rows(full, big)
+    assert rows.min() == 0 and rows.max() < 60  # two lines of text at the top, the rest untouched
 
 
 def test_detection_draws_the_boxes_above_the_threshold_only():
@@ -42,12 +43,16 @@ def test_detection_draws_the_boxes_above_the_threshold_only():
                 np.array([1, 0]))
 
     task = detection_task(detect, ['cell', 'platelet'], threshold=0.5)
-    frame = Frame(0, 0.0, np.full((48, 64, 3), (200, 10, 10), np.uint8))
+    frame = Frame(0, 0.0, np.full((300, 400, 3), (200, 10, 10), np.uint8))
     out = task.step(frame, [frame])
-    assert task.history == 1
+    assert task.history == 1 and out.shape == frame.image.shape  # large enough: not enlarged
     assert calls[0][0, 0].tolist() == [10, 10, 200]  # the detector gets BGR, as OpenCV reads
-    assert np.any(out[4:21, 4] != frame.image[4:21, 4])  # the kept box's left edge
+    assert np.any(out[8:21, 4] != frame.image[8:21, 4])  # the kept box's left edge (below its label)
     assert np.array_equal(out[40, 55], frame.image[40, 55])  # the box under the threshold: not drawn
+    small = Frame(1, 0.1, np.full((48, 64, 3), (200, 10, 10), np.uint8))
+    drawn = task.step(small, [small])
+    assert drawn.shape == (256, 341, 3)  # enlarged; the box follows: its left edge at x = 4 x 5.33
+    assert np.any(drawn[60:100, 21] != drawn[60:100, 40])
 
 
 def test_actions_score_the_persons_of_the_keyframe_with_the_clip_around_it():
@@ -71,11 +76,11 @@ def test_actions_score_the_persons_of_the_keyframe_with_the_clip_around_it():
     recent = seen[-13:]
     out = task.step(recent[-1], recent)
     assert model.calls[0][:2] == (13, 4)  # the keyframe has its clip's 8 later frames after it
-    assert out.shape == recent[4].image.shape and not np.array_equal(out, recent[4].image)
+    assert out.shape == (256, 341, 3) and not np.array_equal(out, enlarged(recent[4].image)[0])
     early = task.step(seen[5], seen[:6])  # not a whole clip yet: says so, no model call
-    assert len(model.calls) == 1 and not np.array_equal(early, seen[5].image)
+    assert len(model.calls) == 1 and not np.array_equal(early, enlarged(seen[5].image)[0])
     none = actions_task(model, 4, 4, persons=lambda image: np.zeros((0, 5)), labels={1: 'stand'})
-    assert not np.array_equal(none.step(recent[-1], recent), recent[4].image)  # 'no person' written
+    assert not np.array_equal(none.step(recent[-1], recent), enlarged(recent[4].image)[0])  # 'no person'
     assert len(model.calls) == 1  # no person: the action model is not run
 
 
@@ -92,6 +97,12 @@ def test_actions_on_the_pytorch_path_take_a_clip_that_fits(monkeypatch):
     (length, (key,)), = calls
     idx = spatiotemporal.clip_indices(key, 8, 2)
     assert length == task.history == 15 and idx.min() == 0 and idx.max() == length - 1
+
+
+def test_small_frames_are_enlarged_to_the_minimum_short_side_only():
+    assert enlarged(np.zeros((64, 96, 3), np.uint8))[0].shape == (MIN_SHORT_SIDE, 384, 3)
+    big = np.zeros((300, 400, 3), np.uint8)
+    assert enlarged(big)[0] is big and enlarged(big)[1] == 1.0
 
 
 def test_draw_lines_darkens_a_band_at_the_top():
