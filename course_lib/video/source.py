@@ -269,6 +269,7 @@ def sliding_windows(frames: Iterable[Frame], size: int, step: int = 1
 
 
 def progress_bar(total: int | None, desc: str, disable: bool = False):
-    """A tqdm bar of frames done / total with frames per second."""
+    """A tqdm bar of frames done / total with frames per second (for passes longer than a second)."""
     from tqdm.auto import tqdm
-    return tqdm(total=total, desc=desc, unit='frame', disable=disable, leave=False, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit='frame', disable=disable, leave=False, dynamic_ncols=True,
+                delay=1.0)  # shown after a second: quick passes stay silent
