@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from course_lib.errors import InputError, LiveSourceError
-from course_lib.video.live_run import RateMeter, draw_rate, run_live
 from course_lib.video import read_frames
+from course_lib.video.live_run import RateMeter, draw_rate, run_live
 
 from .live_fakes import FakeCapture, factory, index_of
 

@@ -42,7 +42,6 @@ def refuses(url: str) -> bool:
 
 
 def test_http_stream_sends_the_file_in_order_in_real_time_then_ends(clip):
-    started = []
     with serve_file_as_stream(clip, seconds=10) as url:
         assert url.startswith('http://127.0.0.1:')
         t0 = time.monotonic()

@@ -5,8 +5,7 @@
   the newest frames as they come (frames are dropped while the model is busy), draws the achieved
   rate, writes `--out` in real time and stops at the end of the stream, after `--max-seconds` or
   at Ctrl-C, the video complete in every case; `--json` writes the run's summary;
-* `live(source, task, ...)` (`cl.demo.live`): the same in a notebook, shown in a widget with a Stop
-  button (`viz.live`); `model=` runs a model the lesson already holds.
+* `live_notebook.live` (`cl.demo.live`) does the same in a notebook.
 
 `localize` is not live: it finds segments over a whole video. A camera index opens a camera of the
 machine that runs Python (in a remote JupyterLab: the server's, not the browser's webcam).
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import json
 from argparse import Namespace
-from typing import Any
 
 from .._util import write_text_atomic
 from ..errors import InputError
@@ -93,39 +91,3 @@ def record(task: str, summary: LiveSummary, live_task: LiveTask) -> dict:
                 processed=summary.processed, dropped=summary.dropped, seconds=round(summary.seconds, 3),
                 fps=round(summary.fps, 3), stopped=summary.stopped,
                 output=str(summary.output) if summary.output else None)
-
-
-def _flags(options: dict[str, Any]) -> list[str]:
-    """`--name value` command-line flags from keyword options (True: a bare flag; None/False: left out)."""
-    flags = []
-    for name, value in options.items():
-        flag = '--' + name.replace('_', '-')
-        if value is True:
-            flags.append(flag)
-        elif value not in (None, False):
-            flags += [flag, str(value)]
-    return flags
-
-
-def live(source: Any, task: str = 'recognize', *, model: Any = None, classes: list[str] | None = None,
-         max_seconds: float | None = None, out: str | None = None, width: int = 480, **options):
-    """Show a task on a camera or stream in the notebook (Stop button); return the running session.
-
-    `options` are the demo command's (`checkpoint=`, `ir=`, `persons='figures'`, ...); `model=` a
-    recognizer already loaded (`recognize`). `session.wait()` returns the summary."""
-    from ..viz.live import watch
-    if live_source(source) is None:
-        raise InputError(f'{source!r} is neither a camera index (0, 1, ...) nor a stream URL (rtsp://, '
-                         'http://, udp://, ...); for a file run `python -m course_lib.demo` on it.')
-    if task not in LIVE_TASKS:
-        not_live(task)
-    if model is not None:
-        if task != 'recognize':
-            raise InputError(f'model= takes a recognizer (task `recognize`); for `{task}` choose the model '
-                             'with the command\'s options (checkpoint=..., ir=..., zoo=True).')
-        live_task = recognition_task(model, classes, k=3, description=type(model).__name__)
-    else:
-        from .__main__ import parser
-        live_task = task_for(parser().parse_args([task, str(source), *_flags(options)]))
-    return watch(source, live_task.step, width, history=live_task.history, out=out, max_seconds=max_seconds,
-                 short_side=SHORT_SIDE if live_task.history > 1 else None)

@@ -1,9 +1,9 @@
-"""course_lib.live.steps: each task as a live step, on a small model with random weights."""
+"""course_lib.demo.live_steps: each task as a live step, on a small model with random weights."""
 import numpy as np
-import pytest
 
+from course_lib.demo.live_steps import (MIN_SHORT_SIDE, actions_task, detection_task, draw_lines, enlarged,
+                                       recognition_task)
 from course_lib.video import Frame
-from course_lib.live.steps import MIN_SHORT_SIDE, actions_task, detection_task, draw_lines, enlarged, recognition_task
 
 
 def frames(n: int, h: int = 48, w: int = 64) -> list[Frame]:
