@@ -20,14 +20,14 @@ unit:
 	COURSE_PROFILE=smoke $(PY) -m pytest tests -q --durations=15
 
 check-full:  ## offline dry run of the full profile: checkpoints, data layouts, 1 iteration + 1 evaluation each
-	COURSE_PROFILE=smoke $(PY) -m course_lib.checkfull
+	COURSE_PROFILE=smoke $(PY) -m course_lib.tooling.checkfull
 
 notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, outputs may differ)
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.notebook_timings -p tests.executed_notebooks --executed-dir=$(EXECUTED) -q $(NOTEBOOKS)
 
 book:  ## the executed lessons ($(EXECUTED), written by `make notebooks`) as a static site in $(BOOK)
-	$(PY) -m course_lib.book --executed $(EXECUTED) --out $(BOOK)
+	$(PY) -m course_lib.tooling.book --executed $(EXECUTED) --out $(BOOK)
 
 book-check: book  ## open the book in headless Chromium, offline: index, navigation, figures, widgets
 	COURSE_BOOK_DIR=$(BOOK) $(PY) -m pytest tests/test_book_browser.py -q

@@ -2,13 +2,14 @@
 
 A checkpoint of another architecture loads "successfully" with mmengine's non-strict loading and
 leaves the model with random weights. `check_checkpoint_keys` refuses it with a message naming both.
-The only allowed difference is a head that a config deliberately replaces (fine-tuning to new classes).
+The only allowed difference is a head that a config deliberately replaces (fine-tuning to new classes),
+which `pretrained_head` finds from the config's class count.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import torch
 from torch import nn
@@ -93,3 +94,22 @@ def load_checked(model: nn.Module, checkpoint: str | os.PathLike | Mapping,
                             if k in own and tuple(own[k].shape) == tuple(v.shape)},
                     strict=False, logger='silent')
     return model
+
+
+def pretrained_head(cfg: Mapping, model: Any) -> tuple[str, ...]:
+    """The classifier a config replaces when it starts from another checkpoint: the parameters of
+    its heads whose first dimension is the config's class count (X3D: cls_head.fc2, R(2+1)D:
+    cls_head.fc_cls). Used by course_lib.train for `load_from`, as checkfull's dry run declares them."""
+    model_cfg = cfg.get('model', {})
+    prefixes = set()
+    for head in ('cls_head', 'roi_head.bbox_head'):
+        node: Any = model_cfg
+        for part in head.split('.'):
+            node = node.get(part) if hasattr(node, 'get') else None
+        count = node.get('num_classes') if hasattr(node, 'get') else None
+        if not isinstance(count, int):
+            continue
+        for name, value in model.state_dict().items():
+            if name.startswith(head + '.') and value.ndim >= 1 and value.shape[0] == count:
+                prefixes.add(name.rsplit('.', 1)[0])
+    return tuple(sorted(prefixes))

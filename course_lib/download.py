@@ -200,7 +200,7 @@ def verify(path: Path, remote: RemoteFile, origin: str = '') -> str:
     return actual
 
 
-# --- a switch for the offline dry run of the full profile (course_lib/checkfull.py) only ---
+# --- a switch for the offline dry run of the full profile (course_lib/tooling/, make check-full) only ---
 # Fake checkpoints with real key names cannot carry the real sha256 prefix, and miniature data
 # fixtures are below the real files' size floors (and are zips where the real archive is a rar:
 # there is no rar writer). No environment variable, argument or config

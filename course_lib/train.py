@@ -47,7 +47,7 @@ def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None
 
     The checkpoint it will load (the last one, or `load_from`) must fit the model
     (course_lib.checkpoints); only a `load_from` start may differ in the classifier the config
-    replaces (`replaced_prefixes`, default course_lib.validate.pretrained_head).
+    replaces (`replaced_prefixes`, default course_lib.checkpoints.pretrained_head).
     """
     cfg = config if isinstance(config, Config) else load_config(config, cfg_options, work_dir_)
     cfg.launcher = launcher
@@ -64,8 +64,7 @@ def build_runner(config: str | os.PathLike | Config, *, cfg_options: dict | None
 
 def _check_start(runner: Runner, cfg: Config, replaced_prefixes: tuple[str, ...] | None) -> None:
     """Refuse a checkpoint to resume or start from that is unreadable or of another model."""
-    from .checkpoints import CheckpointMismatchError, check_checkpoint_keys
-    from .validate import pretrained_head
+    from .checkpoints import CheckpointMismatchError, check_checkpoint_keys, pretrained_head
     source = last_checkpoint(cfg.work_dir) if cfg.resume else cfg.get('load_from')
     if not source or str(source).startswith(('http://', 'https://')):
         return  # nothing to load, or a URL mmengine downloads itself

@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import configs
 from .data.synthetic import anet_features
-from .data import coco
+from .data import bccd
 from .data.synthetic.ava_actions import generate_ava_actions
 from .data.synthetic.motion_clips import MotionSetSpec, build_motion_set
 from .profile import data_dir, work_dir
@@ -28,7 +28,7 @@ def _motion_clips() -> Path:
 
 def _bccd() -> Path:
     root = data_dir() / 'bccd'
-    coco.prepare_bccd(root, progress=False)  # the shipped real BCCD -> COCO, as in lesson 06
+    bccd.prepare_bccd(root, progress=False)  # the shipped real BCCD -> COCO, as in lesson 06
     return root
 
 

@@ -74,19 +74,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> str:
-    from course_lib.data import cvat, otx_cvat
+    from course_lib.data import cvat, cvat_folders, otx_cvat
     if args.direction == 'ava2cvat' and args.layout == 'otx':
-        paths = otx_cvat.ava_to_otx(args.ann, args.labels, args.frames, args.out, args.fps,
-                                    args.timestamp_start, args.proposals,
-                                    copy_frames=not args.no_images)
+        paths = cvat_folders.ava_to_otx(args.ann, args.labels, args.frames, args.out, args.fps,
+                                        args.timestamp_start, args.proposals,
+                                        copy_frames=not args.no_images)
         extra = f' and {otx_cvat.split_proposals(args.out)}' if args.proposals else ''
         return f'{len(paths)} clips in the OTX layout in {args.out}{extra}'
     if args.direction == 'ava2cvat':
         paths = cvat.ava_to_cvat(args.ann, args.labels, args.frames, args.out, args.fps,
                                  args.timestamp_start, copy_frames=not args.no_images)
         return f'{len(paths)} CVAT clips in {args.out}'
-    done = otx_cvat.cvat_folder_to_ava(args.cvat, args.ann, args.labels, args.frames,
-                                       args.proposals, args.fps, args.timestamp_start)
+    done = cvat_folders.cvat_folder_to_ava(args.cvat, args.ann, args.labels, args.frames,
+                                           args.proposals, args.fps, args.timestamp_start)
     lines = [f'{len(done.rows)} AVA rows in {args.ann}']
     if done.label_file:
         lines.append(f'label map (from the XML labels): {done.label_file}')

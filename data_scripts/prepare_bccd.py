@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from course_lib import data_dir
-from course_lib.data import coco
+from course_lib.data import bccd, coco
 from course_lib.errors import run_cli
 from course_lib.validate import non_negative_int
 
@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--force', action='store_true', help='convert again even if done')
     parser.add_argument('--strict', action='store_true', help='exit with an error on any problem')
     args = parser.parse_args(argv)
-    voc = coco.download_bccd() if args.github else args.voc
-    problems = coco.prepare_bccd(args.out, voc=voc, coco_export=args.coco_export,
+    voc = bccd.download_bccd() if args.github else args.voc
+    problems = bccd.prepare_bccd(args.out, voc=voc, coco_export=args.coco_export,
                                  seed=args.seed, force=args.force)
     for row in coco.summarize(args.out):
         print(row)

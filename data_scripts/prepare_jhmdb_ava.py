@@ -47,11 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.gt_pkl and not args.frames:
         parser.error('--gt-pkl needs --frames (ACT\'s Frames folder)')
     import course_lib as cl
-    from course_lib.data import ava, otx_cvat
+    from course_lib.data import ava
+    from course_lib.jobs.otx_ava import prepare_otx_ava
     root = args.root or cl.data_dir() / 'jhmdb_ava'
     if args.otx:
         try:
-            sources = otx_cvat.prepare_otx_ava(args.otx, root, dict(enumerate(ava.JHMDB_CLASSES, 1)))
+            sources = prepare_otx_ava(args.otx, root, dict(enumerate(ava.JHMDB_CLASSES, 1)))
         except (ValueError, OSError) as err:  # bad input: one line, no traceback
             if args.debug:
                 raise
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f'JHMDB (the OTX tutorial\'s subset) in AVA format: {root}; proposals: {sources}')
         return 0
-    from course_lib.inference.jhmdb_ava import prepare_jhmdb_ava
+    from course_lib.jobs.jhmdb_ava import prepare_jhmdb_ava
     checkpoint = None if args.no_detector else cl.download('faster_rcnn_r50_coco')
     root = prepare_jhmdb_ava(args.gt_pkl, args.frames, root, args.split, args.keyframe_step,
                              checkpoint)

@@ -25,8 +25,8 @@ def solve_01_2():
 def solve_01_3():
     """Append one AVARow to the lesson's rows and write them."""
     from course_lib.data import ava
-    from course_lib.viz import tasks
-    files = tasks.write_examples(cl.data_dir() / 'lesson01')
+    from course_lib import format_examples
+    files = format_examples.write_examples(cl.data_dir() / 'lesson01')
     labels = ava.read_label_map(files.ava_label_map)
     stand = next(i for i, name in labels.items() if name == 'stand')
     rows = ava.read_csv(files.ava_csv) + [ava.AVARow('bigbuckbunny', 3, (0.60, 0.40, 0.90, 0.95),

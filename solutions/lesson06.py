@@ -26,10 +26,10 @@ def solve_06_1():
 
 def _data_and_config():
     """The lesson's data (the shipped BCCD as COCO, converted if missing) and its config."""
-    from course_lib.data import coco
     from course_lib.configs import load_config
+    from course_lib.data import bccd
     root = cl.data_dir() / 'bccd'
-    coco.prepare_bccd(root, progress=False)
+    bccd.prepare_bccd(root, progress=False)
     return root, load_config(cl.configs.for_lesson('06', 'detector'))
 
 

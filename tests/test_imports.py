@@ -13,11 +13,11 @@ PACKAGE = REPO / 'course_lib'
 
 # Lowest first: a module may import modules of its own layer or of lower ones, never of higher ones.
 # A module not listed falls under the last entry, `course_lib`: the top layer, which no lower one imports.
+# Entries are the package's own subpackages and root modules only: a folder sits in one layer, whole.
 LAYERS = (
-    ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.profile', 'course_lib.output',
-     'course_lib.hardware',
-     'course_lib.export.standalone_demo',  # the torch-free demo a package ships: imports nothing of the course
-     'course_lib.export.frame_source'),  # and its video source, shipped beside it
+    ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.cfg_options',
+     'course_lib.profile', 'course_lib.output', 'course_lib.hardware', 'course_lib.machine',
+     'course_lib.standalone_demo'),  # the torch-free demo a package ships: imports nothing of the course
     ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
     ('course_lib.data', 'course_lib.video', 'course_lib.segments'),
@@ -27,11 +27,10 @@ LAYERS = (
     ('course_lib.viz',),
     ('course_lib.inference',),
     ('course_lib.export',),
-    ('course_lib.viz.tasks',),  # lesson 01's example files in every format: uses data and inference
-    ('course_lib.exercises', 'course_lib.doctor', 'course_lib.checkfull', 'course_lib.__main__', 'course_lib'),
+    ('course_lib.jobs', 'course_lib.format_examples'),  # whole-data-set jobs; lesson 01's example files
+    ('course_lib.tooling', 'course_lib.exercises', 'course_lib.doctor', 'course_lib.__main__', 'course_lib'),
 )
-# Upward imports still to remove, each with the work that removes it (none left: the JHMDB job that
-# ran a person detector moved from data/ava.py to inference/jhmdb_ava.py). Each must still exist.
+# Upward imports still to remove, each with the work that removes it (none left). Each must still exist.
 PENDING: set[tuple[str, str]] = set()
 
 
@@ -80,6 +79,26 @@ def import_graph() -> dict[str, set[str]]:
     # course_lib.exercises loads its lessonNN modules with importlib when a check runs
     graph['course_lib.exercises'] |= {m for m in known if m.startswith('course_lib.exercises.lesson')}
     return graph
+
+
+def package_node(module: str) -> str:
+    """The package-level node of a module: the subpackage or root module of course_lib it belongs to."""
+    return '.'.join(module.split('.')[:2])
+
+
+def fold(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """A module graph folded to package-level nodes (an edge between two folders if any two of their
+    modules are linked; imports inside one folder left out)."""
+    folded: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        node = package_node(module)
+        folded.setdefault(node, set()).update(package_node(t) for t in targets if package_node(t) != node)
+    return folded
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Subpackages and root modules of course_lib -> those they import, functions included."""
+    return fold(import_graph())
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -136,6 +155,30 @@ def test_course_lib_has_no_import_cycle():
     assert cycle is None, 'import cycle: ' + ' -> '.join(cycle)
 
 
+def test_the_packages_and_root_modules_have_no_import_cycle():
+    """Folded to subpackages and root modules (data, inference, export, ...), the imports still run
+    one way: a folder never imports a folder that imports it back, however deep the modules."""
+    graph = package_graph()
+    assert {'course_lib.data', 'course_lib.inference', 'course_lib.export', 'course_lib.viz'} <= set(graph)
+    cycle = find_cycle(graph)
+    assert cycle is None, 'package-level import cycle: ' + ' -> '.join(cycle)
+
+
+def test_the_package_level_check_finds_a_cycle_between_folders():
+    graph = {'course_lib.a.x': {'course_lib.b.y'}, 'course_lib.b.y': set(), 'course_lib.b.z': {'course_lib.a.w'},
+             'course_lib.a.w': set()}  # acyclic among modules, a cycle between folders a and b
+    assert find_cycle(graph) is None
+    assert find_cycle(fold(graph)) == ['course_lib.a', 'course_lib.b', 'course_lib.a']
+
+
+def test_layers_name_whole_folders_only():
+    """No carve-out: a module of one folder never sits in another layer than its folder."""
+    nested = sorted(e for entries in LAYERS for e in entries if e.count('.') > 1)
+    assert nested == []
+    listed = [e for entries in LAYERS for e in entries]
+    assert len(listed) == len(set(listed))
+
+
 def test_no_module_imports_the_package_root():
     """`import course_lib.x` runs course_lib/__init__ first anyway; importing the root back is a cycle."""
     importers = sorted(m for m, targets in import_graph().items() if 'course_lib' in targets)
@@ -153,3 +196,12 @@ def test_pending_upward_imports_still_exist():
     graph = import_graph()
     gone = sorted(edge for edge in PENDING if edge[1] not in graph.get(edge[0], ()))
     assert gone == [], f'fixed: remove {gone} from PENDING'
+
+
+@pytest.mark.parametrize('module', sorted(modules()))
+def test_each_module_is_one_concept_of_at_most_500_lines(module):
+    """A module over 500 lines holds more than one concept: split it along its seams (CONTRIBUTING.md)."""
+    path = modules()[module]
+    source = path.read_text()
+    assert len(source.splitlines()) <= 500, f'{path.relative_to(REPO)}: {len(source.splitlines())} lines'
+    assert ast.get_docstring(ast.parse(source)), f'{path.relative_to(REPO)}: no docstring naming its concept'

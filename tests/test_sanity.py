@@ -6,7 +6,7 @@ import pytest
 
 import course_lib as cl
 from course_lib import sanity
-from course_lib.data import coco
+from course_lib.data import bccd
 from course_lib.configs import load_config
 
 ATSS = 'atss_mobilenetv2_fpn_bccd_smoke'
@@ -16,7 +16,7 @@ ATSS = 'atss_mobilenetv2_fpn_bccd_smoke'
 def blood_cells(tmp_path_factory):
     """A data dir holding lesson 06's data: the shipped BCCD, converted to COCO."""
     root = tmp_path_factory.mktemp('data')
-    coco.prepare_bccd(root / 'bccd', progress=False)
+    bccd.prepare_bccd(root / 'bccd', progress=False)
     return root
 
 

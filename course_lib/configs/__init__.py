@@ -139,7 +139,7 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
     finally:
         logger.setLevel(level)
     if cfg_options:
-        from ..validate import cfg_options as check_options
+        from ..cfg_options import cfg_options as check_options
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
     from ..zoo import fetch_config_files

@@ -17,7 +17,8 @@ Three files describe an AVA-format data set (mmaction2's `tools/data/ava`):
   `{"video_id,TTTT": array (N, 5) of normalised x1, y1, x2, y2, score}` from a person detector;
   at test time the model classifies the actions of these boxes.
 
-Errors name the file and line and say how to fix them. Used in lessons 01, 02 and 07.
+Errors name the file and line and say how to fix them. `clip_sampling` reads how an AVA config
+samples its clips (SampleAVAFrames). Used in lessons 01, 02, 07 and 08.
 """
 from __future__ import annotations
 
@@ -373,3 +374,13 @@ def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 
                                            int(label) + 1, pid))
                 pid += 1
     return sorted(rows, key=lambda r: (r.video_id, r.timestamp, r.person_id, r.action_id))
+
+
+def clip_sampling(cfg) -> tuple[int, int]:
+    """Return (clip_len, frame_interval) of an AVA config's SampleAVAFrames test step."""
+    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
+    for step in pipeline:
+        if step['type'] == 'SampleAVAFrames':
+            return int(step['clip_len']), int(step['frame_interval'])
+    raise ValueError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
+                     '(spatio-temporal detection) config?')

@@ -48,7 +48,7 @@ def task_for(args: Namespace) -> LiveTask:
     if args.task == 'objects':
         detect, labels, threshold, described = models.object_detector(args)
         return detection_task(detect, labels, threshold, description=described)
-    from ..inference.spatiotemporal import clip_sampling
+    from ..data.ava import clip_sampling
     model, cfg, labels, described = models.action_model(args)
     persons, note = models.person_detector(args, args.det_score_thr)
     clip_len, interval = (clip_sampling(cfg) if cfg is not None

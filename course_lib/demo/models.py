@@ -56,7 +56,7 @@ def check_ir(xml: str | Path, task: str) -> Path:
 
 def read_package(folder: str | Path, task: str) -> tuple[dict, list[str], Path]:
     """A deploy package's config.json, labels and model path, checked to be of `task`."""
-    from ..export.standalone_demo import PACKAGE_FILES
+    from ..standalone_demo import PACKAGE_FILES
     folder = Path(folder)
     if not folder.is_dir() or any(not (folder / f).is_file() for f in PACKAGE_FILES):
         raise InputError(f'{folder} is not a deploy package (a folder with {", ".join(PACKAGE_FILES)} '
@@ -164,7 +164,7 @@ def action_model(args: Any):
     """(model, cfg or None, label map {id: name}, description) for `actions`."""
     from ..data import ava
     if args.ir:
-        from ..export.standalone_demo import ActionDetectorIR
+        from ..standalone_demo import ActionDetectorIR
         model = ActionDetectorIR(check_ir(args.ir, 'actions'), device=_ov_device(args.device))
         names = ava.read_label_map(args.label_map) if args.label_map else dict(enumerate(model.classes))
         return model, None, {i: n for i, n in names.items() if i}, f'OpenVINO IR {Path(args.ir).name}'
@@ -222,7 +222,7 @@ def object_detector(args: Any):
                          'NMS, threshold): run it from its deploy package, `--package DIR` '
                          '(python -m course_lib.export.package).')
     if args.package:
-        from ..export.standalone_demo import BoxDetectorIR
+        from ..standalone_demo import BoxDetectorIR
         config, labels, xml = read_package(args.package, 'objects')
         threshold = config['threshold'] if args.threshold is None else args.threshold
         return BoxDetectorIR(xml, config['detector']), labels, threshold, f'package {Path(args.package).name}'

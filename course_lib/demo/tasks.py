@@ -70,7 +70,7 @@ def recognize(args: Any) -> dict:
     source = _source(args, MOTION)  # the input is checked before any model is loaded (or trained)
     if args.package:
         config, labels, xml = models.read_package(args.package, 'recognize')
-        from ..export.standalone_demo import recognize_video
+        from ..standalone_demo import recognize_video
         top = recognize_video(xml, args.input, labels, config['clip_len'], config['frame_interval'],
                               args.top_k)
         described = f'package {Path(args.package).name}'
@@ -185,7 +185,7 @@ def _json_stream(path: Path | None, head: dict) -> Iterator:
 
 def objects(args: Any) -> dict:
     """Boxes of the lesson-06 detector on an image, every frame of a folder, or a video."""
-    from ..export.standalone_demo import draw
+    from ..standalone_demo import draw
     source = _source(args, ('image', 'frames', 'video'))
     kinds = IMAGE_OUT if source.kind == 'image' else VIDEO_OUT
     out = check_output(args.out, kinds, args.force, 'the annotated ' + ('image' if source.kind == 'image'

@@ -66,12 +66,12 @@ def x3d_ten_classes(answer) -> str | None:
 def second_person(answer) -> str | None:
     """Right when the CSV holds the lesson's rows plus person 1 standing at second 3."""
     from ..data import ava
-    from ..viz import tasks
+    from .. import format_examples
     if not answer or not Path(answer).is_file():
         return 'write the rows with ava.write_csv(path, rows) and give that path.'
     rows = ava.read_csv(answer)
-    ids = {c: i + 1 for i, c in enumerate(tasks.CLASSES)}
-    lesson = {(t, box, ids[a], 0) for t, (box, acts) in tasks.KEYFRAMES.items() for a in acts}
+    ids = {c: i + 1 for i, c in enumerate(format_examples.CLASSES)}
+    lesson = {(t, box, ids[a], 0) for t, (box, acts) in format_examples.KEYFRAMES.items() for a in acts}
     have = {(r.timestamp, r.box, r.action_id, r.person_id) for r in rows}
     if not lesson <= have:
         return 'start from the lesson\'s rows (ava.read_csv(files.ava_csv)) and append to them.'

@@ -7,7 +7,7 @@
 of the validation metric, or the IR given with `--int8`), `labels.txt`, `config.json` (input size,
 frames per clip and interval, mean / std, and for the detector its anchors, box coder, NMS settings
 and the confidence threshold that maximises F1 on the validation split, chosen with the INT8 model
-itself), `demo.py` and `frame_source.py` (course_lib/export/standalone_demo.py and its video source,
+itself), `demo.py` and `frame_source.py` (course_lib/standalone_demo.py and its video source,
 copied), `requirements.txt` (openvino
 pinned to the version that wrote the IR, numpy and opencv-python-headless pinned to this
 environment's) and a short `README.md`; `DIR.zip` holds the same folder. On the target machine:
@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .. import frame_source, standalone_demo
 from ..configs import load_config
 from ..errors import InputError, run_cli
 from ..profile import is_smoke
-from . import cases, frame_source, parity, quantize, standalone_demo, tasks
+from . import cases, parity, quantize, tasks
 
 TASKS = ('recognizer', 'detector')
 # the PyPI names demo.py needs, each pinned to this environment's version (OpenCV: the headless

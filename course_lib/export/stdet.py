@@ -27,7 +27,7 @@ from torch import nn
 from ..data import ava
 from ..metrics.ava_frame_map import frame_ap
 from ..output import quiet
-from .standalone_demo import RT_SECTION
+from ..standalone_demo import RT_SECTION
 
 Inputs = tuple  # (clip (1, 3, T, H, W) float32, boxes (N, 4) float32 pixels)
 
@@ -69,9 +69,8 @@ def export_stdet(model: nn.Module, cfg, xml_path: str | os.PathLike,
     """
     import openvino as ov
 
-    from ..inference.spatiotemporal import clip_sampling
     from . import roi_align
-    clip_len, interval = clip_sampling(cfg)
+    clip_len, interval = ava.clip_sampling(cfg)
     shape = list(clip_shape or (3, clip_len, 64, 96))
     gen = torch.Generator().manual_seed(seed)
     example = (torch.rand(1, *shape, generator=gen) * 255,

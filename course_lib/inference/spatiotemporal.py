@@ -26,9 +26,10 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
-from ..export.standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
+from ..data.ava import clip_sampling
 from ..output import quiet
 from ..profile import device as default_device
+from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..video import VideoSource, VideoWriter, write_video
 from ..video.source import progress_bar
 from . import installed_config
@@ -94,16 +95,6 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
-def clip_sampling(cfg) -> tuple[int, int]:
-    """Return (clip_len, frame_interval) of the config's SampleAVAFrames test step."""
-    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
-    for step in pipeline:
-        if step['type'] == 'SampleAVAFrames':
-            return int(step['clip_len']), int(step['frame_interval'])
-    raise ValueError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
-                     '(spatio-temporal detection) config?')
-
-
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
@@ -119,7 +110,7 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
         if len(boxes) == 0:
             out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
             continue
-        if hasattr(model, 'score_keyframe'):  # an exported IR (export.standalone_demo.ActionDetectorIR)
+        if hasattr(model, 'score_keyframe'):  # an exported IR (standalone_demo.ActionDetectorIR)
             out.append(KeyframeActions(k, boxes, model.score_keyframe(frames, k, boxes)))
             continue
         idx = clip_indices(k, clip_len, frame_interval)
@@ -326,7 +317,7 @@ class SpatioTemporalDetector:
 
     The same steps as `run_demo` (keyframes every `stepsize` frames, persons on each, actions of
     each person box), returning a SpatioTemporalResult; `show` renders it to an MP4 for the player.
-    `model` may also be the IR exported in lesson 08 (`export.standalone_demo.ActionDetectorIR`,
+    `model` may also be the IR exported in lesson 08 (`standalone_demo.ActionDetectorIR`,
     with `cfg=None`), as `recognize` takes an `IRRecognizer`.
     """
 

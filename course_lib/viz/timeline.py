@@ -20,8 +20,8 @@ def label_colors(labels: Iterable[str | None],
     """Return a colour per label (tab10), grey for no label.
 
     With `classes` (a data set's class list), a class keeps its colour in every figure, whichever
-    labels a figure shows: the i-th class gets the i-th colour (as `viz.tasks.COLORS`). Labels not
-    in `classes` follow them, in sorted order.
+    labels a figure shows: the i-th class gets the i-th colour (as `format_examples.COLORS`). Labels
+    not in `classes` follow them, in sorted order.
     """
     present = {x for x in labels if x is not None}
     names = list(classes or []) + sorted(present - set(classes or []))

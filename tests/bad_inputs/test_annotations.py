@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from course_lib.data import activitynet, ava, coco, cvat
+from course_lib.data import activitynet, ava, bccd, coco, cvat, voc
 from course_lib.errors import FileFormatError
 
 INFO = {'duration_second': 10.0, 'duration_frame': 300, 'feature_frame': 300}
@@ -105,21 +105,21 @@ def _voc(root, defect: str = ''):
 def test_voc_non_numeric_coordinate_names_file_and_line(tmp_path):
     xml = _voc(tmp_path, 'coord') / 'Annotations' / 'a.xml'
     with pytest.raises(coco.CocoFormatError) as err:
-        coco.read_voc(xml)
+        voc.read_voc(xml)
     assert f'{xml}:4: <xmax>6O</xmax> is not a number' in str(err.value)
 
 
 def test_voc_size_disagreeing_with_the_image_uses_the_image_and_reports_it(tmp_path):
-    problems = coco.voc_to_coco(_voc(tmp_path / 'voc', 'size'), tmp_path / 'out',
-                                splits={'train': ['a']}, progress=False)
+    problems = voc.voc_to_coco(_voc(tmp_path / 'voc', 'size'), tmp_path / 'out',
+                               splits={'train': ['a']}, progress=False)
     assert any('<size> says 640x480 but a.jpg is 160x120' in str(p) for p in problems)
     image = json.loads((tmp_path / 'out' / 'train' / coco.ANNOTATION_FILE).read_text())['images'][0]
     assert (image['width'], image['height']) == (160, 120)
 
 
 def test_a_text_file_named_jpg_is_not_converted(tmp_path):
-    problems = coco.voc_to_coco(_voc(tmp_path / 'voc', 'text_jpg'), tmp_path / 'out',
-                                splits={'train': ['a']}, progress=False)
+    problems = voc.voc_to_coco(_voc(tmp_path / 'voc', 'text_jpg'), tmp_path / 'out',
+                               splits={'train': ['a']}, progress=False)
     assert any('a.jpg is not a readable image' in str(p) for p in problems)
     assert json.loads((tmp_path / 'out' / 'train' / coco.ANNOTATION_FILE).read_text())['images'] == []
 
@@ -142,8 +142,8 @@ def test_prepare_bccd_strict_fails_on_the_rerun_as_on_the_first_run(tmp_path):
     (voc / 'ImageSets' / 'Main').mkdir(parents=True)
     for f in ('train.txt', 'val.txt', 'test.txt'):
         (voc / 'ImageSets' / 'Main' / f).write_text('a\n')
-    first = coco.prepare_bccd(tmp_path / 'out', voc=voc)
-    rerun = coco.prepare_bccd(tmp_path / 'out', voc=voc)
+    first = bccd.prepare_bccd(tmp_path / 'out', voc=voc)
+    rerun = bccd.prepare_bccd(tmp_path / 'out', voc=voc)
     assert first and [str(p) for p in rerun] == [str(p) for p in first]
     with pytest.raises(coco.CocoFormatError, match='a.jpg is not a readable image'):
         coco.raise_on_problems(rerun, 'BCCD')

@@ -187,9 +187,9 @@ def test_the_replaced_head_is_the_one_the_full_dry_run_declares(config):
     from mmaction.registry import MODELS
     from mmengine.registry import init_default_scope
 
-    from course_lib.checkfull import START
+    from course_lib.checkpoints import pretrained_head
     from course_lib.configs import load_config
-    from course_lib.validate import pretrained_head
+    from course_lib.tooling.checkfull import START
     cfg = load_config(config)
     init_default_scope('mmaction')
     model = MODELS.build(cfg.model)

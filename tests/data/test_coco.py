@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_lib.data import coco
+from course_lib.data import bccd, coco, voc
 
 # The real BCCD file layout (BCCD/Annotations/BloodImage_00000.xml), tabs and all.
 HEAD = """<annotation>
@@ -74,7 +74,7 @@ SPLITS = {'train.txt': ['BloodImage_00000', 'BloodImage_00001'], 'val.txt': ['Bl
 def test_read_voc_gives_boxes_and_object_lines(tmp_path):
     path = tmp_path / 'BloodImage_00000.xml'
     path.write_text(voc_xml('BloodImage_00000.jpg', RECORDS['BloodImage_00000'], 640, 480))
-    record = coco.read_voc(path)
+    record = voc.read_voc(path)
     assert (record.filename, record.width, record.height) == ('BloodImage_00000.jpg', 640, 480)
     assert [o.name for o in record.objects] == ['WBC', 'RBC']
     assert record.objects[0].box == (10.0, 8.0, 40.0, 30.0)
@@ -84,7 +84,7 @@ def test_read_voc_gives_boxes_and_object_lines(tmp_path):
 
 def test_voc_to_coco_uses_bccd_splits_and_reports_bad_records(tmp_path):
     write_bccd(tmp_path / 'src', RECORDS, SPLITS)
-    problems = coco.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
+    problems = voc.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
     text = [str(p) for p in problems]
     assert len(problems) == 3, text
     outside = next(t for t in text if 'BloodImage_00001.xml:14' in t)
@@ -111,7 +111,7 @@ def test_voc_to_coco_uses_bccd_splits_and_reports_bad_records(tmp_path):
 
 def test_voc_to_coco_without_image_sets_splits_at_random(tmp_path):
     write_bccd(tmp_path / 'src', RECORDS)
-    coco.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
+    voc.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
     names = []
     for split in coco.SPLITS:
         data = json.loads((tmp_path / 'out' / split / coco.ANNOTATION_FILE).read_text())
@@ -121,12 +121,12 @@ def test_voc_to_coco_without_image_sets_splits_at_random(tmp_path):
 
 def test_split_names_is_reproducible_disjoint_and_complete():
     names = [f'img{i:03d}' for i in range(100)]
-    a, b = coco.split_names(names, seed=3), coco.split_names(names, seed=3)
+    a, b = voc.split_names(names, seed=3), voc.split_names(names, seed=3)
     assert a == b and [len(a[s]) for s in coco.SPLITS] == [70, 15, 15]
     assert sorted(a['train'] + a['valid'] + a['test']) == names
-    assert coco.split_names(names, seed=4)['test'] != a['test']
+    assert voc.split_names(names, seed=4)['test'] != a['test']
     with pytest.raises(ValueError, match='sum'):
-        coco.split_names(names, (0.5, 0.2, 0.2))
+        voc.split_names(names, (0.5, 0.2, 0.2))
 
 
 def test_validate_coco_names_each_bad_record(tmp_path):
@@ -168,7 +168,7 @@ def test_converted_files_load_in_mmdet_coco_dataset(tmp_path):
     import course_lib  # noqa: F401  (registrations)
     from mmdet.datasets import CocoDataset
     write_bccd(tmp_path / 'src', RECORDS, SPLITS)
-    coco.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
+    voc.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
     dataset = CocoDataset(data_root=str(tmp_path / 'out'), ann_file='train/' + coco.ANNOTATION_FILE,
                           data_prefix=dict(img='train/'), metainfo=dict(classes=coco.BCCD_CLASSES),
                           pipeline=[], test_mode=False)
@@ -183,13 +183,13 @@ def test_converted_files_load_in_mmdet_coco_dataset(tmp_path):
 
 def test_prepare_bccd_from_a_local_checkout_then_skips(tmp_path):
     write_bccd(tmp_path / 'src', RECORDS, SPLITS)
-    problems = coco.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src')
+    problems = bccd.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src')
     assert len(problems) == 3
     report = (tmp_path / 'bccd' / 'problems.txt').read_text()
     assert "unknown class 'Neutrophil'" in report
     ann = tmp_path / 'bccd' / 'train' / coco.ANNOTATION_FILE
     stamp = ann.stat().st_mtime_ns
-    again = coco.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src')  # not redone, same report
+    again = bccd.prepare_bccd(tmp_path / 'bccd', voc=tmp_path / 'src')  # not redone, same report
     assert ann.stat().st_mtime_ns == stamp
     assert [str(p) for p in again] == [str(p) for p in problems]
 
@@ -207,7 +207,7 @@ def test_roboflow_export_is_imported_with_annotation_ids_from_one(tmp_path):
                 'annotations': [{'id': 0, 'image_id': 0, 'category_id': 2, 'bbox': [1, 1, 9, 9]},
                                 {'id': 1, 'image_id': 0, 'category_id': 3, 'bbox': [20, 5, 30, 30]}]}
         (export / split / coco.ANNOTATION_FILE).write_text(json.dumps(data))
-    problems = coco.prepare_bccd(tmp_path / 'bccd', coco_export=export)
+    problems = bccd.prepare_bccd(tmp_path / 'bccd', coco_export=export)
     assert [p.message.split(':')[0] for p in problems] == ['annotation ids start at 0 (pycocotools '
                                                            'would miscount one match)'] * 3
     data = json.loads((tmp_path / 'bccd/valid' / coco.ANNOTATION_FILE).read_text())
@@ -219,10 +219,10 @@ def test_roboflow_export_is_imported_with_annotation_ids_from_one(tmp_path):
 
 def test_shipped_bccd_converts_to_the_official_splits(tmp_path):
     """364 real images -> 205 / 87 / 72 (ImageSets/Main); the release's 2 point boxes are dropped."""
-    assert coco.shipped_bccd() == coco.SHIPPED_BCCD
-    assert (coco.SHIPPED_BCCD / 'LICENSE').read_text().startswith('MIT License')
-    assert 'Shenggan' in (coco.SHIPPED_BCCD / 'README.md').read_text()  # the attribution
-    problems = coco.prepare_bccd(tmp_path / 'bccd', progress=False)
+    assert bccd.shipped_bccd() == bccd.SHIPPED_BCCD
+    assert (bccd.SHIPPED_BCCD / 'LICENSE').read_text().startswith('MIT License')
+    assert 'Shenggan' in (bccd.SHIPPED_BCCD / 'README.md').read_text()  # the attribution
+    problems = bccd.prepare_bccd(tmp_path / 'bccd', progress=False)
     assert sorted((Path(p.file).name, p.line is not None) for p in problems) == [
         ('BloodImage_00338.xml', True), ('BloodImage_00343.xml', True)]
     assert all('empty box' in p.message and 'dropped' in p.message for p in problems)
@@ -241,16 +241,16 @@ def test_shipped_bccd_converts_to_the_official_splits(tmp_path):
 
 def test_an_incomplete_copy_is_not_used(tmp_path):
     write_bccd(tmp_path / 'src', RECORDS)  # no ImageSets/Main
-    assert coco.shipped_bccd(tmp_path / 'src' / 'BCCD_Dataset-master' / 'BCCD') is None
-    assert coco.shipped_bccd(tmp_path / 'nothing') is None
+    assert bccd.shipped_bccd(tmp_path / 'src' / 'BCCD_Dataset-master' / 'BCCD') is None
+    assert bccd.shipped_bccd(tmp_path / 'nothing') is None
     voc = write_bccd(tmp_path / 'full', RECORDS, SPLITS)
-    assert coco.shipped_bccd(voc) == voc
+    assert bccd.shipped_bccd(voc) == voc
 
 
 def test_without_the_shipped_copy_it_downloads_and_says_how_to_restore(tmp_path, monkeypatch):
     import importlib
     download = importlib.import_module('course_lib.download')  # the module, not the function
-    monkeypatch.setattr(coco, 'shipped_bccd', lambda: None)
+    monkeypatch.setattr(bccd, 'shipped_bccd', lambda: None)
     fetched = []
 
     def offline(name, dest, **kwargs):
@@ -259,6 +259,6 @@ def test_without_the_shipped_copy_it_downloads_and_says_how_to_restore(tmp_path,
 
     monkeypatch.setattr(download, 'download', offline)
     with pytest.raises(download.DownloadError) as err:
-        coco.prepare_bccd(tmp_path / 'bccd', progress=False)
+        bccd.prepare_bccd(tmp_path / 'bccd', progress=False)
     assert fetched == ['bccd_voc_github']
     assert 'git checkout -- datasets/bccd' in str(err.value) and '(offline)' in str(err.value)

@@ -9,8 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from course_lib.data import ava, cvat, otx_cvat
+from course_lib.data import ava, cvat, cvat_folders, otx_cvat
 from course_lib.data.synthetic.otx_clip import write_otx_clip
+from course_lib.jobs import otx_ava
 
 FIXTURE = Path(__file__).resolve().parents[1] / 'fixtures' / 'otx_jhmdb'
 SCRIPTS = Path(__file__).resolve().parents[2] / 'data_scripts'
@@ -92,8 +93,8 @@ def tutorial_split(tmp_path):
 
 def test_every_feature_of_the_tutorial_layout_converts_to_ava_rows(tutorial_split, tmp_path):
     labels = ava.write_label_map(tmp_path / 'labels.pbtxt', LABELS)
-    done = otx_cvat.cvat_folder_to_ava(tutorial_split, tmp_path / 'ava' / 'train.csv', labels,
-                                       tmp_path / 'rawframes', fps=1, timestamp_start=0)
+    done = cvat_folders.cvat_folder_to_ava(tutorial_split, tmp_path / 'ava' / 'train.csv', labels,
+                                           tmp_path / 'rawframes', fps=1, timestamp_start=0)
     assert done.rows == [
         ava.AVARow('clip_a', 2, (0.1, 0.2, 0.5, 0.9), 1, 0),  # one person, two actions
         ava.AVARow('clip_a', 2, (0.1, 0.2, 0.5, 0.9), 2, 0),
@@ -117,21 +118,21 @@ def test_every_feature_of_the_tutorial_layout_converts_to_ava_rows(tutorial_spli
 
 
 def test_layout_is_detected_from_the_xml(tutorial_split, tmp_path):
-    assert otx_cvat.layout_of(tutorial_split / 'clip_a' / cvat.ANNOTATION_FILE) == 'otx'
+    assert cvat_folders.layout_of(tutorial_split / 'clip_a' / cvat.ANNOTATION_FILE) == 'otx'
     course = cvat.CvatVideo('c', 100, 50, 4, ['wave'], [cvat.CvatTrack(0, 'person', [
         cvat.CvatBox(0, 10, 10, 30, 40, attributes={'wave': 'true'})])])
     path = cvat.write_cvat_video(tmp_path / 'course' / 'c' / cvat.ANNOTATION_FILE, course)
-    assert otx_cvat.layout_of(path) == 'cvat'
-    rows = otx_cvat.cvat_folder_to_ava(tmp_path / 'course', tmp_path / 'c.csv',
-                                       ava.write_label_map(tmp_path / 'l.txt', {1: 'wave'}, 'txt'),
-                                       fps=4).rows
+    assert cvat_folders.layout_of(path) == 'cvat'
+    rows = cvat_folders.cvat_folder_to_ava(tmp_path / 'course', tmp_path / 'c.csv',
+                                           ava.write_label_map(tmp_path / 'l.txt', {1: 'wave'}, 'txt'),
+                                           fps=4).rows
     assert rows == [ava.AVARow('c', 900, (0.1, 0.2, 0.3, 0.8), 1, 0)]
     with pytest.raises(ValueError, match=r'person tracks with action attributes: pass the label map'):
-        otx_cvat.cvat_folder_to_ava(tmp_path / 'course', tmp_path / 'c.csv', fps=4)
+        cvat_folders.cvat_folder_to_ava(tmp_path / 'course', tmp_path / 'c.csv', fps=4)
 
 
 def test_label_map_is_built_as_otx_numbers_labels(tutorial_split, tmp_path):
-    done = otx_cvat.otx_to_ava(tutorial_split, tmp_path / 'a.csv')  # no --labels
+    done = cvat_folders.otx_to_ava(tutorial_split, tmp_path / 'a.csv')  # no --labels
     # OTX sorts the label names (EmptyFrame left out) and numbers them from 1
     assert done.label_map == {1: '3', 2: 'walk', 3: 'wave'}
     assert ava.read_label_map(done.label_file) == done.label_map
@@ -169,8 +170,8 @@ def ava_set(tmp_path):
 def test_ava_to_otx_to_ava_round_trips_exactly(ava_set, tmp_path):
     csv, labels, props = ava_set
     fps, t0 = 2, 900
-    xmls = otx_cvat.ava_to_otx(csv, labels, tmp_path / 'rawframes', tmp_path / 'otx' / 'test',
-                               fps, t0, props)
+    xmls = cvat_folders.ava_to_otx(csv, labels, tmp_path / 'rawframes', tmp_path / 'otx' / 'test',
+                                   fps, t0, props)
     assert [p.parent.name for p in xmls] == ['vid_a', 'vid_b']
     assert (tmp_path / 'otx' / 'test.pkl').is_file()  # next to the split folder, as OTX reads it
     clip = otx_cvat.read_otx_clip(xmls[0])
@@ -180,8 +181,8 @@ def test_ava_to_otx_to_ava_round_trips_exactly(ava_set, tmp_path):
     text = xmls[0].read_text()
     assert text.count('label="EmptyFrame"') == 2 * 6  # frames 0, 1, 3, 4, 5, 7 (track + box)
     assert (tmp_path / 'otx' / 'test' / 'vid_a' / 'images' / 'frame_000007.png').is_file()
-    done = otx_cvat.otx_to_ava(tmp_path / 'otx' / 'test', tmp_path / 'back' / 'ava_val.csv', labels,
-                               tmp_path / 'frames_back', fps=fps, timestamp_start=t0)
+    done = cvat_folders.otx_to_ava(tmp_path / 'otx' / 'test', tmp_path / 'back' / 'ava_val.csv', labels,
+                                   tmp_path / 'frames_back', fps=fps, timestamp_start=t0)
     assert done.rows == ROWS
     assert (tmp_path / 'back' / 'ava_val.csv').read_text() == csv.read_text()  # byte for byte
     back, sent = ava.read_proposals(done.proposals_file), ava.read_proposals(props)
@@ -195,26 +196,26 @@ def test_one_based_sets_get_a_first_rawframe_and_annotation_only_copies_none(tmp
     """OTX's converter names frames after 1-based rawframes: frame_000000.png does not exist."""
     _clip(tmp_path / 's', 'c', [(0, 'wave', 1, (0.1, 0.1, 0.5, 0.5)), (0, 'EmptyFrame', 2, EMPTY)],
           images=(1, 2))
-    done = otx_cvat.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv',
-                               ava.write_label_map(tmp_path / 'l.pbtxt', LABELS), tmp_path / 'f')
+    done = cvat_folders.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv',
+                                   ava.write_label_map(tmp_path / 'l.pbtxt', LABELS), tmp_path / 'f')
     assert [r.timestamp for r in done.rows] == [1]  # frame 1 is second 1, rawframe img_00002
     means = [int(cv2.imread(str(tmp_path / 'f' / 'c' / f'img_{k:05d}.jpg')).mean()) for k in (1, 2, 3)]
     assert [round(m / 20) for m in means] == [1, 1, 2]  # img_00001 repeats frame 1
-    out = otx_cvat.ava_to_otx(tmp_path / 'a.csv', tmp_path / 'l.pbtxt', tmp_path / 'f',
-                              tmp_path / 'bare', copy_frames=False)
+    out = cvat_folders.ava_to_otx(tmp_path / 'a.csv', tmp_path / 'l.pbtxt', tmp_path / 'f',
+                                  tmp_path / 'bare', copy_frames=False)
     assert not (out[0].parent / 'images').exists()
-    assert otx_cvat.otx_to_ava(tmp_path / 'bare', tmp_path / 'b.csv', tmp_path / 'l.pbtxt',
-                               tmp_path / 'f2').without_images == ['c']
+    assert cvat_folders.otx_to_ava(tmp_path / 'bare', tmp_path / 'b.csv', tmp_path / 'l.pbtxt',
+                                   tmp_path / 'f2').without_images == ['c']
 
 
 def test_otx_to_ava_to_otx_keeps_the_annotations(tutorial_split, tmp_path):
     labels = ava.write_label_map(tmp_path / 'labels.pbtxt', LABELS)
-    first = otx_cvat.otx_to_ava(tutorial_split, tmp_path / 'a.csv', labels, tmp_path / 'frames')
+    first = cvat_folders.otx_to_ava(tutorial_split, tmp_path / 'a.csv', labels, tmp_path / 'frames')
     # clip_b has no frames, so only clip_a goes back to OTX
     clip_a = [r for r in first.rows if r.video_id == 'clip_a']
     ava.write_csv(tmp_path / 'a_only.csv', clip_a, LABELS)
-    otx_cvat.ava_to_otx(tmp_path / 'a_only.csv', labels, tmp_path / 'frames', tmp_path / 'again')
-    again = otx_cvat.otx_to_ava(tmp_path / 'again', tmp_path / 'b.csv', labels)
+    cvat_folders.ava_to_otx(tmp_path / 'a_only.csv', labels, tmp_path / 'frames', tmp_path / 'again')
+    again = cvat_folders.otx_to_ava(tmp_path / 'again', tmp_path / 'b.csv', labels)
     assert again.rows == clip_a
 
 
@@ -239,8 +240,8 @@ def test_fixture_has_the_tutorial_layout_and_converts(tmp_path):
     assert not clip.persons_at(0) and not clip.persons_at(7)  # EmptyFrame frames
     assert sorted(otx_cvat.image_files(clips[1].parent)) == list(range(8))
     assert clip.image(3).shape == (64, 96, 3)
-    done = otx_cvat.cvat_folder_to_ava(FIXTURE / 'train', tmp_path / 'ava_train.csv',
-                                       frames_root=tmp_path / 'rawframes', fps=1, timestamp_start=0)
+    done = cvat_folders.cvat_folder_to_ava(FIXTURE / 'train', tmp_path / 'ava_train.csv',
+                                           frames_root=tmp_path / 'rawframes', fps=1, timestamp_start=0)
     assert sorted({r.timestamp for r in done.rows}) == [1, 2, 3, 4, 5, 6]  # frame f -> second f
     assert sorted(ava.read_proposals(done.proposals_file)) == sorted(
         {r.img_key for r in done.rows})
@@ -249,7 +250,7 @@ def test_fixture_has_the_tutorial_layout_and_converts(tmp_path):
 
 def test_prepare_otx_ava_writes_the_lesson_07_files(tmp_path):
     root = tmp_path / 'jhmdb_ava'
-    sources = otx_cvat.prepare_otx_ava(FIXTURE, root, LABELS)
+    sources = otx_ava.prepare_otx_ava(FIXTURE, root, LABELS)
     assert sources == {'train': 'train.pkl', 'val': 'test.pkl'}
     from course_lib.data.synthetic import ava_actions
     data = ava_actions.existing_set(root)  # what lesson 07's full profile opens
@@ -291,8 +292,8 @@ def test_track_with_an_unknown_label(tmp_path):
                  labels=('EmptyFrame', 'dance'))
     with pytest.raises(cvat.CVATFormatError, match=rf'line {BOX_LINE(1)}: track label "dance" is '
                                                    r'neither a name nor an id of the label map'):
-        otx_cvat.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv',
-                            ava.write_label_map(tmp_path / 'l.pbtxt', LABELS))
+        cvat_folders.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv',
+                                ava.write_label_map(tmp_path / 'l.pbtxt', LABELS))
     path.write_text(path.read_text().replace('<name>dance</name>', '<name>wave</name>'))
     with pytest.raises(cvat.CVATFormatError, match=r'line 13: track label "dance" is not declared'):
         otx_cvat.read_otx_clip(path)
@@ -319,14 +320,14 @@ def test_proposals_of_another_split_are_refused(tutorial_split, tmp_path):
     with open(tutorial_split.parent / 'train.pkl', 'wb') as f:
         pickle.dump({'not_here,0001': np.array([[0.1, 0.1, 0.2, 0.2, 0.5]])}, f)
     with pytest.raises(ava.AVAFormatError, match=r'train\.pkl: none of its keys names a clip folder'):
-        otx_cvat.otx_to_ava(tutorial_split, tmp_path / 'a.csv')
+        cvat_folders.otx_to_ava(tutorial_split, tmp_path / 'a.csv')
 
 
 def test_frames_that_are_not_whole_seconds_say_how_to_convert(tutorial_split, tmp_path):
     with pytest.raises(cvat.CVATFormatError, match=r'clip_a/annotations\.xml, line \d+: frame 3 is '
                                                    r'not a whole second at fps=2.*--fps 1 '
                                                    r'--timestamp-start 0'):
-        otx_cvat.otx_to_ava(tutorial_split, tmp_path / 'a.csv', fps=2, timestamp_start=0)
+        cvat_folders.otx_to_ava(tutorial_split, tmp_path / 'a.csv', fps=2, timestamp_start=0)
 
 
 def test_a_box_on_a_frame_without_image_is_refused(tmp_path):
@@ -334,7 +335,7 @@ def test_a_box_on_a_frame_without_image_is_refused(tmp_path):
           images=(0, 1))
     with pytest.raises(cvat.CVATFormatError, match=rf'line {BOX_LINE(1)}: frame 5 has a box but '
                                                    r'images/frame_000005\.png is missing'):
-        otx_cvat.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv', frames_root=tmp_path / 'f')
+        cvat_folders.otx_to_ava(tmp_path / 's', tmp_path / 'a.csv', frames_root=tmp_path / 'f')
 
 
 def test_a_folder_mixing_layouts_or_a_data_set_root_is_explained(tutorial_split, tmp_path):
@@ -342,9 +343,9 @@ def test_a_folder_mixing_layouts_or_a_data_set_root_is_explained(tutorial_split,
         cvat.CvatBox(0, 10, 10, 30, 40, attributes={'wave': 'true'})])])
     cvat.write_cvat_video(tutorial_split / 'course_clip' / cvat.ANNOTATION_FILE, course)
     with pytest.raises(cvat.CVATFormatError, match='mixes two layouts'):
-        otx_cvat.cvat_folder_to_ava(tutorial_split, tmp_path / 'a.csv', fps=1, timestamp_start=0)
+        cvat_folders.cvat_folder_to_ava(tutorial_split, tmp_path / 'a.csv', fps=1, timestamp_start=0)
     with pytest.raises(FileNotFoundError, match=r"It holds \['train'\]: pass one split folder"):
-        otx_cvat.cvat_folder_to_ava(tutorial_split.parent, tmp_path / 'a.csv')
+        cvat_folders.cvat_folder_to_ava(tutorial_split.parent, tmp_path / 'a.csv')
 
 
 # ----------------------------------------------------------------------------------------------

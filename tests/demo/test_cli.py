@@ -68,7 +68,7 @@ def test_actions_scores_the_persons_of_each_keyframe(clip, demo_models, tmp_path
     main(['actions', str(clip), '--json', str(js), '--out', str(out), '--short-side', '72',
           '--action-score-thr', '0', '--no-progress'])
     record = json.loads(js.read_text())
-    from course_lib.export.standalone_demo import keyframes
+    from course_lib.standalone_demo import keyframes
     from course_lib.inference.spatiotemporal import clip_sampling
     model, cfg, labels, _ = demo_models['actions']
     assert [k['frame'] for k in record['keyframes']] == keyframes(40, *clip_sampling(cfg), 8)

@@ -13,7 +13,8 @@ from torch import nn
 
 from course_lib.configs import for_lesson
 from course_lib.errors import FileFormatError, InputError
-from course_lib.export import benchmark, deployment
+from course_lib import machine
+from course_lib.export import benchmark, benchmark_app, deploy_models, deploy_timing, deployment
 from course_lib.export.convert import to_ir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,11 +24,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope='module')
 def full_configs():
-    return {spec.key: deployment.full_config(spec) for spec in deployment.MODELS}
+    return {spec.key: deploy_models.full_config(spec) for spec in deploy_models.MODELS}
 
 
 def test_every_model_is_built_from_its_full_config(full_configs):
-    for spec in deployment.MODELS:
+    for spec in deploy_models.MODELS:
         name = Path(full_configs[spec.key].filename).stem
         assert name == for_lesson(spec.lesson, spec.role, profile='full')
         assert name.endswith('_full')
@@ -44,33 +45,33 @@ def test_every_model_is_built_from_its_full_config(full_configs):
     ('stdet', (8, 256, 341)),           # 8-frame clip, short side 256, JHMDB's 4:3 frames
 ])
 def test_input_sizes_are_those_of_the_full_configs(full_configs, key, expected):
-    assert deployment.input_shape(deployment.model_spec(key), full_configs[key]) == expected
+    assert deploy_models.input_shape(deploy_models.model_spec(key), full_configs[key]) == expected
 
 
 def test_input_sizes_follow_the_config_not_a_constant(full_configs):
-    spec = deployment.model_spec('recognizer')
+    spec = deploy_models.model_spec('recognizer')
     cfg = copy.deepcopy(full_configs['recognizer'])
     steps = {s['type']: s for s in cfg.val_pipeline}
     steps['CenterCrop']['crop_size'] = 112
     steps['SampleFrames']['clip_len'] = 16
-    assert deployment.input_shape(spec, cfg) == (16, 112, 112)
+    assert deploy_models.input_shape(spec, cfg) == (16, 112, 112)
     det = copy.deepcopy(full_configs['detector'])
     next(s for s in det.test_pipeline if s['type'] == 'Resize')['scale'] = (1000, 600)
-    assert deployment.input_shape(deployment.model_spec('detector'), det) == (608, 1024)  # padded to 32
+    assert deploy_models.input_shape(deploy_models.model_spec('detector'), det) == (608, 1024)  # padded to 32
     cfg.val_pipeline = [s for s in cfg.val_pipeline if s['type'] != 'CenterCrop']
     with pytest.raises(FileFormatError, match='val_pipeline'):
-        deployment.input_shape(spec, cfg)
+        deploy_models.input_shape(spec, cfg)
 
 
 def test_an_unknown_model_is_named_with_the_choices():
     with pytest.raises(InputError, match='x3d'):
-        deployment.model_spec('slowfast')
+        deploy_models.model_spec('slowfast')
 
 
 # ---- bars ----------------------------------------------------------------------------------------
 
 def _model(key='recognizer', eager=4110.0, fp32=1370.0, int8=673.0, throughput=(0.5, 1.4, 2.9)):
-    return {'key': key, 'label': deployment.model_spec(key).label,
+    return {'key': key, 'label': deploy_models.model_spec(key).label,
             'latency_ms': {'PyTorch FP32': {'median': eager, 'iqr': 10.0, 'repeats': 5},
                            'OpenVINO FP32': {'median': fp32, 'iqr': 5.0, 'repeats': 5},
                            'OpenVINO INT8': {'median': int8, 'iqr': 3.0, 'repeats': 5}},
@@ -117,9 +118,9 @@ def tiny_ir(tmp_path_factory):
 
 def test_throughput_mode_uses_the_throughput_hint_and_counts_items(tiny_ir):
     _, xml = tiny_ir
-    model = deployment.static_model(xml, (1, 3, 16, 16))
-    result = deployment.ov_throughput(model, np.random.rand(1, 3, 16, 16).astype(np.float32),
-                                      seconds=0.3, threads=1)
+    model = deploy_models.static_model(xml, (1, 3, 16, 16))
+    result = deploy_timing.ov_throughput(model, np.random.rand(1, 3, 16, 16).astype(np.float32),
+                                         seconds=0.3, threads=1)
     assert result.hint == 'THROUGHPUT'
     assert result.requests >= 1 and result.items >= 2 * result.requests
     assert result.items_per_s == pytest.approx(result.items / result.seconds)
@@ -130,13 +131,13 @@ def test_static_model_fixes_the_batch_of_a_dynamic_ir(tiny_ir):
     _, xml = tiny_ir
     import openvino as ov
     assert ov.Core().read_model(str(xml)).inputs[0].get_partial_shape().is_dynamic
-    assert list(deployment.static_model(xml, (2, 3, 16, 16)).inputs[0].get_shape()) == [2, 3, 16, 16]
+    assert list(deploy_models.static_model(xml, (2, 3, 16, 16)).inputs[0].get_shape()) == [2, 3, 16, 16]
 
 
 def test_eager_throughput_counts_items_per_call():
     calls = []
-    result = deployment.torch_throughput(lambda x: calls.append(x), np.zeros((3, 2)), 3,
-                                         seconds=0.05, threads=1, how='batch of 3')
+    result = deploy_timing.torch_throughput(lambda x: calls.append(x), np.zeros((3, 2)), 3,
+                                            seconds=0.05, threads=1, how='batch of 3')
     assert result.items == 3 * (len(calls) - 1)  # the first call warms up
     assert result.items_per_s > 0 and result.runtime == 'PyTorch FP32'
 
@@ -145,8 +146,8 @@ def test_benchmark_app_report_is_parsed():
     report = ('[ INFO ] Count:            120 iterations\n[ INFO ] Duration:         15012.34 ms\n'
               '[ INFO ] Latency:\n[ INFO ]    Median:        123.45 ms\n'
               '[ INFO ]    Average:       125.00 ms\n[ INFO ] Throughput:   8.02 FPS\n')
-    assert deployment.parse_benchmark_app(report) == {'median_ms': 123.45, 'fps': 8.02}
-    assert deployment.parse_benchmark_app('no numbers') == {}
+    assert benchmark_app.parse_benchmark_app(report) == {'median_ms': 123.45, 'fps': 8.02}
+    assert benchmark_app.parse_benchmark_app('no numbers') == {}
 
 
 # ---- the record ----------------------------------------------------------------------------------
@@ -162,12 +163,12 @@ flags		: fpu sse avx2 avx512f avx512_vnni
 
 def test_cpu_info_reads_the_model_name_and_the_flags_that_matter(tmp_path):
     (tmp_path / 'cpuinfo').write_text(CPUINFO)
-    info = deployment.cpu_info(tmp_path / 'cpuinfo')
+    info = machine.cpu_info(tmp_path / 'cpuinfo')
     assert info['model'] == 'Made-up CPU @ 2.0GHz'
     assert info['flags']['avx2'] and info['flags']['avx512_vnni']
     assert not info['flags']['amx_int8'] and not info['flags']['avx512_bf16']
     assert info['cores'] >= 1
-    assert deployment.cpu_info()['model']  # this machine's
+    assert machine.cpu_info()['model']  # this machine's
 
 
 def _record(date='2026-12-01', models=None):
@@ -180,7 +181,7 @@ def _record(date='2026-12-01', models=None):
     return {'kind': 'deployment', 'date': date, 'time_utc': '01:00', 'command': 'make x',
             'weights': deployment.WEIGHTS_LABEL,
             'machine': {'model': 'Made-up CPU', 'cores': 2,
-                        'flags': {f: f == 'avx2' for f in deployment.CPU_FLAGS}},
+                        'flags': {f: f == 'avx2' for f in machine.CPU_FLAGS}},
             'load_average_start': [1.5, 1.0, 0.5], 'load_average_end': [2.5, 1.0, 0.5],
             'versions': {'torch': '2.0', 'openvino': '2024', 'nncf': '2.1'},
             'settings': {'threads': 2, 'latency_repeats': 5, 'warmup': 1, 'calibration': '10 random',
@@ -241,7 +242,7 @@ def test_the_committed_record_reads_back_and_shows_every_model():
     assert path.parent == REPO / 'docs' / 'benchmarks'
     assert path.with_suffix('.md').exists()
     assert 'random weights' in record['weights'] and record['machine']['model']
-    assert {m['key'] for m in record['models']} == set(deployment.KEYS)
+    assert {m['key'] for m in record['models']} == set(deploy_models.KEYS)
     assert all(m['throughput'][r]['items_per_s'] > 0 for m in record['models']
                for r in deployment.RUNTIMES)
 

@@ -11,7 +11,8 @@ import pytest
 import torch
 
 import course_lib  # noqa: F401
-from course_lib.export import parity, quantize, standalone_demo, stdet
+from course_lib import standalone_demo
+from course_lib.export import parity, quantize, stdet
 from course_lib.inference import spatiotemporal as st
 
 from .conftest import convert_cfg

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from course_lib.data import coco
+from course_lib.data import bccd, coco, voc
 from course_lib.metrics import resolution
 from course_lib.metrics import threshold as th
 from course_lib.train import load_config
@@ -16,7 +16,7 @@ STEMS = {'train': ['BloodImage_00001'], 'valid': ['BloodImage_00000', 'BloodImag
 def small_bccd(tmp_path, monkeypatch):
     """Four real BCCD images as train / valid / test, where the smoke config reads its data."""
     monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
-    coco.voc_to_coco(coco.SHIPPED_BCCD, tmp_path / 'bccd', splits=STEMS, progress=False)
+    voc.voc_to_coco(bccd.SHIPPED_BCCD, tmp_path / 'bccd', splits=STEMS, progress=False)
     return tmp_path / 'bccd', load_config(CONFIG, work_dir_=str(tmp_path / 'work'))
 
 

@@ -1,12 +1,12 @@
-"""course_lib.book: the executed lessons as a static site (index, navigation, widgets drawn offline)."""
+"""course_lib.tooling.book: the executed lessons as a static site (index, navigation, widgets drawn offline)."""
 import base64
 import re
 
 import nbformat
 import pytest
 
-from course_lib import book
 from course_lib.lessons import LESSONS
+from course_lib.tooling import book
 
 PNG = base64.b64encode(bytes.fromhex(
     '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489'

@@ -1,6 +1,6 @@
 """Miniature copies of the full profile's real data sets, in their real on-disk and archive layouts.
 
-The offline dry run of the full profile (`make check-full`, course_lib/checkfull.py) serves these
+The offline dry run of the full profile (`make check-full`, course_lib/tooling/checkfull.py) serves these
 from a loopback HTTP server under the real file names and runs the course's data scripts on them,
 so a change in what the scripts expect, or in these layouts, fails the dry run. A few videos or
 feature files each; pixel content is random (SYNTHETIC), the structure is the real one:
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .ava import JHMDB_CLASSES  # noqa: F401  (one list of JHMDB's classes, ids 1..21)
+from ..data.ava import JHMDB_CLASSES  # noqa: F401  (one list of JHMDB's classes, ids 1..21)
 
 UCF101_CLASSES = ('ApplyEyeMakeup', 'Archery')
 HMDB51_CLASSES = ('brush_hair', 'cartwheel')

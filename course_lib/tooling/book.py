@@ -1,6 +1,6 @@
 """The static book: the executed lessons, with their outputs, as an HTML site that works offline.
 
-`make book` (`python -m course_lib.book`) renders `build/executed/NN_topic.ipynb` (the notebooks as
+`make book` (`python -m course_lib.tooling.book`) renders `build/executed/NN_topic.ipynb` (the notebooks as
 `make notebooks` executed them, see tests/executed_notebooks.py) to `build/book/`: an index page
 built from the lesson table (`course_lib.lessons.LESSONS`) and one page per lesson with links to the
 index and to the previous and next lessons. Pages load nothing from the network: widgets (which
@@ -19,9 +19,9 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
-from .lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
+from ..lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 EXECUTED_DIR = REPO_ROOT / 'build' / 'executed'
 BOOK_DIR = REPO_ROOT / 'build' / 'book'
 WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json'
@@ -310,8 +310,8 @@ def build_book(executed_dir: Path = EXECUTED_DIR, out_dir: Path = BOOK_DIR) -> l
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: python -m course_lib.book [--executed DIR] [--out DIR]."""
-    parser = argparse.ArgumentParser(prog='python -m course_lib.book', description=__doc__.splitlines()[0])
+    """Command line: python -m course_lib.tooling.book [--executed DIR] [--out DIR]."""
+    parser = argparse.ArgumentParser(prog='python -m course_lib.tooling.book', description=__doc__.splitlines()[0])
     parser.add_argument('--executed', type=Path, default=EXECUTED_DIR,
                         help='folder of executed lessons (default: build/executed, written by make notebooks)')
     parser.add_argument('--out', type=Path, default=BOOK_DIR, help='where the site goes (default: build/book)')

@@ -1,11 +1,11 @@
-"""course_lib.export.frame_source, the deploy package's copy of the video source, reads what
+"""course_lib.frame_source, the deploy package's copy of the video source, reads what
 course_lib.video.VideoSource reads: the same frames, times, duration and time grid on the same inputs."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from course_lib.export.frame_source import FrameSource, Mp4Out
+from course_lib.frame_source import FrameSource, Mp4Out
 from course_lib.video import VideoSource, write_video
 
 from ..video.test_source import numbered, vfr_video

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.book import EXECUTED_DIR, build_book
 from course_lib.lessons import LESSONS
+from course_lib.tooling.book import EXECUTED_DIR, build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, DRIVER = shutil.which('chromium'), shutil.which('chromedriver')

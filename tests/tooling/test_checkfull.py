@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 import course_lib  # noqa: F401
-from course_lib import checkfull
 from course_lib.configs import config_path
-from course_lib.data import fixtures
+from course_lib.tooling import check_data, checkfull, fixtures, loopback
 
 X3D = 'x3d_s_ucf101_full'
 
@@ -50,8 +49,8 @@ def test_the_ucf101_layout_prepares_and_a_drifted_one_fails(tmp_path, monkeypatc
 
 
 def test_an_exhausted_source_list_fails_the_dry_run(tmp_path, monkeypatch):
-    real = checkfull.place
-    monkeypatch.setattr(checkfull, 'place', lambda files, served: real(
+    real = check_data.place
+    monkeypatch.setattr(check_data, 'place', lambda files, served: real(
         {k: v for k, v in files.items() if k != 'ucf101_videos'}, served))
     [result] = checkfull.run([X3D], tmp_path, stages=('data',))
     assert not result.ok and 'No source of UCF101.rar worked' in result.detail
@@ -66,7 +65,7 @@ def test_a_full_config_without_a_dry_run_entry_fails(tmp_path, monkeypatch):
 
 def test_the_loopback_server_stops_by_itself(tmp_path):
     (tmp_path / 'a.txt').write_text('hi')
-    with checkfull.loopback_server(tmp_path, lifetime=0.5) as base:
+    with loopback.loopback_server(tmp_path, lifetime=0.5) as base:
         assert urllib.request.urlopen(f'{base}/a.txt', timeout=5).read() == b'hi'
         time.sleep(1.5)
         with pytest.raises(OSError):
@@ -74,9 +73,10 @@ def test_the_loopback_server_stops_by_itself(tmp_path):
 
 
 def test_the_test_only_switch_is_not_reachable_from_the_course_entry_points():
-    root = Path(checkfull.__file__).resolve().parents[1]
+    root = Path(checkfull.__file__).resolve().parents[2]
     users = sorted(str(p.relative_to(root)) for folder in ('course_lib', 'data_scripts', 'notebooks',
                                                            'scripts', 'solutions')
                    for p in (root / folder).rglob('*') if p.suffix in ('.py', '.ipynb', '.sh')
                    and 'accept_fixtures' in p.read_text())
-    assert users == ['course_lib/checkfull.py', 'course_lib/download.py']
+    assert users == ['course_lib/download.py', 'course_lib/tooling/check_checkpoints.py',
+                     'course_lib/tooling/check_data.py', 'course_lib/tooling/checkfull.py']

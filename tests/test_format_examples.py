@@ -1,4 +1,4 @@
-"""course_lib.viz.tasks: the lesson-01 figures are drawn from files the course's readers parse,
+"""course_lib.format_examples: the lesson-01 figures are drawn from files the course's readers parse,
 and mmaction's own datasets read those same files."""
 import matplotlib
 
@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 from course_lib.data import activitynet, annotation_lists, ava, frame_labels, spotting  # noqa: E402
 from course_lib.video import VideoReadError, load_frames  # noqa: E402
-from course_lib.viz import tasks  # noqa: E402
+from course_lib import format_examples as tasks  # noqa: E402
 
 
 @pytest.fixture(scope='module')

