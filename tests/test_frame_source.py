@@ -8,7 +8,7 @@ import pytest
 from course_lib.frame_source import FrameSource, Mp4Out
 from course_lib.video import VideoSource, write_video
 
-from ..video.test_source import numbered, vfr_video
+from .video.test_source import numbered, vfr_video
 
 
 @pytest.fixture(scope='module')

@@ -117,7 +117,7 @@ def open_capture(source: Source, open_timeout: float = 10.0, read_timeout: float
             result['error'] = err
             return
         with lock:
-            if result.get('abandoned'):  # opened after we gave up on it: let go of the device
+            if result.get('abandoned') and cap is not None:  # opened after we gave up on it: let it go
                 cap.release()
             result['cap'] = cap
 
