@@ -101,6 +101,10 @@ def writing(path: str | os.PathLike) -> Iterator[None]:
         raise WriteError(text) from err
 
 
+class LiveSourceError(CourseError, RuntimeError):
+    """A camera that does not open, or a stream that never starts: names the input and a fix."""
+
+
 def raised_in_course(err: BaseException) -> bool:
     """True when an exception was raised by course code (its innermost frame is in course_lib or data_scripts)."""
     frames = traceback.extract_tb(err.__traceback__)
@@ -157,5 +161,5 @@ def run_cli(main: Callable[[list[str]], int | None], argv: Sequence[str] | None 
 
 
 __all__ = ['CheckpointError', 'ConfigError', 'CourseError', 'EnvironmentVariableError',
-           'FileFormatError', 'InputError', 'OutputExistsError', 'WriteError', 'boundary', 'message',
+           'FileFormatError', 'InputError', 'LiveSourceError', 'OutputExistsError', 'WriteError', 'boundary', 'message',
            'raised_in_course', 'run_cli', 'write_problem', 'writing']

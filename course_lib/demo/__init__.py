@@ -11,29 +11,15 @@ decoded frame by frame, times from the decoder), so memory stays flat however lo
   `demo_spatiotemporal_det.py`;
 * `objects`: the lesson-06 detector on an image, a folder of frames or a video.
 
+A camera index or a stream URL as INPUT runs `recognize`, `actions` or `objects` live, on the frames
+as they come (`live_input`, with the tasks as live steps in `live_steps`); `live(...)` (`cl.demo.live`,
+`live_notebook`) does it in a notebook, in a widget with a Stop button.
+
 `SUPPORT` (printed by `--help`, copied in the README) says which models each task takes.
 """
 from __future__ import annotations
 
-TASKS = ('recognize', 'localize', 'actions', 'objects')
+from .live_notebook import live  # cl.demo.live: a camera or a stream in a notebook
+from .support import HEADER, SUPPORT, TASKS, support_table  # noqa: F401  (the package API)
 
-# task -> (input kinds, course PyTorch checkpoint, OpenVINO IR --ir, deploy package --package, zoo --zoo)
-SUPPORT = {
-    'recognize': ('video, frame folder', 'lesson 03 recognizer', 'lesson 08 recognizer IR',
-                  'recognizer package', 'Kinetics-400 X3D-S'),
-    'localize': ('video, frame folder', 'lesson 05 raw-video BMN on lesson 03 features', '-', '-', '-'),
-    'actions': ('video, frame folder', 'lesson 07 detector', 'lesson 08 detector IR', '-',
-                'AVA SlowOnly-R101 + COCO Faster R-CNN persons'),
-    'objects': ('image, frame folder, video', 'lesson 06 detector', '-', 'detector package', '-'),
-}
-HEADER = ('task', 'input', 'PyTorch (default)', '--ir', '--package', '--zoo (full profile)')
-
-
-def support_table() -> str:
-    """The support matrix as a plain-text table (the same rows as README's)."""
-    rows = [HEADER] + [(task, *cells) for task, cells in SUPPORT.items()]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
-    return '\n'.join('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
-
-
-__all__ = ['SUPPORT', 'TASKS', 'support_table']
+__all__ = ['SUPPORT', 'TASKS', 'live', 'support_table']

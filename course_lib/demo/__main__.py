@@ -5,7 +5,7 @@ import argparse
 import sys
 
 from ..errors import run_cli
-from . import TASKS, support_table
+from .support import TASKS, support_table
 
 EPILOG = f"""Which models each task takes:
 
@@ -19,19 +19,22 @@ examples:
   python -m course_lib.demo localize my_video.mp4 --json segments.json
   python -m course_lib.demo actions my_video.mp4 --out actions.mp4 --det-score-thr 0.5
   python -m course_lib.demo objects photo.jpg --out boxes.jpg
+  python -m course_lib.demo recognize 0 --out live.mp4          (live: camera 0; Ctrl-C stops)
+  python -m course_lib.demo objects rtsp://HOST:554/stream --max-seconds 60 --out cam.mp4
 """
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line: one subcommand per task, the options each takes."""
-    from ..validate import fraction, positive_int
+    from ..validate import fraction, positive_float, positive_int
     main = argparse.ArgumentParser(prog='python -m course_lib.demo', description='Run a course model on '
                                    'your own video, frame folder or image.',
                                    epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = main.add_subparsers(dest='task', required=True, metavar='TASK', help=' | '.join(TASKS))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument('input', metavar='INPUT', help='a video file, a folder of frames (objects: '
-                        'also an image)')
+                        'also an image), or live: a camera index (0) or a stream URL (rtsp://, '
+                        'http://, udp://, ...; recognize, actions and objects)')
     common.add_argument('--out', help='write the annotated video (.mp4) or image (.jpg/.png) here')
     common.add_argument('--json', help='write the results as JSON here')
     common.add_argument('--force', action='store_true', help='replace an existing --out / --json')
@@ -41,6 +44,10 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument('--config', help='a course config name (default: the lesson\'s)')
     common.add_argument('--checkpoint', help='a .pth of that config (default: the lesson\'s own)')
     common.add_argument('--no-progress', action='store_true', help='no progress bars')
+    common.add_argument('--max-seconds', type=positive_float, help='live input: stop after this many '
+                        'seconds (default: at the end of the stream, or Ctrl-C)')
+    common.add_argument('--open-timeout', type=positive_float, default=10.0, help='live input: seconds '
+                        'to wait for the camera or stream to open, and for each frame (default 10)')
 
     rec = sub.add_parser('recognize', parents=[common], help='top-k actions of a video')
     rec.add_argument('--ir', help='a recognizer IR (.xml) exported in lesson 08')
@@ -104,6 +111,11 @@ def main(argv: list[str]) -> int:
     if len(chosen) > 1:
         from ..errors import InputError
         raise InputError(f'--{chosen[0]} and --{chosen[1]} both choose the model: give one.')
+    from ..video.live import live_source
+    if live_source(args.input) is not None:  # a camera index or a stream URL
+        from .live_input import run
+        run(args)
+        return 0
     from .tasks import RUN
     RUN[args.task](args)
     return 0
