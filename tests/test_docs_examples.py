@@ -8,6 +8,7 @@ long steps) must exist: `make X` is a target of the Makefile, a `python` / `torc
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import subprocess
@@ -48,6 +49,10 @@ def test_python_block_runs(block):
 def test_inline_python_runs_or_exists(expr):
     import course_lib
     namespace = {'course_lib': course_lib, 'cl': course_lib}
+    dotted = expr.dotted.replace('cl.', 'course_lib.', 1) if expr.dotted.startswith('cl.') else expr.dotted
+    for cut in range(2, dotted.count('.') + 1):  # the page's modules, imported as a reader would first
+        with contextlib.suppress(ImportError):
+            importlib.import_module('.'.join(dotted.split('.')[:cut]))
     if expr.runnable:
         eval(expr.text, namespace)  # as the page writes it
     elif '(' in expr.text:
