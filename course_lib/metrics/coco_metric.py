@@ -41,7 +41,7 @@ def _empty_detections(gt: COCO) -> COCO:
 
 @METRICS.register_module()
 class CourseCocoMetric(CocoMetric):
-    """mmdet's `CocoMetric`; a split without any detection gets every key (AP 0), not an empty dict."""
+    """mmdet's `CocoMetric`; a split with no detection gets every key (AP 0), not an empty dict."""
 
     def compute_metrics(self, results: list) -> dict[str, float]:
         """mmdet's metrics; when the predictions hold no box, the metrics of an empty result set."""
