@@ -31,7 +31,7 @@ notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, 
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.notebook_timings -p tests.executed_notebooks --executed-dir=$(EXECUTED) -q $(NOTEBOOKS)
 
-notebooks-full:  ## every lesson in the full profile, offline (loopback hub mirror, fake checkpoints, miniature data, capped work); not yet in make test: lessons 06 and 08 do not pass
+notebooks-full:  ## every lesson in the full profile, offline (loopback hub mirror, fake checkpoints, miniature data, capped work); not yet in make test: lesson 08 does not pass
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.full_dry_run --full-dry-run -p tests.executed_notebooks --executed-dir=build/executed-full \
 	  -q $(NOTEBOOKS)

@@ -52,9 +52,9 @@ train_dataloader = dict(batch_size=8, num_workers=4,
                         dataset=_split('train', train_pipeline, False))
 val_dataloader = dict(batch_size=4, num_workers=2, dataset=_split('valid', test_pipeline, True))
 test_dataloader = dict(batch_size=4, num_workers=2, dataset=_split('test', test_pipeline, True))
-val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'valid/_annotations.coco.json',
+val_evaluator = dict(type='CourseCocoMetric', ann_file=data_root + 'valid/_annotations.coco.json',
                      metric='bbox', classwise=True)
-test_evaluator = dict(type='CocoMetric', ann_file=data_root + 'test/_annotations.coco.json',
+test_evaluator = dict(type='CourseCocoMetric', ann_file=data_root + 'test/_annotations.coco.json',
                       metric='bbox', classwise=True)
 
 train_cfg = dict(max_epochs=max_epochs, val_interval=2)
