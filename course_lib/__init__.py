@@ -9,13 +9,13 @@ compat.apply_all()
 
 from . import hooks, metrics, models  # noqa: E402  (registrations; need compat first)
 from . import zoo  # noqa: E402,F401  (registers the hub entries)
-from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
+from .fetch import HUB, DownloadError, RemoteFile, download  # noqa: E402
 from .exercises import check  # noqa: E402
 from .lessons import LESSONS, course_map, progress  # noqa: E402
 from .output import quiet  # noqa: E402
 from . import configs  # noqa: E402
 from . import video  # noqa: E402,F401  (reading and writing video: cl.video.read_frames, ...)
-from .profile import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E402
+from .settings import (banner, cache_dir, data_dir, is_smoke, profile,  # noqa: E402
                       profile_text, work_dir)
 
 __version__ = '0.1.0'

@@ -184,15 +184,15 @@ def read_text(path: str | os.PathLike) -> str:
 
 def environment() -> list[tuple[str, str, str]]:
     """Problems of the course's environment variables: [(variable, what is wrong, fix)]; [] if none."""
-    from .profile import PROFILES
+    from .settings import PROFILES, setting
     problems = []
-    value = os.environ.get('COURSE_PROFILE', '')
+    value = setting('COURSE_PROFILE') or ''
     if value.strip().lower() not in ('', *PROFILES):
         problems.append(('COURSE_PROFILE', f'COURSE_PROFILE={value!r} is not a profile',
                          'export COURSE_PROFILE=smoke (or full), or unset it (default: smoke).'))
     defaults = {'COURSE_DATA_DIR': 'data/ in the repository', 'COURSE_CACHE_DIR': '$COURSE_DATA_DIR/cache'}
     for name, default in defaults.items():
-        folder = os.environ.get(name)
+        folder = setting(name)
         problem = folder_problem(Path(folder).expanduser()) if folder else None
         if problem:
             problems.append((name, f'{name}={folder}: {problem}',

@@ -1,6 +1,6 @@
 """Pretrained checkpoints and data files the full profile downloads (the course's one hub).
 
-Each entry is verified by `course_lib.download`: the sha256 prefix in OpenMMLab's file names, a
+Each entry is verified by `course_lib.fetch`: the sha256 prefix in OpenMMLab's file names, a
 full sha256 where the publisher gives one, else the file type (from its first bytes) and its size
 (published, else a floor no error page reaches), with the sha256 recorded at first download.
 tests/test_zoo.py fails on an entry without one of these. Never write down a hash or a size that
@@ -11,8 +11,8 @@ resolved when the config loads (downloaded then in the full profile), never torc
 """
 from __future__ import annotations
 
-from .download import HUB, RemoteFile, download, register
-from .profile import cache_dir, is_smoke
+from .fetch import HUB, RemoteFile, download, register
+from .settings import cache_dir, is_smoke
 
 MB = 1 << 20
 MMACTION = 'https://download.openmmlab.com/mmaction/v1.0'

@@ -6,7 +6,7 @@ import pytest
 import course_lib  # noqa: F401  (registers the hub)
 from course_lib import zoo
 from course_lib.configs import load_config
-from course_lib.download import HUB
+from course_lib.fetch import HUB
 
 
 def test_every_hub_entry_has_a_verification():

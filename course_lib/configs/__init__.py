@@ -17,8 +17,8 @@ from pathlib import Path
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from .. import profile as _profile
-from ..profile import data_dir, work_dir
+from .. import settings as _settings
+from ..settings import export_data_dir, work_dir
 
 CONFIG_DIR = Path(__file__).resolve().parent
 
@@ -87,7 +87,7 @@ def _row(lesson: str, role: str | None) -> LessonConfig:
 
 def for_lesson(lesson: str, role: str | None = None, profile: str | None = None) -> str:
     """Return the config name lesson `lesson` uses for `role` in a profile (default: the active one)."""
-    row, profile_name = _row(lesson, role), profile or _profile.profile()
+    row, profile_name = _row(lesson, role), profile or _settings.profile()
     name = row.name(profile_name)
     if name is None:
         raise ConfigNotFoundError(
@@ -126,7 +126,7 @@ def config_path(config: str | os.PathLike) -> Path:
 def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
                 work_dir_: str | os.PathLike | None = None) -> Config:
     """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
-    os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by configs' data_root
+    export_data_dir()  # read by configs' data_root
     path = config_path(config)
     logger = MMLogger.get_current_instance()
     level = logger.level

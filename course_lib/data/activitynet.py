@@ -35,8 +35,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .._util import atomic_path, is_finite_number, json_key_line, write_text_atomic
-from ..download import download
-from ..profile import data_dir
+from ..fetch import download
+from ..settings import data_dir
 from ..errors import FileFormatError
 from ..validate import read_text
 

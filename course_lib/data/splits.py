@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..download import download
+from ..fetch import download
 from ..validate import read_text
 from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
                                write_video_list)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..configs import for_lesson, load_config
-from ..profile import data_dir
+from ..settings import data_dir
 from .registry import exercise
 
 BCCD = ('Platelets', 'RBC', 'WBC')

@@ -15,7 +15,7 @@ from torch import nn
 
 from ..configs import for_lesson, load_config
 from ..output import quiet
-from ..profile import data_dir
+from ..settings import data_dir
 from ..trained import trained_checkpoint
 from . import convert, tasks
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import standalone_demo
 from ..configs import load_config
 from ..errors import InputError, run_cli
-from ..profile import is_smoke
+from ..settings import is_smoke
 from . import cases, parity, quantize, tasks
 
 TASKS = ('recognizer', 'detector')

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..download import HUB, download
-from ..profile import cache_dir, is_smoke
+from ..fetch import HUB, download
+from ..settings import cache_dir, is_smoke
 
 
 @dataclass(frozen=True)

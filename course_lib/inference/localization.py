@@ -148,7 +148,7 @@ class TemporalActionDetector:
         profile on a GPU, else the CPU)."""
         from ..checkpoints import load_checked
         from ..configs import load_config
-        from ..profile import device
+        from ..settings import device
         rec_cfg = load_config(recognizer_config)
         recognizer = load_checked(init_recognizer(rec_cfg, None, device=device()), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)

@@ -20,7 +20,7 @@ from mmengine.config import Config
 from tqdm.auto import tqdm
 
 from ..metrics.threshold import box_iou
-from ..profile import device as default_device  # cuda in the full profile on a GPU
+from ..settings import device as default_device  # cuda in the full profile on a GPU
 from . import installed_config
 
 PersonDetector = Callable[[np.ndarray], np.ndarray]

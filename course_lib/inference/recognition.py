@@ -84,7 +84,7 @@ def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str 
     from ..checkpoints import load_checked
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
-    from ..profile import device as default_device  # cuda in the full profile on a GPU
+    from ..settings import device as default_device  # cuda in the full profile on a GPU
     model = init_recognizer(cfg, None, device=device or default_device())
     if checkpoint:
         load_checked(model, checkpoint)

@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 from .. import validate
 from ..data.ava import clip_sampling
 from ..output import quiet
-from ..profile import device as default_device
+from ..settings import device as default_device
 from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
 from ..video import load_frames, write_video
 from . import installed_config

@@ -5,15 +5,13 @@ demo checkpoints through the lesson's loaders."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import fetch as dl
 from .dry_run import DryRunError, full_profile_smoke_view
 from .loopback import served_path
-
-dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ For every full config of the course (course_lib.configs.TABLE):
    config's model where the wheel ships it, else the backbone module `init_cfg` loads into; random
    weights, real key names) is served from a loopback HTTP server (127.0.0.1) under its real URL
    path. Its sha256 cannot carry the real prefix, so the hub's verification refuses it: the dry run
-   shows that, then accepts it through a test-only switch (`download.accept_fixtures`, reached by no
+   shows that, then accepts it through a test-only switch (`fetch.accept_fixtures`, reached by no
    entry point of the course), loads the config in the full profile (which fetches the file through
-   `course_lib.download`, as online) and checks the checkpoint's keys against the model through the
+   `course_lib.fetch`, as online) and checks the checkpoint's keys against the model through the
    config's own path (`load_from` / `init_cfg`): only a deliberately replaced head may differ
    (`check_checkpoints`, its `START` table).
 2. data: miniature copies of the real data set in its real layout (`fixtures`) are

@@ -24,7 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..._util import same_spec
-from ...profile import data_dir
+from ...settings import data_dir
 from ..activitynet import SPLITS, validate_dataset, write_annotations, write_features
 
 # Five real ActivityNet 1.3 labels; the features that carry them here are synthetic.
