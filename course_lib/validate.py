@@ -217,7 +217,7 @@ def folder_problem(path: Path) -> str | None:
     return None
 
 
-def check_environment() -> None:
+def require_usable_environment() -> None:
     """Raise EnvironmentVariableError for the first unusable course environment variable."""
     problems = environment()
     if problems:
@@ -287,7 +287,7 @@ def fraction_value(name: str, value: Any) -> None:
         raise InputError(f'{name}={value!r}: must be a number between 0 and 1.')
 
 
-__all__ = ['FrameFolder', 'check_environment', 'environment',
+__all__ = ['FrameFolder', 'require_usable_environment', 'environment',
            'fps', 'folder_problem', 'fraction', 'fraction_value', 'frame_folder', 'image_size', 'non_negative_int',
            'positive', 'positive_float', 'positive_int', 'read_text',
            'video_array', 'video_input']

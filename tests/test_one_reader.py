@@ -88,3 +88,33 @@ def test_the_lessons_calls_of_download_and_profile(monkeypatch):
     assert callable(course_lib.download) and course_lib.download is course_lib.fetch.download
     assert list(inspect.signature(course_lib.download).parameters)[:2] == ['what', 'dest_dir']
     assert course_lib.HUB is course_lib.fetch.HUB  # `cl.download(name)` takes the hub's names
+
+
+# public names defined in more than one module, each pair read as one contract or a verb of its module
+SAME_NAME = {
+    'main': 'each module\'s command line entry point',
+    'run': 'sanity.run (the checks before training) and tooling.checkfull.run (the dry run): each module\'s run',
+    'compare': 'export.parity / export.qat: each compares its own pair of models',
+    'check_box': 'data.coco / data.ava: each checks a box of its own format',
+    'class_names': 'data.activitynet / export.stdet: the class names of the data a module reads',
+    'cfg_options': 'exercises.lesson05: the answer check of exercise 05 on --cfg-options (the exercise\'s name)',
+    'proposal_recall': 'exercises.lesson07: the answer check of the exercise of that name',
+    'detect': 'standalone_demo (the deployed demo) / export.tasks: the same step, course-free in the demo',
+    'recognize': 'standalone_demo / inference.recognition: the same step, course-free in the demo',
+    'ov_runner': 'export.stdet / export.tasks: a runner of each task',
+    'torch_runner': 'export.stdet / export.tasks: a runner of each task',
+}
+
+
+def test_no_new_public_name_is_defined_twice():
+    defined = {}
+    for path in python_files('course_lib'):
+        if 'configs' in path.parts:
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith('_'):
+                defined.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    twice = {name: where for name, where in defined.items() if len(where) > 1 and name not in SAME_NAME}
+    assert twice == {}  # rename one to say what it does (FrameFolder, keyframes, check_environment were)
+    assert [name for name in ('FrameFolder', 'check_environment') if len(defined.get(name, [])) != 1] == []
+    assert defined['keyframe_samples'] == ['course_lib/export/stdet.py']

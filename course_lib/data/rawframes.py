@@ -29,7 +29,7 @@ FILENAME_TMPL = 'img_{:05d}.jpg'  # mmaction's RawframeDataset default (`img_{:0
 
 
 @dataclass(frozen=True)
-class FrameFolder:
+class ExtractedVideo:
     """The outcome for one video: where its frames are, how many, at what frame rate."""
 
     video: str  # relative to videos_root
@@ -44,14 +44,14 @@ class FrameFolder:
 class ExtractionReport:
     """What `extract_rawframes` did, video by video."""
 
-    folders: list[FrameFolder] = field(default_factory=list)
+    folders: list[ExtractedVideo] = field(default_factory=list)
 
-    def by_status(self, status: str) -> list[FrameFolder]:
+    def by_status(self, status: str) -> list[ExtractedVideo]:
         """Return the folders with a given status (extracted, skipped, failed)."""
         return [f for f in self.folders if f.status == status]
 
     @property
-    def failed(self) -> list[FrameFolder]:
+    def failed(self) -> list[ExtractedVideo]:
         """Videos that could not be decoded."""
         return self.by_status('failed')
 
@@ -126,20 +126,20 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
     return n
 
 
-def _one(job: tuple[Path, Path, str, str, int | None, str]) -> FrameFolder:
+def _one(job: tuple[Path, Path, str, str, int | None, str]) -> ExtractedVideo:
     videos_root, frames_root, video, frame_dir, short_side, tmpl = job
     target = frames_root / frame_dir
     if target.is_dir():
         try:
             n = count_frames(target, tmpl)
-            return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
+            return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
         except ValueError:
             pass  # incomplete by hand or by another tool: extract again
     try:
         n = extract_frames(videos_root / video, target, short_side=short_side, filename_tmpl=tmpl)
     except (ValueError, OSError, cv2.error) as err:
-        return FrameFolder(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
-    return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
+        return ExtractedVideo(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
+    return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
 
 
 def extract_rawframes(videos_root: str | os.PathLike, frames_root: str | os.PathLike, *,
