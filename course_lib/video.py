@@ -20,7 +20,7 @@ import numpy as np
 
 from . import validate
 from ._util import atomic_path, resize_short_side
-from .errors import FileFormatError, InputError
+from .errors import FileFormatError, InputError, SetupError
 
 FRAME_PATTERNS = ('img_*.jpg', '*.jpg', '*.png')
 CODECS = ('libx264', 'mp4v')
@@ -94,10 +94,10 @@ def write_video(path: str | os.PathLike, frames: Sequence[np.ndarray] | np.ndarr
                 codec: str = 'libx264') -> Path:
     """Write RGB uint8 frames as an MP4 (H.264 that browsers play, or OpenCV's mp4v); return its path."""
     if codec not in CODECS:
-        raise ValueError(f'codec must be one of {CODECS}, got {codec!r}.')
+        raise InputError(f'codec must be one of {CODECS}, got {codec!r}.')
     frames = [np.asarray(f, dtype=np.uint8)[..., :3] for f in frames]  # RGBA: alpha dropped
     if not frames or frames[0].ndim != 3 or frames[0].shape[2] != 3:
-        raise ValueError(f'{path}: write_video needs RGB frames (T, H, W, 3), got '
+        raise InputError(f'{path}: write_video needs RGB frames (T, H, W, 3), got '
                          f'{"none" if not frames else frames[0].shape}.')
     path = Path(path)
     with atomic_path(path, keep_suffix=True) as part:
@@ -122,7 +122,7 @@ def _write_mp4v(path: Path, frames: list[np.ndarray], fps: float) -> None:
     h, w = frames[0].shape[:2]
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
     if not writer.isOpened():
-        raise OSError(f'OpenCV cannot write {path} with the mp4v codec.')
+        raise SetupError(f'OpenCV cannot write {path} with the mp4v codec.')
     for frame in frames:
         writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
     writer.release()

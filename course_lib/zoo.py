@@ -11,6 +11,7 @@ resolved when the config loads (downloaded then in the full profile), never torc
 """
 from __future__ import annotations
 
+from .errors import UnknownNameError
 from .fetch import HUB, RemoteFile, download, register
 from .settings import cache_dir, is_smoke
 
@@ -124,7 +125,7 @@ def hub_path(name: str) -> str:
     and verifies the ones the final config still names (in the full profile), so a base config's
     checkpoint that a child config replaces is never fetched."""
     if name not in HUB:
-        raise KeyError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
+        raise UnknownNameError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
                        f'{", ".join(sorted(HUB))}.')
     return str(cache_dir() / HUB[name].filename)
 

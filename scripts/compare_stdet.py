@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import course_lib  # noqa: F401
+from course_lib.errors import run_cli
 
 CONFIGS = {'SlowOnly (lesson 07)': ('07', 'detector'), 'X3D + Fast R-CNN': ('07', 'detector-x3d')}
 
@@ -125,4 +126,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

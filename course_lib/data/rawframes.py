@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from .._util import atomic_path, resize_short_side
 from .annotation_lists import read_rawframe_list
+from ..errors import FileFormatError, MissingFileError
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v')
 FILENAME_TMPL = 'img_{:05d}.jpg'  # mmaction's RawframeDataset default (`img_{:05}.jpg`), 1-based
@@ -70,7 +71,7 @@ def find_videos(videos_root: str | os.PathLike,
     """Return the video files under a folder (any depth), sorted, relative to it."""
     root = Path(videos_root)
     if not root.is_dir():
-        raise FileNotFoundError(f'No video folder {root}: download or generate the videos first.')
+        raise MissingFileError(f'No video folder {root}: download or generate the videos first.')
     exts = {e.lower() for e in extensions}
     return sorted(p.relative_to(root) for p in root.rglob('*')
                   if p.suffix.lower() in exts and p.is_file())
@@ -92,7 +93,7 @@ def count_frames(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMP
     while filename_tmpl.format(n + 1) in names:
         n += 1
     if n == 0 or n != len(names):
-        raise ValueError(f'{folder} holds {len(names)} files but frames 1..{n} of {filename_tmpl!r}; '
+        raise FileFormatError(f'{folder} holds {len(names)} files but frames 1..{n} of {filename_tmpl!r}; '
                          'delete the folder and extract it again.')
     return n
 
@@ -103,7 +104,7 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
     """Decode one video into frame_dir (written whole or not at all); return the frame count."""
     video, frame_dir = Path(video), Path(frame_dir)
     if not video.is_file():
-        raise FileNotFoundError(f'No video {video}.')
+        raise MissingFileError(f'No video {video}.')
     cap = cv2.VideoCapture(str(video))
     n = 0
     try:
@@ -119,7 +120,7 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
                                    [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
                     raise OSError(f'could not write {path}')
             if n == 0:
-                raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported '
+                raise FileFormatError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported '
                                  'codec).')
     finally:
         cap.release()

@@ -13,6 +13,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
+from ..errors import InputError
 from .parity import DEFAULT_THREADS
 
 
@@ -48,7 +49,7 @@ def measure(runners: Mapping[str, Callable], inputs: np.ndarray | tuple, warmup:
     (parity.DEFAULT_THREADS), so that every runtime gets the same cores; None keeps torch's own.
     """
     if repeats < 1:
-        raise ValueError('repeats must be >= 1.')
+        raise InputError('repeats must be >= 1.')
     previous = torch.get_num_threads()
     torch.set_num_threads(threads or previous)
     try:

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from .._util import same_spec
 from ..data.activitynet import write_annotations, write_features
 from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
+from ..errors import InputError
 from ..segments import Segment, temporal_iou, to_segment
 from ..video import load_frames, write_video
 
@@ -92,7 +93,7 @@ def rescale_features(features: np.ndarray, temporal_dim: int) -> np.ndarray:
     """Linearly interpolate (N, C) window features to (temporal_dim, C), both sampled at cell centres."""
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2 or len(features) < 1:
-        raise ValueError(f'features must be a non-empty (windows, channels) array, got {features.shape}.')
+        raise InputError(f'features must be a non-empty (windows, channels) array, got {features.shape}.')
     n = len(features)
     src = (np.arange(n) + 0.5) / n
     dst = (np.arange(temporal_dim) + 0.5) / temporal_dim
@@ -199,7 +200,7 @@ def top_k_recall(detectors: Mapping[str, TemporalActionDetector], video_dir: str
     """
     first = next(iter(detectors.values()))
     if any(d.recognizer is not first.recognizer or d.windows != first.windows for d in detectors.values()):
-        raise ValueError('top_k_recall compares BMNs on one recognizer\'s features: give detectors '
+        raise InputError('top_k_recall compares BMNs on one recognizer\'s features: give detectors '
                          'that share the recognizer and its windows.')
     found = {name: ([], []) for name in detectors}
     for video, info in annotations.items():

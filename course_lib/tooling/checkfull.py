@@ -33,6 +33,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import run_cli
 from .check_checkpoints import DEMOS, START, stage_checkpoint, stage_demo_checkpoint
 from .check_data import DATA, expected_files
 from .check_train import stage_train_eval
@@ -138,4 +139,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))
