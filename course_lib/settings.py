@@ -1,7 +1,7 @@
 """The course's settings: the `smoke` / `full` profile, the data and cache folders, the banner.
 
 Every `COURSE_*` environment variable of the library is read here and nowhere else (`SETTINGS`),
-except two that belong to one tool: COURSE_DEBUG (`errors.run_cli`) and COURSE_GPU / COURSE_DEVICE
+except those that belong to one tool: COURSE_DEBUG (`errors.run_cli`) and COURSE_GPU / COURSE_DEVICE
 (`hardware`, which `make setup` runs by path before the course is installed). Code that needs other
 values for a while uses `temporary_environment`, which restores the environment exactly.
 """
