@@ -1,15 +1,20 @@
-"""Command line: `python -m course_lib doctor`."""
+"""Command line: `python -m course_lib doctor`, `python -m course_lib zoo [--list | fetch] [--lesson NN]`."""
 import argparse
 import sys
 
-from . import doctor
+from . import doctor, zoo
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command and run it."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ['zoo']:  # what each lesson downloads in the full profile (course_lib/zoo.py)
+        return zoo.main(argv[1:])
     parser = argparse.ArgumentParser(prog='python -m course_lib',
                                      description='Tools of the video-understanding course.')
     sub = parser.add_subparsers(dest='command', required=True)
+    sub.add_parser('zoo', help='list (--list) or fetch (fetch --lesson NN) what each lesson downloads '
+                   'in the full profile; `zoo --help` for more')
     doc = sub.add_parser('doctor', help='check the installation and print the fix for each failure')
     doc.add_argument('--network', action='store_true', default=None,
                      help='also check that the model zoo answers (default: only in the full profile; '

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import cv2
 import numpy as np
 
-from .errors import FileFormatError
+from .errors import FileFormatError, writing
 
 
 @contextmanager
@@ -28,22 +28,25 @@ def atomic_path(path: str | os.PathLike, keep_suffix: bool = False) -> Iterator[
     """Yield a `.part` sibling of path to write; move it onto path when the block succeeds.
 
     `keep_suffix=True` names it `<stem>.part<suffix>` (writers that pick a format from the suffix,
-    such as video encoders). A folder replaces an existing folder; on error the part is deleted.
+    such as video encoders). A folder replaces an existing folder (callers check first that it holds
+    only what the course wrote); on error the part is deleted, and an OSError of writing becomes a
+    WriteError naming the path and the cause.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.stem + '.part' + path.suffix if keep_suffix else path.name + '.part')
-    _remove(part)
-    try:
-        yield part
-    except BaseException:
+    with writing(path):  # a full disk, a read-only one, a file on the way: named, with the cause
+        path.parent.mkdir(parents=True, exist_ok=True)
         _remove(part)
-        raise
-    if part.is_dir():
-        _remove(path)
-        part.rename(path)
-    else:
-        part.replace(path)
+        try:
+            yield part
+        except BaseException:
+            _remove(part)
+            raise
+        if part.is_dir():
+            _remove(path)
+            part.rename(path)
+        else:
+            part.replace(path)
 
 
 def _remove(path: Path) -> None:

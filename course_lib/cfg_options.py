@@ -74,6 +74,9 @@ POSITIVE_KEYS = frozenset({'max_epochs', 'max_iters', 'batch_size', 'lr', 'inter
                            'num_classes', 'num_action_classes', 'clip_len', 'frame_interval',
                            'num_clips', 'temporal_dim', 'feat_dim', 'max_keep_ckpts'})
 NON_NEGATIVE_KEYS = frozenset({'num_workers', 'val_begin', 'weight_decay', 'begin', 'end'})
+WHOLE_KEYS = frozenset({'max_epochs', 'max_iters', 'batch_size', 'interval', 'val_interval', 'num_classes',
+                        'num_action_classes', 'clip_len', 'frame_interval', 'num_clips', 'temporal_dim',
+                        'feat_dim', 'max_keep_ckpts', 'num_workers', 'val_begin', 'begin', 'end'})
 FRACTION_KEYS = frozenset({'dropout_ratio', 'score_thr', 'iou_threshold', 'action_thr', 'momentum',
                            'person_det_score_thr'})
 
@@ -85,6 +88,9 @@ def _value_problem(leaf: str, value: Any) -> str | None:
         return f'must be a number, got {value!r}' if isinstance(value, (str, bool)) else None
     if not np.isfinite(value):
         return 'must be a finite number'
+    if leaf in WHOLE_KEYS and not isinstance(value, int):
+        return (f'must be a whole number (a count), got {value!r}'
+                + (f': write {int(value)}' if float(value).is_integer() else ''))
     if leaf in POSITIVE_KEYS and value <= 0:
         return 'must be > 0'
     if leaf in NON_NEGATIVE_KEYS and value < 0:
@@ -145,6 +151,27 @@ def _cfg_option(cfg: Mapping, key: str, value: Any, options: Mapping, source: st
         raise ConfigError(f'--cfg-options {key}={value!r}: {key} is a variable of {source}, already '
                           f'used when the config was loaded, so overriding it changes nothing. '
                           f'{pointer}.')
+
+
+def schedule(cfg: Mapping, source: str = 'the config') -> None:
+    """Refuse a `param_scheduler` step that covers nothing (end <= begin) or starts after training ends."""
+    steps = cfg.get('param_scheduler') or []
+    steps = [steps] if isinstance(steps, Mapping) else steps
+    train = cfg.get('train_cfg') or {}
+    last = train.get('max_epochs') if train.get('by_epoch', True) else train.get('max_iters')
+    for i, step in enumerate(steps):
+        if not isinstance(step, Mapping):
+            continue
+        begin, end = step.get('begin', 0), step.get('end')
+        what = f'param_scheduler[{i}] ({step.get("type")}, begin={begin}, end={end})'
+        if isinstance(end, (int, float)) and isinstance(begin, (int, float)) and end <= begin:
+            raise ConfigError(f'{source}: {what} covers no epoch: `end` must be larger than `begin`. With '
+                              f'train_cfg.max_epochs={last}, delete that step from param_scheduler or make '
+                              'training longer (a schedule made from max_epochs needs max_epochs >= 2).')
+        if isinstance(last, int) and isinstance(begin, int) and step.get('by_epoch', True) \
+                and train.get('by_epoch', True) and begin >= last > 0:
+            raise ConfigError(f'{source}: {what} begins after the last epoch (train_cfg.max_epochs={last}): '
+                              'delete that step from param_scheduler, or train longer.')
 
 
 REGISTRIES = ('MODELS', 'TRANSFORMS', 'DATASETS', 'METRICS', 'HOOKS', 'OPTIM_WRAPPERS', 'OPTIMIZERS',

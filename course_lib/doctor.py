@@ -166,9 +166,19 @@ def check_data_dir() -> Check:
 NETWORK: bool | None = None  # connect in check_network? None: only in the full profile
 
 
-def check_network(host: str = 'download.openmmlab.com', port: int = 443,
+def check_network(host: str | None = None, port: int | None = None,
                   timeout: float = 3, connect: bool | None = None) -> Check:
-    """Whether the model zoo answers (only when asked, or in the full profile); offline is fine for smoke."""
+    """Whether the model zoo answers (only when asked, or in the full profile); offline is fine for smoke.
+
+    Default host: the one the course hub downloads its checkpoints from (download.openmmlab.com).
+    """
+    if host is None:
+        import urllib.parse
+
+        from .fetch import HUB
+        url = urllib.parse.urlparse(HUB['x3d_s_k400'].url)
+        host, port = url.hostname, port or url.port or (443 if url.scheme == 'https' else 80)
+    port = port or 443
     needed = _profile_or_none() == 'full'
     connect = connect if connect is not None else NETWORK if NETWORK is not None else needed
     if not connect:

@@ -11,6 +11,7 @@ exits with status 1, without a traceback; `--debug` (or COURSE_DEBUG=1) shows th
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import traceback
@@ -65,6 +66,67 @@ class SetupError(CourseError, RuntimeError):
     """The machine lacks a tool the course needs, or it fails (an unpacker, a video codec)."""
 
 
+class WriteError(CourseError):
+    """The course could not write an output (no space, a read-only disk, a file where a folder goes)."""
+
+
+class OutputExistsError(InputError):
+    """An output path holds files the course did not write; the course refuses to replace them."""
+
+
+WRITE_CAUSES = {  # errno -> (cause, fix)
+    errno.ENOSPC: ('no space left on the disk', 'free some space (or write to another disk), then rerun'),
+    errno.EDQUOT: ('the disk quota is used up', 'free some space (or write to another disk), then rerun'),
+    errno.EROFS: ('the disk is read-only', 'choose an output folder on a writable disk'),
+    errno.EACCES: ('permission denied (a read-only folder)', 'choose an output folder you can write to'),
+    errno.EPERM: ('permission denied (a read-only folder)', 'choose an output folder you can write to'),
+    errno.ENOTDIR: ('a part of the path is a file, not a folder', 'choose an output path made of folders'),
+    errno.EEXIST: ('a file is where a folder must go (not a folder)', 'choose an output path made of folders'),
+    errno.EISDIR: ('it is a folder, where a file must go', 'give a file path'),
+    errno.ENAMETOOLONG: ('the name is too long', 'choose a shorter path'),
+}
+
+
+def write_problem(err: OSError, path: str | os.PathLike | None = None) -> str | None:
+    """A course message for an OSError of writing (the path, the cause, the fix), or None if it is another."""
+    if not isinstance(err, OSError) or err.errno not in WRITE_CAUSES:
+        return None
+    cause, fix = WRITE_CAUSES[err.errno]
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        cause = cause.replace('a part of the path', _file_in(err.filename or path) or 'a part of the path')
+    where = err.filename or path
+    named = f'{where}' + (f' (writing {path})' if path and str(path) != str(where) else '')
+    return f'Could not write {named}: {cause}. {fix[0].upper()}{fix[1:]}.'
+
+
+def _file_in(path: str | os.PathLike | None) -> str | None:
+    """The first part of a path that is a file (where a folder was needed)."""
+    if not path:
+        return None
+    from pathlib import Path
+    here = Path(path)
+    for part in [*reversed(here.parents), here]:
+        if part.exists() and not part.is_dir():
+            return str(part)
+    return None
+
+
+@contextlib.contextmanager
+def writing(path: str | os.PathLike) -> Iterator[None]:
+    """Re-raise an OSError of writing inside the block as WriteError naming `path`, the cause and the fix."""
+    try:
+        yield
+    except OSError as err:
+        text = write_problem(err, path)
+        if text is None:
+            raise
+        raise WriteError(text) from err
+
+
+class LiveSourceError(CourseError, RuntimeError):
+    """A camera that does not open, or a stream that never starts: names the input and a fix."""
+
+
 def raised_in_course(err: BaseException) -> bool:
     """True when an exception was raised by course code (its innermost frame is in course_lib or data_scripts)."""
     frames = traceback.extract_tb(err.__traceback__)
@@ -91,6 +153,8 @@ def boundary(what: str, fix: str, error: type[CourseError] = InputError,
 
 def message(err: BaseException) -> str:
     """The one message a script prints for an exception (course errors as they are)."""
+    if isinstance(err, OSError) and not isinstance(err, CourseError) and write_problem(err):
+        return write_problem(err)
     if raised_in_course(err) or isinstance(err, (FileNotFoundError, PermissionError)):
         return str(err)
     module = (traceback.extract_tb(err.__traceback__) or [None])[-1]
@@ -119,5 +183,6 @@ def run_cli(main: Callable[[list[str]], int | None], argv: Sequence[str] | None 
 
 
 __all__ = ['CheckpointError', 'CheckpointMismatchError', 'ConfigError', 'CourseError',
-           'EnvironmentVariableError', 'FileFormatError', 'InputError', 'MissingFileError', 'SetupError',
-           'UnknownNameError', 'boundary', 'message', 'raised_in_course', 'run_cli']
+           'EnvironmentVariableError', 'FileFormatError', 'InputError', 'LiveSourceError', 'MissingFileError',
+           'OutputExistsError', 'SetupError', 'UnknownNameError', 'WriteError', 'boundary', 'message',
+           'raised_in_course', 'run_cli', 'write_problem', 'writing']

@@ -118,6 +118,12 @@ def check_classes(report: SanityReport, model_cfg: dict, dataset, dataset_cfg: d
     classes = (dataset.metainfo or {}).get('classes') if hasattr(dataset, 'metainfo') else None
     classes = classes or config_classes or label_names(dataset) or None
     ids = label_ids(dataset)
+    if ids and min(ids) < 0:
+        report.add('class ids', False,
+                   f'{annotation_source(dataset_cfg)} uses class id {min(ids)}: training needs ids 0..N-1 '
+                   '(-1 marks an unlabelled sample, for inference lists only), and a negative id stops '
+                   'training in the loss. Fix or delete those lines (labels are 0-based).')
+        return
     if not counts:
         report.add('class count', True, 'the model has no class count (e.g. BMN proposals)')
         return
@@ -211,6 +217,39 @@ def check_rawframes(report: SanityReport, dataset_cfg: dict, split: str, shown: 
                    'list with the counts on disk (data_scripts/build_file_lists.py --frames ...).')
     else:
         report.add(f'{split} rawframes', True, f'every folder of {ann_file.name} has its frames')
+
+
+def _sample_key(info: dict) -> tuple | None:
+    """What identifies a recognition sample: its video or frame folder (and clip offset), else None."""
+    name = info.get('frame_dir') or info.get('filename')
+    return None if name is None else (str(name), info.get('offset'))
+
+
+def check_split_lists(report: SanityReport, datasets: dict) -> None:
+    """A recognition list names each clip once, and no clip is in both the train and the val list."""
+    keys = {}
+    for split, (dataset, dataset_cfg) in datasets.items():
+        seen, twice = set(), []
+        for info in data_infos(dataset):
+            key = _sample_key(info)
+            if key is None:
+                return  # not a video / rawframe list (detection, AVA, ActivityNet)
+            line = (key, info.get('total_frames'), str(info.get('label')))
+            (twice.append(key[0]) if line in seen else seen.add(line))
+        keys[split] = {k for k, _, _ in seen}
+        if twice:
+            report.add(f'{split} list', False,
+                       f'{annotation_source(dataset_cfg)} lists {twice[0]} twice'
+                       + (f' ({len(twice)} lines are repeats)' if len(twice) > 1 else '')
+                       + ': a repeated line weighs that clip double. Delete the repeated lines.')
+    if 'train' in keys and 'val' in keys:
+        shared = sorted(keys['train'] & keys['val'])
+        if shared:
+            report.add('train / val lists', False,
+                       f'{shared[0][0]} is in both the train list ({annotation_source(datasets["train"][1])}) '
+                       f'and the val list ({annotation_source(datasets["val"][1])})'
+                       + (f', with {len(shared) - 1} more clips' if len(shared) > 1 else '')
+                       + ': validation would measure memory, not recognition. Delete them from one list.')
 
 
 def annotation_file_problem(dataset_cfg: dict) -> str | None:
@@ -322,6 +361,7 @@ def run(config, *, overfit: bool = False, overfit_steps: int = 30) -> SanityRepo
             check_rawframes(report, datasets[split][1], split)
     if 'train' not in datasets or len(datasets['train'][0]) == 0:
         return report
+    check_split_lists(report, datasets)
     if not all(f.ok for f in report.findings if f.check.endswith('rawframes')):
         return report  # one batch would read the missing frames and fail inside mmcv
     dataset, dataset_cfg = datasets['train']

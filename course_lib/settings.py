@@ -68,9 +68,12 @@ def temporary_environment(**values: str | None) -> Iterator[None]:
 
 
 def export_data_dir() -> Path:
-    """Put the data dir in COURSE_DATA_DIR (if unset), where configs' `{{$COURSE_DATA_DIR:data}}` read it."""
+    """Put the data dir in COURSE_DATA_DIR, where configs' `{{$COURSE_DATA_DIR:data}}` read it.
+
+    Configs expand no `~` and resolve nothing, so the value set is the folder the scripts use
+    (COURSE_DATA_DIR expanded and absolute, or the default)."""
     path = data_dir()
-    os.environ.setdefault('COURSE_DATA_DIR', str(path))
+    os.environ['COURSE_DATA_DIR'] = str(path)
     return path
 
 
@@ -195,11 +198,19 @@ class Banner:
         name = profile()
         time = (f'about {self.minutes_smoke:g} min on 2 CPU cores' if name == 'smoke'
                 else self.minutes_full)
-        return [f'{self.lesson} | profile: {name.upper()} ({time})',
-                f'This profile runs {PROFILE_TEXT[name]}',
-                SWITCH_HINT,
-                f'Data: {data_dir()}',
-                *verification_lines()]
+        from .dryrun import active
+        dry = active()
+        lines = [f'{self.lesson} | profile: {name.upper()} ({time})',
+                 f'This profile runs {PROFILE_TEXT[name]}',
+                 SWITCH_HINT,
+                 f'Data: {data_dir()}',
+                 *verification_lines()]
+        if dry is not None:
+            lines.insert(1, 'DRY RUN (the course\'s CI): a loopback mirror of the downloads, FAKE '
+                            'checkpoints (random weights), miniature data sets, capped work '
+                            f'({dry.iterations} training iterations, {dry.eval_samples} evaluation '
+                            f'samples, input size {dry.input_size or "real"}); numbers mean nothing.')
+        return lines
 
     def __str__(self) -> str:
         return '\n'.join(self.lines())

@@ -1,10 +1,12 @@
 """Run the course's exported models with OpenVINO, OpenCV and NumPy only: no torch, no OpenMMLab.
 
 A deployable package (`python -m course_lib.export.package`) ships this file as `demo.py`, next to
-`model.xml`, `config.json` and `labels.txt`; there it needs no subcommand:
+`model.xml`, `config.json`, `labels.txt` and its video source `frame_source.py`; there it needs no
+subcommand (INPUT: a video, a folder of frames, or for the detector also an image):
 
     python demo.py VIDEO                      (recognizer package: the top-5 actions with scores)
     python demo.py IMAGE --out result.jpg     (detector package: the boxes, drawn into result.jpg)
+    python demo.py VIDEO --out result.mp4     (detector package: every frame's boxes, drawn)
 
 The same file, with a subcommand, runs any IR of the course:
 
@@ -12,17 +14,18 @@ The same file, with a subcommand, runs any IR of the course:
     python standalone_demo.py detect stdet.xml video.mp4 --boxes boxes.json [--out annotated.mp4]
     python standalone_demo.py detect stdet.xml frames/ --boxes boxes.json     (a folder of frames)
 
-`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in
-test mode, top-5. `detect`: the spatio-temporal action detector of lesson 07 (clip + person boxes in,
-one score per action and box out). `boxes.json` maps a keyframe (0-based frame index) to its person
-boxes in pixels, `{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each keyframe is sampled as
-mmaction's SampleAVAFrames does. That IR carries its settings in its runtime info (`course_lib`
-section). The detector package decodes the ATSS detector's outputs (anchors, box deltas,
+`recognize`: the lesson-03 recognizer; one centred clip sampled as mmaction's SampleFrames does in test mode
+(on the time grid of `frame_source`: by time, not by frame index), top-5. `detect`: the spatio-temporal action
+detector of lesson 07 (clip + person boxes in, one score per action and box out). `boxes.json` maps a keyframe
+(0-based frame index) to its person boxes in pixels, `{"15": [[x1, y1, x2, y2], ...], ...}`; the clip of each
+keyframe is sampled as mmaction's SampleAVAFrames does. That IR carries its settings in its runtime info
+(`course_lib` section). The detector package decodes the ATSS detector's outputs (anchors, box deltas,
 centerness, per-class NMS) as mmdet does, from the settings in `config.json`.
-
-This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
-uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both
-paths sample and score identically. Bad input ends with one line naming the file, exit status 1.
+Input is read frame by frame (`frame_source.FrameSource`): only the frames in use are held, however long the
+video. This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
+uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both paths sample
+and score identically. Bad input (a video, frames, the package's files) ends with one line naming the file,
+exit status 1.
 """
 from __future__ import annotations
 
@@ -34,40 +37,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+try:  # the package's own copy of the course's video source: beside this file in the course and
+    from .frame_source import IMAGE_SUFFIXES, FrameSource, Mp4Out  # in a package (frame_source.py)
+except ImportError:
+    from frame_source import IMAGE_SUFFIXES, FrameSource, Mp4Out  # type: ignore[no-redef]
+
 RT_SECTION = 'course_lib'  # where export.stdet writes the detector's settings into the IR
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp')
 VIDEO_SUFFIXES = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg', '.mpeg', '.ogv')
 PACKAGE_FILES = ('config.json', 'labels.txt')  # beside demo.py in a package
+NEEDS = {'recognizer': ('model', 'clip_len', 'frame_interval'), 'detector': ('model', 'threshold', 'detector')}
 
 
 # ---- reading input -----------------------------------------------------------------------------
-
-def read_video(path: str | Path, fps: float = 25.0) -> tuple[np.ndarray, float]:
-    """Decode a video file, or a folder of frame images (sorted by name), into (T, H, W, 3) RGB uint8
-    frames; return them and the frame rate (`fps` for a folder)."""
-    if Path(path).is_dir():
-        files = sorted(f for f in Path(path).iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
-        if not files:
-            raise SystemExit(f'{path}: a folder without frame images ({", ".join(IMAGE_SUFFIXES)}).')
-        return np.stack([cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files]), fps
-    if not Path(path).is_file():
-        raise SystemExit(f'{path}: no such video file or frame folder.')
-    if Path(path).suffix.lower() in IMAGE_SUFFIXES:
-        raise SystemExit(f'{path} is an image; this model takes a video ({", ".join(VIDEO_SUFFIXES)}) '
-                         'or a folder of frames.')
-    capture = cv2.VideoCapture(str(path))
-    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-    frames = []
-    ok, frame = capture.read()
-    while ok:
-        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        ok, frame = capture.read()
-    capture.release()
-    if not frames:
-        raise SystemExit(f'{path}: no frame could be decoded (not a video, or a missing codec).')
-    return np.stack(frames), float(fps)
-
-
 def read_image(path: str | Path) -> np.ndarray:
     """Read one image as BGR uint8 (OpenCV's order, as mmdet's LoadImageFromFile); errors name the file."""
     path = Path(path)
@@ -83,7 +64,6 @@ def read_image(path: str | Path) -> np.ndarray:
 
 
 # ---- action recognition -------------------------------------------------------------------------
-
 def centre_clip_indices(num_frames: int, clip_len: int, interval: int) -> np.ndarray:
     """0-based frames of the one centred clip mmaction's SampleFrames takes in test mode (num_clips=1);
     a video shorter than the clip loops, as its default `out_of_bound_opt='loop'`."""
@@ -94,12 +74,14 @@ def centre_clip_indices(num_frames: int, clip_len: int, interval: int) -> np.nda
 
 def read_clip(video: str | Path, clip_len: int = 8, interval: int = 2,
               size: int | tuple[int, int] = 32) -> np.ndarray:
-    """One centred clip (1, 3, T, H, W), RGB, float 0..255, as mmaction's val pipeline samples and
-    resizes it (`size`: H = W, or (H, W))."""
-    frames, _ = read_video(video)
+    """One centred clip (1, 3, T, H, W), RGB, float 0..255, as mmaction's val pipeline samples (on the
+    time grid) and resizes it (`size`: H = W, or (H, W)); only the clip's frames are decoded."""
+    source = FrameSource(video)
+    if source.kind == 'image':
+        raise SystemExit(f'{video} is an image; a recognizer takes a video or a folder of frames.')
     h, w = (size, size) if isinstance(size, int) else size
-    clip = [cv2.resize(frames[i], (w, h), interpolation=cv2.INTER_LINEAR)
-            for i in centre_clip_indices(len(frames), clip_len, interval)]
+    frames = source.take(source.grid()[centre_clip_indices(len(source), clip_len, interval)])
+    clip = [cv2.resize(f, (w, h), interpolation=cv2.INTER_LINEAR) for f in frames]
     return np.stack(clip).transpose(3, 0, 1, 2)[None].astype(np.float32)
 
 
@@ -129,11 +111,14 @@ def _compile(xml: str | Path):
     xml = Path(xml)
     if not xml.is_file() or not xml.with_suffix('.bin').is_file():
         raise SystemExit(f'{xml}: no IR there (.xml with its .bin beside it); export the model first.')
-    return ov.Core().compile_model(str(xml), 'CPU')
+    try:
+        return ov.Core().compile_model(str(xml), 'CPU')
+    except Exception as err:  # noqa: BLE001  (OpenVINO's errors: one line naming the files)
+        raise SystemExit(f'{xml} + {xml.with_suffix(".bin").name}: OpenVINO cannot read this model (the .bin is cut '
+                         f'short, or not this .xml\'s weights: {type(err).__name__}); copy the package again.') from None
 
 
 # ---- object detection (ATSS: anchors, box deltas, centerness) ----------------------------------------
-
 def detector_input(image_bgr: np.ndarray, settings: dict, input_hw: tuple[int, int]
                    ) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """mmdet's test pipeline and data preprocessor on one BGR image: keep-ratio resize, BGR -> RGB,
@@ -254,7 +239,6 @@ class BoxDetectorIR:
 
 
 # ---- spatio-temporal action detection ------------------------------------------------------------
-
 def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
     """0-based keyframes every `stepsize` frames whose whole clip lies inside the video (demo's rule)."""
     window = clip_len * frame_interval
@@ -300,8 +284,7 @@ class ActionDetectorIR:
             raise ValueError(f'{xml}: the IR lacks the detector settings (runtime info section '
                              f'{RT_SECTION!r}); export it with course_lib.export.stdet.export_stdet.')
         self.classes = self.settings['classes'].split('\t')
-        self.clip_len = int(self.settings['clip_len'])
-        self.frame_interval = int(self.settings['frame_interval'])
+        self.clip_len, self.frame_interval = int(self.settings['clip_len']), int(self.settings['frame_interval'])
         self.short_side = int(self.settings['short_side']) or None
         self.compiled = core.compile_model(model, device, config or {})
         self.request = self.compiled.create_infer_request()
@@ -347,7 +330,6 @@ def read_boxes(path: str | Path) -> dict[int, np.ndarray]:
 
 
 # ---- drawing -------------------------------------------------------------------------------------
-
 def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str],
          color: tuple[int, int, int] = (255, 200, 0)) -> np.ndarray:
     """A copy of an image with boxes and one label each, dark text on a tag of the box's colour
@@ -367,34 +349,40 @@ def draw(frame: np.ndarray, boxes: np.ndarray, labels: list[str],
 
 
 # ---- the commands --------------------------------------------------------------------------------
-
 def detect(args: argparse.Namespace) -> None:
-    """Score the actions of the given person boxes on their keyframes; print them (and draw them)."""
+    """Score the actions of the given person boxes on their keyframes; print them (and draw them).
+    The video is read once, holding only the frames of the clip being scored."""
     detector = ActionDetectorIR(args.model)
-    frames, fps = read_video(args.video)
-    boxes = read_boxes(args.boxes)
+    source, boxes = FrameSource(args.video), read_boxes(args.boxes)
     classes = ['background', *args.classes] if args.classes else detector.classes
     if len(classes) != len(detector.classes):
         raise SystemExit(f'{args.model} scores {len(detector.classes) - 1} actions, but '
                          f'{len(classes) - 1} names were given with --classes.')
-    annotated = {}
-    for key in sorted(boxes):
-        try:
-            scores = detector.score_keyframe(frames, key, boxes[key])
-        except ValueError as err:
-            raise SystemExit(f'{args.boxes}: {err}') from err
-        labels = []
-        for box, row in zip(boxes[key], scores):
-            best = int(np.argmax(row[1:])) + 1  # column 0 is the background class
-            labels.append(f'{classes[best]} {row[best]:.2f}')
-            print(f'frame {key:4d}  box {np.round(box).astype(int).tolist()}  {labels[-1]}')
-        annotated[key] = draw(frames[key], boxes[key], labels)
-    if args.out:
-        h, w = frames.shape[1:3]
-        writer = cv2.VideoWriter(args.out, cv2.VideoWriter_fourcc(*'mp4v'), max(1.0, fps / 4), (w, h))
-        for key in sorted(annotated):
-            writer.write(cv2.cvtColor(annotated[key], cv2.COLOR_RGB2BGR))
-        writer.release()
+    out = Mp4Out(args.out, max(1.0, source.fps / 4)) if args.out else None
+    spans = {k: clip_indices(k, detector.clip_len, detector.frame_interval) for k in sorted(boxes)}
+    for key, idx in spans.items():
+        if idx.min() < 0 or idx.max() >= len(source):
+            raise SystemExit(f'{args.boxes}: keyframe {key}: its clip (frames {idx.min()}..{idx.max()}) '
+                             f'leaves the {len(source)}-frame video.')
+    held, keys = {}, list(spans)
+    for index, _, frame in source.frames(range(max(int(i.max()) for i in spans.values()) + 1) if keys else []):
+        held[index] = frame
+        while keys and spans[keys[0]].max() <= index:
+            key = keys.pop(0)
+            first = int(spans[key].min())  # the clip holds its keyframe
+            window = np.stack([held[i] for i in range(first, index + 1)])
+            scores, labels = detector.score_keyframe(window, key - first, boxes[key]), []
+            for box, row in zip(boxes[key], scores):
+                best = int(np.argmax(row[1:])) + 1  # column 0 is the background class
+                labels.append(f'{classes[best]} {row[best]:.2f}')
+                print(f'frame {key:4d}  box {np.round(box).astype(int).tolist()}  {labels[-1]}')
+            if out:
+                out.write(draw(held[key], boxes[key], labels))
+        low = min((int(spans[k].min()) for k in keys), default=index + 1)
+        for old in [i for i in held if i < low]:
+            del held[old]
+    if out:
+        out.close()
         print('annotated keyframes:', args.out)
 
 
@@ -411,21 +399,28 @@ def read_package(folder: Path) -> tuple[dict, list[str]]:
         raise SystemExit(f'{folder}: no {" or ".join(missing)} beside demo.py; run the demo.py of a '
                          'package (python -m course_lib.export.package), or give a subcommand '
                          '(recognize / detect, see --help).')
-    config = json.loads((folder / 'config.json').read_text())
-    return config, (folder / 'labels.txt').read_text().splitlines()
+    try:
+        config = json.loads((folder / 'config.json').read_text(encoding='utf-8-sig'))
+    except ValueError as err:
+        raise SystemExit(f'{folder / "config.json"}, line {getattr(err, "lineno", 1)}: not valid JSON '
+                         f'({getattr(err, "msg", err)}); fix that line, or copy the package again.') from None
+    task = config.get('task') if isinstance(config, dict) else None
+    missing = [key for key in NEEDS.get(task, ('task',)) if key not in config or task not in NEEDS]
+    if missing:
+        raise SystemExit(f'{folder / "config.json"}: "{missing[0]}" is missing or wrong (task {task!r}; a '
+                         f'recognizer or detector package has {NEEDS}). Copy the package again.')
+    labels = (folder / 'labels.txt').read_text(encoding='utf-8-sig', errors='replace').split('\n')
+    return config, [name.strip() for name in labels if name.strip()]  # blank lines are no classes
 
 
 def run_package(folder: Path, argv: list[str]) -> None:
     """A package's demo: the recognizer's top-5 on a video, or the detector's boxes on an image."""
     config, labels = read_package(folder)
-    parser = argparse.ArgumentParser(prog='demo.py', description=f'{config["task"]} package: '
-                                     + config.get('description', ''))
-    parser.add_argument('input', help='a video (recognizer) or an image (detector)')
-    parser.add_argument('--out', help='detector: write the image with its boxes here (e.g. result.jpg)')
-    parser.add_argument('--threshold', type=float, help='detector: keep boxes scoring at least this '
-                        '(default: the F1-chosen threshold of config.json)')
-    parser.add_argument('--list', type=int, default=10, help='detector: print at most this many boxes, '
-                        'highest score first (all are drawn; default 10)')
+    parser = argparse.ArgumentParser(prog='demo.py', description=config['task'] + ' package: ' + config.get('description', ''))
+    parser.add_argument('input', help='a video or a folder of frames; also an image (detector)')
+    parser.add_argument('--out', help='detector: draw the boxes into this image (result.jpg) or video (.mp4)')
+    parser.add_argument('--threshold', type=float, help='detector: keep boxes scoring >= this (config.json\'s)')
+    parser.add_argument('--list', type=int, default=10, help='detector: print the N best boxes (all drawn)')
     args = parser.parse_args(argv)
     xml = folder / config['model']
     if config['task'] == 'recognizer':
@@ -434,30 +429,42 @@ def run_package(folder: Path, argv: list[str]) -> None:
         best = recognize_video(xml, args.input, labels, config['clip_len'], config['frame_interval'])
         print(f'{Path(args.input).name}: top-5 of {len(labels)} actions '
               f'(one centred clip of {config["clip_len"]} frames, one every {config["frame_interval"]})')
-        for name, score in best:
-            print(f'  {name:12s} {score:.3f}')
+        print(*(f'  {name:12s} {score:.3f}' for name, score in best), sep='\n')
         return
-    image = read_image(args.input)
+    source = FrameSource(args.input)
     threshold = config['threshold'] if args.threshold is None else args.threshold
-    boxes, scores, ids = BoxDetectorIR(xml, config['detector'])(image)
-    keep = scores >= threshold
-    boxes, scores, ids = boxes[keep], scores[keep], ids[keep]
-    counts = {name: int((ids == i).sum()) for i, name in enumerate(labels)}
-    print(f'{Path(args.input).name}: {len(boxes)} boxes at score >= {threshold:.3f} ('
-          + ', '.join(f'{n} {c}' for n, c in counts.items()) + ')')
-    for box, score, i in list(zip(boxes, scores, ids))[:args.list]:
-        print(f'  {labels[i]:8s} {score:.2f}  [{", ".join(f"{v:.0f}" for v in box)}]')
-    if len(boxes) > args.list:
-        print(f'  ... and {len(boxes) - args.list} more (--list N prints N)')
+    detector, image_out = BoxDetectorIR(xml, config['detector']), source.kind == 'image'
+    if args.out and Path(args.out).suffix.lower() not in (IMAGE_SUFFIXES if image_out else ('.mp4',)):
+        raise SystemExit(f'{args.out}: the boxes of {"an image" if image_out else "a video"} are drawn '
+                         f'into {"a .jpg or .png" if image_out else "an .mp4"} file.')
+    out = Mp4Out(args.out, source.fps) if args.out and not image_out else None
+    counts = {name: 0 for name in labels}
+    for index, seconds, frame in source.frames():  # one frame in memory at a time
+        boxes, scores, ids = detector(frame[..., ::-1])
+        keep = scores >= threshold
+        boxes, scores, ids = boxes[keep], scores[keep], ids[keep]
+        for i in ids:
+            counts[labels[i]] += 1
+        if image_out:
+            for box, score, i in list(zip(boxes, scores, ids))[:args.list]:
+                print(f'  {labels[i]:8s} {score:.2f}  [{", ".join(f"{v:.0f}" for v in box)}]')
+            if len(boxes) > args.list:
+                print(f'  ... and {len(boxes) - args.list} more (--list N prints N)')
+        if args.out:
+            drawn = draw(frame, boxes, [f'{labels[i]} {s:.2f}' for s, i in zip(scores, ids)])
+            if out:
+                out.write(drawn)
+            else:
+                part = Path(args.out).with_name(Path(args.out).stem + '.part' + Path(args.out).suffix)
+                if not (part.parent.is_dir() or part.parent.mkdir(parents=True) is None) or \
+                        not cv2.imwrite(str(part), np.ascontiguousarray(drawn[..., ::-1])):
+                    raise SystemExit(f'{args.out}: could not write the image (a .jpg or .png path).')
+                part.replace(args.out)
+    print(f'{Path(args.input).name}: {sum(counts.values())} boxes at score >= {threshold:.3f} in '
+          f'{len(source)} frame(s) (' + ', '.join(f'{n} {c}' for n, c in counts.items()) + ')')
+    if out:
+        out.close()
     if args.out:
-        drawn = draw(image[..., ::-1], boxes, [f'{labels[i]} {s:.2f}' for s, i in zip(scores, ids)])
-        try:
-            written = cv2.imwrite(args.out, np.ascontiguousarray(drawn[..., ::-1]))
-        except cv2.error:
-            written = False
-        if not written:
-            raise SystemExit(f'{args.out}: could not write the image (a .jpg or .png path in an '
-                             'existing folder).')
         print('boxes drawn into', args.out)
 
 
@@ -475,10 +482,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest='task', required=True)
     det = sub.add_parser('detect', help='spatio-temporal action detection on given person boxes')
     det.add_argument('model', help='the detector IR (.xml)')
-    det.add_argument('video', help='a video file or a folder of frame images')
+    det.add_argument('video', help='a video file or a folder of frames')
     det.add_argument('--boxes', required=True, help='JSON {keyframe: [[x1, y1, x2, y2], ...]} in pixels')
-    det.add_argument('--classes', nargs='+', help='action names for label ids 1, 2, ... (default: '
-                     'from the IR)')
+    det.add_argument('--classes', nargs='+', help='action names of label ids 1, 2, ... (default: the IR\'s)')
     det.add_argument('--out', help='write the annotated keyframes to this MP4')
     rec = sub.add_parser('recognize', help='action recognition of one clip')
     rec.add_argument('model', help='the recognizer IR (.xml)')

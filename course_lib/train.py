@@ -3,6 +3,7 @@
     python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --cfg-options train_cfg.max_epochs=3
     python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --test           # evaluate the last checkpoint
     python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --overfit-check  # sanity checks + one-batch overfit
+    python -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --early-stop 5 --lr-patience 3
     torchrun --nproc_per_node=2 -m course_lib.train atss_mobilenetv2_fpn_bccd_smoke --launcher pytorch
 
     python -m course_lib.train --list    # which config each lesson uses in each profile
@@ -13,6 +14,12 @@ The names are those of course_lib.configs.TABLE (course_lib/configs/__init__.py)
 Training first runs the sanity checks of course_lib.sanity (class counts, annotation files, one
 batch through the model; --skip-sanity to skip). Runs resume from the last checkpoint in their work
 dir, so an interrupted run continues and a finished run is not repeated. The same config runs under torchrun (gloo on CPU, NCCL on GPU).
+
+--early-stop N ends training after N validations without an improvement of the config's validation
+metric (mmengine's EarlyStoppingHook); --lr-patience N multiplies the learning rate by --lr-factor
+after more than N such validations (mmengine's ReduceOnPlateauLR, on top of the config's schedule).
+Both are off by default: the configs' own schedules stay as they are. In Python:
+`train(load_config(CONFIG, early_stop=5, lr_patience=3))` (course_lib.configs.add_plateau_options).
 """
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ from . import configs
 from .configs import CONFIG_DIR, config_path, load_config  # noqa: F401  (re-exported)
 from .errors import MissingFileError
 from .output import quiet as quiet_output
+from .validate import fraction, non_negative_int, positive_int
 
 
 def _use_gloo_without_cuda(cfg: Config) -> None:
@@ -143,6 +151,14 @@ def main(argv: list[str] | None = None) -> None:
                         help='do not run the sanity checks (course_lib.sanity) before training')
     parser.add_argument('--overfit-check', action='store_true',
                         help='also check that the model can overfit one batch before training')
+    parser.add_argument('--early-stop', type=positive_int, metavar='PATIENCE',
+                        help='stop after PATIENCE validations without an improvement of the validation '
+                        'metric (mmengine EarlyStoppingHook; default: off)')
+    parser.add_argument('--lr-patience', type=non_negative_int, metavar='N',
+                        help='multiply the learning rate by --lr-factor after more than N validations '
+                        'without an improvement (mmengine ReduceOnPlateauLR; default: off)')
+    parser.add_argument('--lr-factor', type=fraction, default=0.1,
+                        help='the factor of --lr-patience (default 0.1)')
     parser.add_argument('--log-level', default='INFO')
     args = parser.parse_args(argv)
     if args.list:
@@ -153,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger('mmengine').setLevel(args.log_level)
     common = dict(cfg_options=args.cfg_options, work_dir_=args.work_dir,
                   launcher=args.launcher, log_level=args.log_level)
+    plateau = dict(early_stop=args.early_stop, lr_patience=args.lr_patience, lr_factor=args.lr_factor)
     if args.test:
         checkpoint = None if args.test == 'last' else args.test
         print(test(args.config, checkpoint, **common))
@@ -163,7 +180,9 @@ def main(argv: list[str] | None = None) -> None:
                                 overfit=args.overfit_check)
             print(report)
             report.raise_if_failed()
-        train(args.config, resume=not args.no_resume, **common)
+        cfg = configs.add_plateau_options(
+            load_config(args.config, args.cfg_options, args.work_dir), **plateau)
+        train(cfg, resume=not args.no_resume, launcher=args.launcher, log_level=args.log_level)
 
 
 if __name__ == '__main__':

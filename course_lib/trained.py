@@ -62,14 +62,20 @@ def prepare_data(config: str) -> Path:
     return _recipe(config)()
 
 
+def finished_checkpoint(config: str) -> Path | None:
+    """The last checkpoint of `config`'s finished training run in the data dir, or None (none, or interrupted)."""
+    checkpoint = last_checkpoint(work_dir(config))
+    finished = f'epoch_{configs.load_config(config).train_cfg.max_epochs}.pth'
+    return checkpoint if checkpoint is not None and checkpoint.name == finished else None
+
+
 def trained_checkpoint(config: str, quiet: bool = True) -> Path:
     """The checkpoint an earlier lesson trained for `config`; trains (or finishes) a smoke one when missing.
 
     `quiet=False` shows the training log instead of the progress bar alone.
     """
-    checkpoint = last_checkpoint(work_dir(config))
-    finished = f'epoch_{configs.load_config(config).train_cfg.max_epochs}.pth'
-    if checkpoint is None or checkpoint.name != finished:  # an interrupted run resumes
+    checkpoint = finished_checkpoint(config)
+    if checkpoint is None:  # an interrupted run resumes
         recipe = _recipe(config)
         recipe()
         print(f'{config}: no checkpoint from the earlier lesson, training it now (smoke profile)')

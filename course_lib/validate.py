@@ -112,19 +112,67 @@ def frame_folder(path: str | os.PathLike, min_frames: int = 1) -> FrameFolder:
     return FrameFolder(folder, tuple(files), tmpl, start)
 
 
+URL_SCHEMES = ('http://', 'https://', 'ftp://', 'rtsp://', 'rtmp://', 's3://', 'gs://')
+
+
+def video_location(video: Any) -> Any:
+    """A path as the user wrote it, made usable: `~` expanded; a URL refused with the download step."""
+    if not isinstance(video, (str, os.PathLike)):
+        return video
+    text = os.fspath(video)
+    if text.lower().startswith(URL_SCHEMES) or (isinstance(text, str) and '://' in text[:12]):
+        raise InputError(f'{text} is a URL: the course reads videos from this machine, not from the web. '
+                         'Download it first (e.g. `curl -L -o clip.mp4 "<URL>"`, or '
+                         'urllib.request.urlretrieve(url, "clip.mp4")), then pass the local file.')
+    if text.startswith('~'):
+        return Path(text).expanduser()
+    return video
+
+
+def video_file(path: str | os.PathLike, min_frames: int = 1) -> tuple[int, float]:
+    """Check a video file decodes; return (frames it holds, its frame rate), counted by decoding when
+    its container states no count (a raw H.264 stream) or fewer frames than a clip needs."""
+    import cv2
+    path = Path(path)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise InputError(f'{path} is an image, not a video: give a video file, a folder of frames, or '
+                         'np.stack([frame] * n) for an array of n copies of one image.')
+    if path.stat().st_size == 0:
+        raise FileFormatError(f'{path} is empty (0 bytes): copy or download the video again.')
+    cap = cv2.VideoCapture(str(path))
+    try:
+        stated = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
+        rate = cap.get(cv2.CAP_PROP_FPS) if cap.isOpened() else 0
+        count = stated
+        if stated <= 0 or stated < max(min_frames, 1) or not cap.isOpened():
+            count = 0
+            while cap.isOpened() and cap.grab():
+                count += 1
+    finally:
+        cap.release()
+    if count == 0:
+        raise FileFormatError(f'No frame could be decoded from {path}: the file is corrupt, cut short or not '
+                              'a video. Copy or download it again.')
+    if count < min_frames:
+        raise InputError(f'{path} has {count} frame{"s" if count != 1 else ""}; the model reads clips of '
+                         f'{min_frames} frames. Give a video of at least {min_frames} frames.')
+    return count, float(rate) if rate and rate > 0 and np.isfinite(rate) else 0.0
+
+
 def video_input(video: Any, min_frames: int = 1) -> str:
     """Check a video given to an inference entry point; return its kind: 'array', 'frames' or 'video'."""
     if isinstance(video, np.ndarray):
         video_array(video, min_frames)
         return 'array'
     if isinstance(video, (str, os.PathLike)):
-        path = Path(video)
+        path = Path(video_location(video))
         if path.is_dir():
             frame_folder(path, min_frames)
             return 'frames'
         if not path.is_file():
             raise InputError(f'Video not found: {path} is no video file nor frame folder. Check the '
                              'path (relative paths start at the notebook folder).')
+        video_file(path, min_frames)
         return 'video'
     if isinstance(video, (list, tuple)):
         raise InputError(f'A video is {VIDEO_KINDS}; got a {type(video).__name__} of {len(video)} '
@@ -287,7 +335,7 @@ def fraction_value(name: str, value: Any) -> None:
         raise InputError(f'{name}={value!r}: must be a number between 0 and 1.')
 
 
-__all__ = ['FrameFolder', 'require_usable_environment', 'environment',
+__all__ = ['FrameFolder', 'require_usable_environment', 'environment', 'video_file', 'video_location',
            'fps', 'folder_problem', 'fraction', 'fraction_value', 'frame_folder', 'image_size', 'non_negative_int',
            'positive', 'positive_float', 'positive_int', 'read_text',
            'video_array', 'video_input']

@@ -159,3 +159,119 @@ def fetch_config_files(cfg) -> None:
 def unverified_entries() -> list[str]:
     """Return the hub names that no verification covers (should be none)."""
     return [name for name, remote in HUB.items() if not remote.verification]
+
+
+# --- what each lesson downloads in the full profile: `python -m course_lib zoo --list / fetch` ---
+_ANET = ('anet_anno_action', 'anet_video_info', 'anet_features_csv_mean_100')
+LESSON_FILES: dict[str, tuple[str, ...]] = {
+    '02': ('x3d_s_k400', 'faster_rcnn_r50_coco', 'ava_slowonly_r101'),
+    '03': ('r2plus1d_r34_k400', 'hmdb51_splits', 'hmdb51_videos'),
+    '04': _ANET,
+    '05': _ANET,
+    '06': ('mobilenet_v2_imagenet_mmdet',),  # BCCD itself ships with the course (datasets/bccd)
+    '07': ('slowonly_r50_k400', 'x3d_s_k400', 'faster_rcnn_r50_coco'),  # + JHMDB, by hand
+}
+LESSON_FILES['08'] = tuple(dict.fromkeys(  # lesson 08 exports the models of lessons 03, 04, 06, 07
+    n for lesson in ('03', '04', '06', '07') for n in LESSON_FILES[lesson]))
+# hub entries no lesson cell downloads, and who does
+NOT_IN_A_LESSON = {
+    'ucf101_splits': 'the X3D-S recognizer on UCF101 (x3d_s_ucf101_full, python -m course_lib.train)',
+    'ucf101_videos': 'the X3D-S recognizer on UCF101 (x3d_s_ucf101_full, python -m course_lib.train)',
+    'bccd_voc_github': 'lesson 06 only when the shipped copy (datasets/bccd) is missing',
+}
+BY_HAND = {'07': 'JHMDB (ACT\'s JHMDB-GT.pkl and Frames/): see data_scripts/prepare_jhmdb_ava.py'}
+
+
+def lesson_files(lesson: str | None = None) -> dict[str, tuple[str, ...]]:
+    """{lesson: hub names} for one lesson ('3' or '03') or all; an unknown lesson is an error."""
+    if lesson is None:
+        return dict(LESSON_FILES)
+    key = f'{int(lesson):02d}' if str(lesson).isdigit() else str(lesson)
+    if not key.isdigit() or not 0 <= int(key) <= 8:
+        from .errors import InputError
+        raise InputError(f'lesson {lesson!r} is not a lesson of the course: give one of 00 to 08.')
+    return {key: LESSON_FILES.get(key, ())}
+
+
+def remote_size(name: str, timeout: float = 10) -> int | None:
+    """The size in bytes of a hub file: published, else what its host says (HEAD), else None."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .fetch import ssl_context
+    remote = HUB[name]
+    if remote.size:
+        return remote.size
+    request = urllib.request.Request(remote.url, method='HEAD', headers={'User-Agent': 'video-course'})
+    host = urllib.parse.urlparse(remote.url).hostname or ''
+    try:
+        with urllib.request.urlopen(request, timeout=timeout,
+                                    context=ssl_context(host) if remote.url.startswith('https:') else None) as r:
+            kind = (r.headers.get('Content-Type') or '').split(';')[0].strip().lower()
+            length = r.headers.get('Content-Length')
+            return int(length) if length and kind != 'text/html' else None
+    except (OSError, ValueError, urllib.error.URLError):
+        return None
+
+
+def _human(size: int | None) -> str:
+    if size is None:
+        return 'size unknown'
+    for unit in ('B', 'kB', 'MB', 'GB'):
+        if size < 1000 or unit == 'GB':
+            return f'{size:.0f} {unit}' if unit == 'B' else f'{size:.1f} {unit}'
+        size /= 1000
+    return ''
+
+
+def listing(lesson: str | None = None, sizes: bool = True) -> str:
+    """What each lesson downloads in the full profile: name, file, size and whether it is cached."""
+    lines = []
+    for key, names in lesson_files(lesson).items():
+        lines.append(f'lesson {key}: ' + ('nothing to download' if not names else ''))
+        for name in names:
+            remote, cached = HUB[name], (cache_dir() / HUB[name].filename).exists()
+            size = _human(remote_size(name)) if sizes else ''
+            lines.append(f'  {name:30s} {remote.filename[:60]:60s} {size:>12s}  '
+                         f'{"in the cache" if cached else "to fetch"}')
+        if key in BY_HAND:
+            lines.append(f'  by hand: {BY_HAND[key]}')
+    return '\n'.join(lines)
+
+
+def fetch(lesson: str | None = None) -> list[str]:
+    """Download and verify what a lesson (default: every lesson) needs; return the failures."""
+    from .fetch import DownloadError
+    failed = []
+    names = dict.fromkeys(n for group in lesson_files(lesson).values() for n in group)
+    for name in names:
+        try:
+            path = download(name)
+            print(f'ok    {name}: {path}')
+        except DownloadError as err:
+            failed.append(name)
+            print(f'FAIL  {name}: {err}')
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m course_lib zoo --list [--lesson 03]` / `python -m course_lib zoo fetch --lesson 03`."""
+    import argparse
+    parser = argparse.ArgumentParser(
+        prog='python -m course_lib zoo',
+        description='What each lesson downloads in the full profile (names and sizes from the hub), '
+                    'and fetching it into the course cache (COURSE_CACHE_DIR), verified.')
+    parser.add_argument('command', nargs='?', choices=('list', 'fetch'), default='list')
+    parser.add_argument('--list', action='store_true', help='same as the list command')
+    parser.add_argument('--lesson', help='one lesson (00-08); default: every lesson')
+    parser.add_argument('--no-sizes', action='store_true', help='do not ask the hosts for sizes')
+    args = parser.parse_args(argv)
+    if args.command == 'fetch' and not args.list:
+        failed = fetch(args.lesson)
+        if failed:
+            print(f'{len(failed)} file(s) not fetched: {", ".join(failed)} (each message above says '
+                  'how to get it by hand).')
+        return 1 if failed else 0
+    print(listing(args.lesson, sizes=not args.no_sizes))
+    return 0

@@ -13,7 +13,9 @@
 into one folder per class; `clips` converts OTX's clip list
 (`<dir> <label> <video start> <video end> <clip start> <clip end> <fps>`) into a rawframe list read
 with `with_offset=True`. Labels are 0-based. With --frames, rawframe lists count the extracted frames
-(run extract_rawframes.py first).
+(run extract_rawframes.py first; incomplete frame folders are left out, by name). Paths may not hold
+spaces (mmaction's list files separate fields by spaces): such names are refused before anything is
+written. Class folders that are symbolic links are followed.
 """
 from __future__ import annotations
 
@@ -35,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
                        ('folders', 'videos sorted into one folder per class')):
         p = sub.add_parser(name, help=what)
         p.add_argument('source_dir', type=Path, help=what)
-        p.add_argument('--out', type=Path, required=True, help='where the lists go')
+        p.add_argument('--out', type=Path, required=True, help='where the lists go (files of the same '
+                       'names that the course did not write there are refused, unless --force)')
+        p.add_argument('--force', action='store_true', help='replace files of the lists\' names even if '
+                       'the course did not record writing them (other files are never touched)')
         p.add_argument('--frames', type=Path, default=None,
                        help='rawframes root: also write rawframe lists')
         if name == 'folders':
@@ -60,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         split = splits.split_class_folders(args.source_dir, args.val_fraction, args.seed)
     print(f'{len(split.classes)} classes, {split.counts()}')
-    for name, path in splits.write_split_lists(split, args.out, args.frames).items():
+    videos_root = args.source_dir if args.source == 'folders' else None  # frame counts checked against them
+    for name, path in splits.write_split_lists(split, args.out, args.frames, force=args.force,
+                                               videos_root=videos_root).items():
         print(f'{name:16s} {path}')
     return 0
 

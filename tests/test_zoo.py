@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 import course_lib  # noqa: F401  (registers the hub)
+import course_lib.__main__
 from course_lib import zoo
 from course_lib.configs import load_config
 from course_lib.fetch import HUB
@@ -63,3 +64,51 @@ def test_hub_path_names_the_file_and_load_config_fetches_only_what_the_final_con
     assert calls == []  # smoke: nothing fetched
     with pytest.raises(KeyError, match='not in the course hub'):
         zoo.hub_path('no_such_model')
+
+
+def test_every_hub_entry_is_fetched_by_a_lesson_or_says_who_fetches_it():
+    listed = {n for names in zoo.LESSON_FILES.values() for n in names}
+    assert set(HUB) == listed | set(zoo.NOT_IN_A_LESSON) and not listed & set(zoo.NOT_IN_A_LESSON)
+    assert set(zoo.LESSON_FILES['08']) >= set(zoo.LESSON_FILES['03']) | set(zoo.LESSON_FILES['07'])
+
+
+@pytest.mark.parametrize('lesson, role', [('03', 'recognizer'), ('06', 'detector'), ('07', 'detector'),
+                                          ('07', 'detector-x3d')])
+def test_each_lessons_list_holds_the_checkpoints_its_full_configs_name(lesson, role, monkeypatch):
+    from course_lib.configs import for_lesson
+    monkeypatch.setenv('COURSE_PROFILE', 'smoke')  # the names only, nothing fetched
+    cfg = load_config(for_lesson(lesson, role, 'full'))
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
+    assert set(zoo.hub_files_in(cfg)) <= set(zoo.LESSON_FILES[lesson])
+
+
+def test_zoo_lists_sizes_from_the_host_and_fetches_a_lesson_from_the_loopback_mirror(
+        tmp_path, monkeypatch, capsys):
+    from course_lib.tooling import check_data, fixtures, loopback
+    monkeypatch.setenv('COURSE_CACHE_DIR', str(tmp_path / 'cache'))
+    served, staging = tmp_path / 'served', tmp_path / 'staging'
+    served.mkdir()
+    staging.mkdir()
+    files = fixtures.activitynet(staging)
+    check_data.place(files, served)
+    sizes = {name: (served / (HUB[name].filename if name == 'anet_features_csv_mean_100' else
+                              loopback.served_path(HUB[name]).lstrip('/'))).stat().st_size
+             for name in files}
+    with loopback.loopback_server(served, drive_file='csv_mean_100.zip') as base, \
+            loopback.redirected_hub(base):
+        assert course_lib.__main__.main(['zoo', '--list', '--lesson', '4']) == 0
+        listed = capsys.readouterr().out
+        assert 'lesson 04' in listed and listed.count('to fetch') == 3
+        assert f'{sizes["anet_anno_action"] / 1000:.1f} kB' in listed  # what the host said (HEAD)
+        assert f'{sizes["anet_video_info"]} B' in listed
+        assert 'size unknown' in listed  # Google Drive answers HEAD with a page, not the file
+        assert course_lib.__main__.main(['zoo', 'fetch', '--lesson', '04']) == 1  # below the floors
+        assert 'FAIL  anet_anno_action' in capsys.readouterr().out
+        with loopback.dl.accept_fixtures():
+            assert course_lib.__main__.main(['zoo', 'fetch', '--lesson', '04']) == 0
+        assert {p.name for p in (tmp_path / 'cache').iterdir() if p.suffix != '.sha256'} == {
+            HUB[n].filename for n in files}
+        assert course_lib.__main__.main(['zoo', '--list', '--lesson', '04', '--no-sizes']) == 0
+        assert capsys.readouterr().out.count('in the cache') == 3
+    with pytest.raises(course_lib.errors.InputError, match='00 to 08'):
+        zoo.main(['--list', '--lesson', '12'])

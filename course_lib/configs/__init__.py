@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,26 +125,153 @@ def config_path(config: str | os.PathLike) -> Path:
                               f'in {CONFIG_DIR} ({", ".join(names())}).')
 
 
+def _bases(path: Path) -> list[str]:
+    """The `_base_` file names a config file states (a string or a list of them), as written."""
+    import ast
+    try:
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+    except (SyntaxError, UnicodeDecodeError, OSError):
+        return []  # mmengine reports it, with the line
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == '_base_' for t in node.targets):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _with_course_bases(path: Path) -> Path | None:
+    """A config outside the course's folder whose relative `_base_` names a course config (a copied
+    config): a temporary view where those bases resolve (the file beside the course's configs), or
+    None when its bases resolve as they are. A base found nowhere: ConfigError saying what to write."""
+    from ..errors import ConfigError
+    if path.parent == CONFIG_DIR:
+        return None
+    missing = [b for b in _bases(path) if '::' not in b and not (path.parent / b).is_file()]
+    if not missing:
+        return None
+    unknown = [b for b in missing if os.path.isabs(b) or not (CONFIG_DIR / b).resolve().is_file()
+               or (CONFIG_DIR / b).resolve().parent != CONFIG_DIR]
+    if unknown:
+        raise ConfigError(
+            f'{path}: _base_ = {unknown[0]!r} is not found, neither beside the config ({path.parent}) nor '
+            'among the course\'s configs. Write in the file either a course config by name, e.g. '
+            f'_base_ = \'./{names()[0]}.py\' (python -m course_lib.train --list shows them), an installed '
+            "package's config (_base_ = 'mmaction::recognition/...'), or the path of an existing config "
+            f'file (absolute, or relative to {path.parent}).')
+    view = Path(tempfile.mkdtemp(prefix='course_config_'))
+    for course_file in CONFIG_DIR.glob('*.py'):
+        (view / course_file.name).symlink_to(course_file)
+    (view / path.name).unlink(missing_ok=True)
+    shutil.copyfile(path, view / path.name)
+    return view / path.name
+
+
+def _check_work_dir(path: Path) -> None:
+    """Refuse a work dir that is a file, or under one (checkpoints and logs are written in it)."""
+    from ..errors import ConfigError
+    for part in [*reversed(path.parents), path]:
+        if part.exists() and not part.is_dir():
+            raise ConfigError(f'--work-dir {path}: {part} is a file, not a folder; training writes its '
+                              'checkpoints and logs into a folder. Give a folder path (a new one is made).')
+
+
 def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
-                work_dir_: str | os.PathLike | None = None) -> Config:
-    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in."""
-    export_data_dir()  # read by configs' data_root
+                work_dir_: str | os.PathLike | None = None, *, early_stop: int | None = None,
+                lr_patience: int | None = None) -> Config:
+    """Load a config with `--cfg-options`-style overrides and the course's defaults filled in.
+
+    A copy of a course config kept elsewhere loads as it is: a relative `_base_` that is not beside
+    it is looked up among the course's configs. `early_stop` / `lr_patience`: see
+    `add_plateau_options` (None, the default, adds nothing)."""
+    export_data_dir()  # read by configs' data_root (`{{$COURSE_DATA_DIR:data}}`)
     path = config_path(config)
     logger = MMLogger.get_current_instance()
     level = logger.level
     logger.setLevel(logging.WARNING)  # Config.fromfile logs each `{{$COURSE_DATA_DIR}}` it fills in
+    view = _with_course_bases(path)
     try:
         from ..errors import ConfigError, boundary
         with boundary(f'{path}: mmengine could not load this config', 'Fix the line it names (or '
                       'start again from the course\'s config of that name).', ConfigError):
-            cfg = Config.fromfile(str(path))
+            cfg = Config.fromfile(str(view or path))
+        if view is not None:
+            object.__setattr__(cfg, '_filename', str(path))  # the user's file, not its loading view
     finally:
         logger.setLevel(level)
+        if view is not None:
+            shutil.rmtree(view.parent, ignore_errors=True)  # the temporary folder this call made
+    from ..cfg_options import cfg_options as check_options, schedule
     if cfg_options:
-        from ..cfg_options import cfg_options as check_options
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
+    schedule(cfg, path.name)  # a step that covers no epoch ends training in mmengine's scheduler
+    if not _profile.is_smoke():
+        from ..dryrun import cap_config
+        cap_config(cfg)  # the full profile's dry run in CI (course_lib/dryrun.py); a learner: nothing
     from ..zoo import fetch_config_files
     fetch_config_files(cfg)  # full profile: the checkpoints this config (after overrides) still names
+    if work_dir_ is not None:
+        _check_work_dir(Path(work_dir_).expanduser())
+        work_dir_ = Path(work_dir_).expanduser()
     cfg.work_dir = str(work_dir_ or cfg.get('work_dir') or work_dir(path.stem))
+    return add_plateau_options(cfg, early_stop=early_stop, lr_patience=lr_patience)
+
+
+# The metric a validation evaluator reports that the plateau options watch (all: higher is better).
+MAIN_METRIC = {'CocoMetric': 'coco/bbox_mAP', 'AccMetric': 'acc/top1', 'AVAMetric': 'mAP/overall',
+               'ANetMetric': 'auc'}
+
+
+def validation_metric(cfg: Config) -> tuple[str, str]:
+    """The validation metric a config's training can watch, and its rule ('greater' or 'less').
+
+    The checkpoint hook's `save_best` when the config names one, else the main metric of its first
+    validation evaluator (MAIN_METRIC).
+    """
+    from ..errors import ConfigError
+    checkpoint = (cfg.get('default_hooks') or {}).get('checkpoint') or {}
+    best = checkpoint.get('save_best')
+    if isinstance(best, str) and best != 'auto':
+        return best, checkpoint.get('rule') or 'greater'
+    evaluators = cfg.get('val_evaluator')
+    first = evaluators[0] if isinstance(evaluators, (list, tuple)) and evaluators else evaluators
+    kind = first.get('type') if hasattr(first, 'get') else None
+    if kind in MAIN_METRIC and cfg.get('val_dataloader') and cfg.get('val_cfg') is not None:
+        return MAIN_METRIC[kind], 'greater'
+    raise ConfigError(f'{cfg.filename}: no validation metric to watch (val_evaluator type {kind!r}; '
+                      f'known: {", ".join(MAIN_METRIC)}). Early stopping and a learning rate on '
+                      'plateau need a validation loop: give the config a val_dataloader, val_cfg and '
+                      'one of those evaluators, or set default_hooks.checkpoint.save_best to its metric.')
+
+
+def add_plateau_options(cfg: Config, early_stop: int | None = None, lr_patience: int | None = None,
+                        lr_factor: float = 0.1, monitor: tuple[str, str] | None = None) -> Config:
+    """Add early stopping and / or a learning-rate reduction on a plateau of the validation metric.
+
+    `early_stop`: mmengine's `EarlyStoppingHook` ends training after that many validations without
+    an improvement. `lr_patience`: mmengine's `ReduceOnPlateauLR` multiplies the rate by `lr_factor`
+    after more than that many validations without one (on top of the config's own schedule).
+    Validations happen every `train_cfg.val_interval` epochs. None (the default) changes nothing.
+    `monitor`: (metric, 'greater' or 'less'), default `validation_metric(cfg)`.
+    """
+    if early_stop is None and lr_patience is None:
+        return cfg
+    from ..validate import positive
+    from . import _parts
+    monitor, rule = monitor or validation_metric(cfg)
+    if early_stop is not None:
+        positive('early_stop', early_stop)
+        cfg.custom_hooks = [*(cfg.get('custom_hooks') or []), _parts.early_stopping(monitor, early_stop, rule)]
+    if lr_patience is not None:
+        positive('lr_patience', lr_patience, zero=True)
+        positive('lr_factor', lr_factor, whole=False)
+        if lr_factor >= 1:
+            from ..errors import ConfigError
+            raise ConfigError(f'lr_factor={lr_factor!r}: must be below 1 (the rate is multiplied by it).')
+        schedule = cfg.get('param_scheduler') or []
+        schedule = [schedule] if hasattr(schedule, 'keys') else list(schedule)
+        cfg.param_scheduler = [*schedule, _parts.plateau_lr(monitor, lr_patience, rule, lr_factor)]
     return cfg

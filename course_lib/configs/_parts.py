@@ -80,6 +80,8 @@ def adamw_warmup_cosine(lr: float, max_epochs: int) -> tuple[dict, list]:
         dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
         dict(type='CosineAnnealingLR', T_max=max_epochs - 1, eta_min=0, by_epoch=True, begin=1,
              end=max_epochs, convert_to_iter_based=True)]
+    if max_epochs < 2:  # one epoch (a copied config made short): the warm-up alone, no cosine after it
+        param_scheduler = param_scheduler[:1]
     return optim_wrapper, param_scheduler
 
 
@@ -116,3 +118,22 @@ def detection_test_pipeline(image_size: tuple[int, int]) -> list:
         dict(type='PackDetInputs',
              meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
     ]
+
+
+def early_stopping(monitor: str, patience: int, rule: str = 'greater', min_delta: float = 1e-4) -> dict:
+    """mmengine's `EarlyStoppingHook`: stop training when `monitor` has not improved for `patience` validations.
+
+    `min_delta`: the smallest change that counts as an improvement. mmengine's default, 0.1, is ten
+    points of a metric in 0..1; and with 0 an unchanged score would count as one (the hook compares
+    `best + min_delta > score`), so a flat metric would never stop the run. `strict`: a missing
+    metric is an error, not a silent no-op.
+    """
+    return dict(type='EarlyStoppingHook', monitor=monitor, rule=rule, patience=patience,
+                min_delta=min_delta, strict=True)
+
+
+def plateau_lr(monitor: str, patience: int, rule: str = 'greater', factor: float = 0.1) -> dict:
+    """mmengine's `ReduceOnPlateauLR`: multiply the learning rate by `factor` when `monitor` has not
+    improved for more than `patience` validations (stepped after each validation, by epoch)."""
+    return dict(type='ReduceOnPlateauLR', monitor=monitor, rule=rule, patience=patience, factor=factor,
+                by_epoch=True)

@@ -120,8 +120,32 @@ def validate_annotations(database: dict, path: os.PathLike | str | None = None,
         validate_video_info(name, info, _where(path, text, name))
 
 
+OFFICIAL_KEYS = {'version', 'taxonomy', 'database'}  # the ActivityNet release JSON (activity_net.v1-3.min.json)
+
+
+def from_official(release: dict, subsets: Iterable[str] = tuple(SUBSETS), fps: float = 30.0) -> dict:
+    """The course's {video_name: video_info} from the official release JSON's `database`.
+
+    Names get mmaction's `v_` prefix; `duration_second` is the release's `duration`. The release states
+    no frame counts: `duration_frame` = `feature_frame` = round(duration x fps), so features are taken
+    to span the whole video (only their ratio enters the labels). Videos of other subsets (and
+    `testing`, which has no annotations) are left out.
+    """
+    out = {}
+    for video_id, item in release['database'].items():
+        if item.get('subset') not in subsets or not isinstance(item.get('duration'), (int, float)):
+            continue
+        frames = max(1, round(float(item['duration']) * fps))
+        out[video_id if video_id.startswith('v_') else f'v_{video_id}'] = {
+            'duration_second': float(item['duration']), 'duration_frame': frames, 'feature_frame': frames,
+            'annotations': [{'segment': [float(a['segment'][0]), float(a['segment'][1])], 'label': a['label']}
+                            for a in item.get('annotations', [])]}
+    return out
+
+
 def read_annotations(path: str | os.PathLike) -> dict:
-    """Read and validate an anet_anno_*.json file; return {video_name: video_info}."""
+    """Read and validate an anet_anno_*.json file (or the official release JSON, converted with
+    `from_official`: all its annotated subsets); return {video_name: video_info}."""
     path = Path(path)
     if not path.is_file():
         raise MissingFileError(f'No annotation file {path}. Create it with '
@@ -133,6 +157,8 @@ def read_annotations(path: str | os.PathLike) -> dict:
     except json.JSONDecodeError as err:
         raise ActivityNetFormatError(f'{path}, line {err.lineno}: not valid JSON ({err.msg}). '
                                      'Regenerate the file.') from err
+    if isinstance(database, dict) and OFFICIAL_KEYS <= set(database) and isinstance(database['database'], dict):
+        database, text = from_official(database, ('training', 'validation')), None
     validate_annotations(database, path, text)
     return database
 

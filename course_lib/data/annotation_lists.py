@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import FileFormatError, InputError, MissingFileError
+from ..errors import FileFormatError, InputError, MissingFileError, writing
 from ..validate import read_text
 
 Label = int | tuple[int, ...]
@@ -195,15 +195,22 @@ def write_clip_list(path: str | os.PathLike, entries: Iterable[ClipEntry]) -> Pa
 
 def clips_to_rawframe_list(clip_list: str | os.PathLike, rawframe_list: str | os.PathLike) -> Path:
     """Convert an OTX clip list into an mmaction rawframe list with offsets (`with_offset=True`)."""
+    if Path(rawframe_list).resolve() == Path(clip_list).resolve():
+        raise InputError(f'{rawframe_list} is the clip list itself: writing the rawframe list there would '
+                         'replace your clip list. Give another output file (e.g. train_rawframes.txt).')
     return write_rawframe_list(rawframe_list,
                                (c.to_rawframe_entry() for c in read_clip_list(clip_list)))
 
 
 def _write(path: str | os.PathLike, lines: Iterable[str]) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = '\n'.join(lines)
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text(text + '\n' if text else '')
-    tmp.replace(path)
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + '.tmp')
+        try:
+            tmp.write_text(text + '\n' if text else '')
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path

@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import cv2
 
+from .. import _outputs
 from .._util import write_text_atomic
 from . import ava
 
@@ -394,7 +395,10 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
         width, height = image_size(files[0])
         sizes[video_id] = (width, height, len(files))
     out = []
-    for video_id, video in ava_rows_to_cvat(rows, label_map, sizes, fps, timestamp_start).items():
+    videos = ava_rows_to_cvat(rows, label_map, sizes, fps, timestamp_start)
+    _outputs.claim([out_root / v / ANNOTATION_FILE for v in videos], what='converting to CVAT',
+                   same={str(out_root / v / ANNOTATION_FILE): cvat_xml(x) for v, x in videos.items()})
+    for video_id, video in videos.items():
         folder = out_root / video_id
         if copy_frames:
             (folder / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
@@ -403,6 +407,7 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
                 if not dst.exists():
                     shutil.copyfile(src, dst)
         out.append(write_cvat_video(folder / ANNOTATION_FILE, video))
+        _outputs.record(folder, [ANNOTATION_FILE])
     return out
 
 
@@ -412,13 +417,13 @@ def cvat_to_ava(cvat_root: str | os.PathLike, label_file: str | os.PathLike,
     """Convert CVAT clip folders (`*/annotations.xml`) into an AVA CSV (+ rawframes); return the rows."""
     label_map = ava.read_label_map(label_file)
     cvat_root = Path(cvat_root)
-    paths = sorted(cvat_root.glob(f'*/{ANNOTATION_FILE}'))
+    paths = sorted(cvat_root.rglob(ANNOTATION_FILE))  # JHMDB's video ids are <class>/<clip>
     if not paths:
         raise MissingFileError(f'No */{ANNOTATION_FILE} under {cvat_root}: each clip is a folder '
                                 f'with {ANNOTATION_FILE} and {IMAGES_DIR}/.')
     rows = []
     for path in paths:
-        video_id = path.parent.name
+        video_id = path.parent.relative_to(cvat_root).as_posix()
         rows += cvat_to_ava_rows(read_cvat_video(path), label_map, fps, timestamp_start,
                                  video_id, path)
         if frames_root is not None:

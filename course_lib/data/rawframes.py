@@ -3,16 +3,23 @@
 `extract_rawframes(videos_root, frames_root)` does what OTX's `dump_frames.py` and mmaction's
 `tools/data/build_rawframes.py` do, with OpenCV only (no ffmpeg binary needed):
 
-* every video under `videos_root` becomes `frames_root/<same relative path without extension>/`;
-* a folder is written under a temporary name and renamed when complete, so a folder that exists is
-  finished: reruns skip it, and an interrupted run redoes only the video it was on;
-* a video that cannot be decoded is reported by name and skipped; the others go on.
+* every video under `videos_root` (any depth, linked folders followed) becomes
+  `frames_root/<same relative path without extension>/`;
+* a folder is written under a temporary name and renamed when complete, with a record of its frame
+  count (`.complete`): reruns skip a folder whose frames match its record (or, for folders made by
+  another tool, the video's frame count), and redo one that misses frames (an interrupted copy);
+* a video that cannot be decoded is reported by name and skipped; the others go on. A failure to
+  write (a full disk, a read-only one, a file where a folder goes) stops the run with a WriteError
+  naming the folder and the cause, and leaves no folder a rerun would take as done;
+* a frame folder holding files the course did not write (not frames) is never replaced.
 
 Used in lesson 03.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +28,15 @@ from typing import Iterable
 import cv2
 from tqdm.auto import tqdm
 
+from .. import _outputs
 from .._util import atomic_path, resize_short_side
+from ..errors import (FileFormatError, InputError, MissingFileError, OutputExistsError, WriteError,
+                      writing)
 from .annotation_lists import read_rawframe_list
-from ..errors import FileFormatError, MissingFileError
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v')
 FILENAME_TMPL = 'img_{:05d}.jpg'  # mmaction's RawframeDataset default (`img_{:05}.jpg`), 1-based
+COMPLETE = '.complete'  # in a frame folder: {"video": ..., "frames": N}, written with the frames
 
 
 @dataclass(frozen=True)
@@ -68,13 +78,34 @@ class ExtractionReport:
 
 def find_videos(videos_root: str | os.PathLike,
                 extensions: Iterable[str] = VIDEO_EXTENSIONS) -> list[Path]:
-    """Return the video files under a folder (any depth), sorted, relative to it."""
-    root = Path(videos_root)
+    """Return the video files under a folder (any depth, linked folders followed), sorted, relative to it.
+
+    A link to a missing file is refused by name; a link back to a folder already seen is not followed twice.
+    """
+    root = Path(videos_root).expanduser()
+    if str(videos_root).startswith(('http://', 'https://', 'ftp://')):
+        raise InputError(f'{videos_root} is a URL: the course reads videos from a folder on this machine. '
+                         'Download them first (e.g. `curl -L -o clip.mp4 URL` into a folder), then give '
+                         'that folder.')
     if not root.is_dir():
         raise MissingFileError(f'No video folder {root}: download or generate the videos first.')
     exts = {e.lower() for e in extensions}
-    return sorted(p.relative_to(root) for p in root.rglob('*')
-                  if p.suffix.lower() in exts and p.is_file())
+    found, broken, seen = [], [], set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        for name in files:
+            path = Path(folder) / name
+            if Path(name).suffix.lower() in exts:
+                (found if path.is_file() else broken).append(path.relative_to(root))
+    if broken:
+        raise InputError(f'{root / broken[0]} is a link to a missing file ({os.readlink(root / broken[0])})'
+                         + (f', and {len(broken) - 1} more' if len(broken) > 1 else '')
+                         + ': restore what it points to, or delete the link.')
+    return sorted(found)
 
 
 def video_fps(video: str | os.PathLike, default: float = 30.0) -> float:
@@ -88,7 +119,7 @@ def video_fps(video: str | os.PathLike, default: float = 30.0) -> float:
 def count_frames(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMPL) -> int:
     """Return N if a folder holds exactly frames 1..N of the template, else raise ValueError."""
     folder = Path(frame_dir)
-    names = {p.name for p in folder.iterdir() if p.is_file()}
+    names = {p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith('.')}
     n = 0
     while filename_tmpl.format(n + 1) in names:
         n += 1
@@ -102,42 +133,76 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
                    short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
                    jpeg_quality: int = 95) -> int:
     """Decode one video into frame_dir (written whole or not at all); return the frame count."""
+    from ..video import VideoSource  # the one reader of video files (same layer)
     video, frame_dir = Path(video), Path(frame_dir)
     if not video.is_file():
         raise MissingFileError(f'No video {video}.')
-    cap = cv2.VideoCapture(str(video))
+    source = VideoSource(video, kinds=('video',))  # a file OpenCV cannot decode: VideoReadError
     n = 0
-    try:
-        with atomic_path(frame_dir) as part:
-            part.mkdir(parents=True)
-            while cap.isOpened():
-                ok, frame = cap.read()
-                if not ok:
-                    break
-                n += 1
-                path = str(part / filename_tmpl.format(n))
-                if not cv2.imwrite(path, resize_short_side(frame, short_side),
-                                   [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]):
-                    raise OSError(f'could not write {path}')
-            if n == 0:
-                raise FileFormatError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported '
-                                 'codec).')
-    finally:
-        cap.release()
+    with atomic_path(frame_dir) as part:
+        part.mkdir(parents=True)
+        for frame in source:  # one frame in memory at a time
+            n += 1
+            bgr = cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR)
+            ok, data = cv2.imencode('.jpg', resize_short_side(bgr, short_side),
+                                    [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
+            (part / filename_tmpl.format(n)).write_bytes(data.tobytes())  # OSError with its cause
+        if n == 0:
+            raise FileFormatError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported codec).')
+        (part / COMPLETE).write_text(json.dumps({'video': video.name, 'frames': n}))
     return n
+
+
+def video_frame_count(video: str | os.PathLike) -> int:
+    """The frame count a video's container states (0 if it states none, e.g. a raw stream)."""
+    cap = cv2.VideoCapture(str(video))
+    count = cap.get(cv2.CAP_PROP_FRAME_COUNT) if cap.isOpened() else 0
+    cap.release()
+    return int(count) if count and count > 0 else 0
+
+
+def done_before(frame_dir: Path, video: Path, filename_tmpl: str = FILENAME_TMPL) -> int | None:
+    """The frame count of a complete frame folder (its record, else the video's count), else None."""
+    try:
+        n = count_frames(frame_dir, filename_tmpl)
+    except (ValueError, OSError):
+        return None
+    try:
+        recorded = json.loads((frame_dir / COMPLETE).read_text()).get('frames')
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded is not None:
+        return n if n == recorded else None
+    stated = video_frame_count(video)  # a folder made by another tool: the video says how many
+    return n if stated == 0 or n >= stated else None
+
+
+def _refuse_foreign(frame_dir: Path, filename_tmpl: str) -> None:
+    """Refuse to replace a frame folder that holds files the course did not write (not its frames)."""
+    if not frame_dir.is_dir():
+        if frame_dir.exists():
+            raise OutputExistsError(f'{frame_dir} is a file where a frame folder goes: move it away, then rerun.')
+        return
+    frame = re.compile(r'\d+'.join(re.escape(part) for part in re.split(r'\{[^}]*\}', filename_tmpl)))
+    foreign = sorted(p.name for p in frame_dir.iterdir() if p.name != COMPLETE and not frame.fullmatch(p.name))
+    if foreign:
+        raise OutputExistsError(f'{frame_dir} must be extracted again (its frames are incomplete) but holds '
+                                f'files the course did not write ({", ".join(foreign[:4])}): nothing was '
+                                'changed. Move those files out of it, then rerun.')
 
 
 def _one(job: tuple[Path, Path, str, str, int | None, str]) -> ExtractedVideo:
     videos_root, frames_root, video, frame_dir, short_side, tmpl = job
     target = frames_root / frame_dir
     if target.is_dir():
-        try:
-            n = count_frames(target, tmpl)
+        n = done_before(target, videos_root / video, tmpl)
+        if n is not None:
             return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
-        except ValueError:
-            pass  # incomplete by hand or by another tool: extract again
+    _refuse_foreign(target, tmpl)  # incomplete: extracted again, if it holds only frames
     try:
         n = extract_frames(videos_root / video, target, short_side=short_side, filename_tmpl=tmpl)
+    except WriteError:
+        raise  # the output, not the video: stop and say so
     except (ValueError, OSError, cv2.error) as err:
         return ExtractedVideo(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
     return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
@@ -148,8 +213,11 @@ def extract_rawframes(videos_root: str | os.PathLike, frames_root: str | os.Path
                       short_side: int | None = None, filename_tmpl: str = FILENAME_TMPL,
                       workers: int = 1, progress: bool = True) -> ExtractionReport:
     """Extract every video under videos_root into frames_root; skip done ones, report bad ones."""
-    videos_root, frames_root = Path(videos_root), Path(frames_root)
+    videos_root = Path(videos_root).expanduser()
+    frames_root = _outputs.output_folder(frames_root, 'FRAMES_ROOT')
     rel = [Path(v) for v in videos] if videos is not None else find_videos(videos_root)
+    with writing(frames_root):
+        frames_root.mkdir(parents=True, exist_ok=True)
     jobs = [(videos_root, frames_root, v.as_posix(), v.with_suffix('').as_posix(), short_side,
              filename_tmpl) for v in rel]
     report = ExtractionReport()

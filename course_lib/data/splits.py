@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import MissingFileError, SetupError
+from .. import _outputs
+from .._util import write_text_atomic
+from ..errors import InputError, MissingFileError, SetupError, writing
 from ..fetch import download
 from ..validate import read_text
-from .annotation_lists import (AnnotationError, RawframeEntry, VideoEntry, write_rawframe_list,
-                               write_video_list)
-from .rawframes import FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, extract_rawframes, find_videos
+from .annotation_lists import AnnotationError, RawframeEntry, VideoEntry
+from .rawframes import (FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, done_before, extract_rawframes,
+                        find_videos)
 
 
 HMDB51_FLAGS = {'0': None, '1': 'train', '2': 'test'}
@@ -64,12 +66,20 @@ def _lines(path: Path) -> list[tuple[int, list[str]]]:
 def read_ucf101_classes(class_ind: str | os.PathLike) -> list[str]:
     """Read UCF101's classInd.txt (`<1-based id> <name>`); return names ordered by id."""
     path = Path(class_ind)
-    by_id = {}
+    by_id, id_line, name_line = {}, {}, {}
     for number, fields in _lines(path):
         if len(fields) != 2 or not fields[0].isdigit():
             raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
                                   '`<id> <ClassName>`; fix or delete the line.')
-        by_id[int(fields[0])] = fields[1]
+        class_id, name = int(fields[0]), fields[1]
+        if class_id in id_line:
+            raise AnnotationError(f'{path}, line {number}: class id {class_id} is listed twice (lines '
+                                  f'{id_line[class_id]} and {number}); give each class its own id 1..N.')
+        if name.lower() in name_line:
+            raise AnnotationError(f'{path}, line {number}: class {name} is listed twice (lines '
+                                  f'{name_line[name.lower()]} and {number}); keep one line per class.')
+        id_line[class_id], name_line[name.lower()] = number, number
+        by_id[class_id] = name
     if sorted(by_id) != list(range(1, len(by_id) + 1)):
         raise AnnotationError(f'{path}: class ids must be 1..{len(by_id)} without gaps, '
                               f'got {sorted(by_id)[:5]}...; use the official classInd.txt.')
@@ -82,7 +92,7 @@ def read_ucf101_split(annotations_dir: str | os.PathLike, split: int = 1,
     root = Path(annotations_dir)
     classes = read_ucf101_classes(root / 'classInd.txt')
     index = {name.lower(): i for i, name in enumerate(classes)}
-    subsets = {}
+    subsets, seen = {}, {}
     for subset, filename in (('train', f'trainlist{split:02d}.txt'),
                              ('test', f'testlist{split:02d}.txt')):
         path = root / filename
@@ -96,9 +106,25 @@ def read_ucf101_split(annotations_dir: str | os.PathLike, split: int = 1,
             if len(fields) == 2 and fields[1] != str(label + 1):
                 raise AnnotationError(f'{path}, line {number}: id {fields[1]} disagrees with the '
                                       f'folder {folder} (id {label + 1} in classInd.txt).')
+            if fields[0] in seen.get(subset, {}):
+                raise AnnotationError(f'{path}, line {number}: {fields[0]} is listed twice (lines '
+                                      f'{seen[subset][fields[0]]} and {number}); delete one of them.')
+            seen.setdefault(subset, {})[fields[0]] = number
             entries.append(VideoEntry(fields[0], label))
         subsets[subset] = entries
+    _check_disjoint(root / f'trainlist{split:02d}.txt', subsets['train'],
+                    root / f'testlist{split:02d}.txt', subsets['test'])
     return Split(name, split, classes, subsets['train'], subsets['test'])
+
+
+def _check_disjoint(train_file: Path, train: Sequence[VideoEntry], test_file: Path,
+                    test: Sequence[VideoEntry]) -> None:
+    """Refuse a split whose train and test lists share a clip (the test would measure memory)."""
+    shared = sorted({e.path for e in train} & {e.path for e in test})
+    if shared:
+        raise AnnotationError(f'{shared[0]} is in both {train_file.name} and {test_file.name}'
+                              + (f' ({len(shared)} clips are)' if len(shared) > 1 else '')
+                              + ': a clip is either trained on or tested on. Delete it from one list.')
 
 
 def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
@@ -111,6 +137,7 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
                                 'data_scripts/prepare_action_dataset.py --dataset hmdb51).')
     classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
     subsets: dict[str, list[VideoEntry]] = {'train': [], 'test': []}
+    seen: dict[str, str] = {}  # video -> where it was listed
     for label, name in enumerate(classes):
         path = root / f'{name}_test_split{split}.txt'
         for number, fields in _lines(path):
@@ -118,45 +145,91 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
                 raise AnnotationError(f'{path}, line {number}: {" ".join(fields)!r} is not '
                                       '`<video>.avi <0|1|2>`; fix or delete the line.')
             subset = HMDB51_FLAGS[fields[1]]
+            if fields[0] in seen:
+                raise AnnotationError(f'{path}, line {number}: {fields[0]} is listed twice (also '
+                                      f'{seen[fields[0]]}); a video is in one class file, once.')
+            seen[fields[0]] = f'{path.name}, line {number}'
             if subset:
                 subsets[subset].append(VideoEntry(f'{name}/{fields[0]}', label))
     return Split('hmdb51', split, classes, subsets['train'], subsets['test'])
 
 
 def to_rawframe_entries(entries: Sequence[VideoEntry], frames_root: str | os.PathLike, *,
-                        filename_tmpl: str = FILENAME_TMPL) -> tuple[list[RawframeEntry], list[str]]:
-    """Turn video entries into rawframe entries by counting extracted frames; also return missing."""
+                        filename_tmpl: str = FILENAME_TMPL, videos_root: str | os.PathLike | None = None
+                        ) -> tuple[list[RawframeEntry], list[str]]:
+    """Turn video entries into rawframe entries by counting extracted frames; also return the missing
+    and incomplete ones (`<dir> (incomplete)`: fewer frames than its extraction record, or than the
+    video in `videos_root` says)."""
     found, missing = [], []
     for entry in entries:
         frame_dir = Path(entry.path).with_suffix('').as_posix()
         folder = Path(frames_root) / frame_dir
         try:
-            found.append(RawframeEntry(frame_dir, count_frames(folder, filename_tmpl), entry.label))
-        except (FileNotFoundError, ValueError):
+            count_frames(folder, filename_tmpl)
+        except (FileNotFoundError, NotADirectoryError, ValueError):
             missing.append(frame_dir)
+            continue
+        video = Path(videos_root) / entry.path if videos_root else Path('/nonexistent')
+        n = done_before(folder, video, filename_tmpl)
+        if n is None:
+            missing.append(f'{frame_dir} (incomplete: frames missing)')
+            continue
+        found.append(RawframeEntry(frame_dir, n, entry.label))
     return found, missing
 
 
+def _lines_text(lines) -> str:
+    text = '\n'.join(lines)
+    return text + '\n' if text else ''
+
+
+def _check_paths(split: Split) -> None:
+    """Refuse, before writing anything, paths that mmaction's list files cannot hold (whitespace)."""
+    spaced = [e.path for e in (*split.train, *split.test) if not e.path or any(c.isspace() for c in e.path)]
+    if spaced:
+        raise InputError(
+            f'{len(spaced)} video paths hold spaces (first: {spaced[0]!r}); nothing was written. mmaction\'s '
+            'list files separate their fields by spaces, so a path cannot hold one: rename the folders and '
+            'files with `_` instead of spaces (e.g. `for f in *\\ *; do mv "$f" "${f// /_}"; done` in each '
+            'folder), then build the lists again.')
+
+
 def write_split_lists(split: Split, out_dir: str | os.PathLike,
-                      frames_root: str | os.PathLike | None = None) -> dict[str, Path]:
-    """Write mmaction's video lists (and rawframe lists if frames_root is given) and classes.txt."""
-    out = Path(out_dir)
+                      frames_root: str | os.PathLike | None = None, *, force: bool = False,
+                      videos_root: str | os.PathLike | None = None) -> dict[str, Path]:
+    """Write mmaction's video lists (and rawframe lists if frames_root is given) and classes.txt.
+
+    Files of those names that the course did not write (and that differ) are refused (`force`:
+    replace them); `videos_root` lets the frame counts be checked against the videos.
+    """
+    _check_paths(split)
+    out = _outputs.output_folder(out_dir, 'the lists folder')
     stem = f'{split.dataset}_{{}}_split_{split.number}'
-    written = {'classes': out / 'classes.txt'}
-    out.mkdir(parents=True, exist_ok=True)
-    written['classes'].write_text('\n'.join(split.classes) + '\n')
+    texts = {'classes.txt': '\n'.join(split.classes) + '\n'}  # name -> content, all built before writing
+    keys = {'classes': 'classes.txt'}
     for subset in ('train', 'test'):
         entries = getattr(split, subset)
-        written[f'{subset}_videos'] = write_video_list(out / f'{stem.format(subset)}_videos.txt',
-                                                       entries)
+        keys[f'{subset}_videos'] = name = f'{stem.format(subset)}_videos.txt'
+        texts[name] = _lines_text(e.to_line() for e in entries)
         if frames_root is not None:
-            frames, missing = to_rawframe_entries(entries, frames_root)
+            frames, missing = to_rawframe_entries(entries, frames_root, videos_root=videos_root)
             if missing:
+                incomplete = [m for m in missing if m.endswith('(incomplete: frames missing)')]
                 print(f'{len(missing)} {subset} videos have no complete frame folder under '
-                      f'{frames_root} (first: {missing[0]}); left out of the rawframe list. '
-                      'Run data_scripts/extract_rawframes.py first.')
-            written[f'{subset}_rawframes'] = write_rawframe_list(
-                out / f'{stem.format(subset)}_rawframes.txt', frames)
+                      f'{frames_root} (first: {missing[0]}'
+                      + (f'; incomplete: {", ".join(incomplete[:3])}' if incomplete else '')
+                      + '); left out of the rawframe list. Run data_scripts/extract_rawframes.py '
+                      '(it extracts missing and incomplete folders again).')
+            keys[f'{subset}_rawframes'] = name = f'{stem.format(subset)}_rawframes.txt'
+            texts[name] = _lines_text(e.to_line() for e in frames)
+    _outputs.claim([out / n for n in texts], force, 'writing the lists',
+                   same={str(out / n): t for n, t in texts.items()})
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        _outputs.record(out, texts)
+        for name, text in texts.items():
+            write_text_atomic(out / name, text)
+    written = {key: out / name for key, name in keys.items()}
     return written
 
 

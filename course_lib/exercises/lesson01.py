@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .registry import exercise
+from .registry import exercise, whole
 
 TASKS = {'recognition': 'recognition', 'action recognition': 'recognition',
          'localization': 'localization', 'temporal localization': 'localization',
@@ -52,9 +52,9 @@ def x3d_ten_classes(answer) -> str | None:
     if answer is None:
         return 'build the model with MODELS.build(cfg.model) and count with p.numel().'
     expected = _x3d_params(10)
-    if int(answer) == _x3d_params(400):
+    if whole(answer) == _x3d_params(400):
         return 'that is the 400-class model: did merge_from_dict run before MODELS.build?'
-    if int(answer) != expected:
+    if whole(answer) != expected:
         return ('not the 10-class X3D-S: change only model.cls_head.num_classes, and count all '
                 'parameters (model.parameters()).')
     return None

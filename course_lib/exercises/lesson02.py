@@ -7,7 +7,7 @@ from ..inference import persons
 from ..inference.recognition import expected_input_shape, recognizer_config
 from ..inference.spatiotemporal import keyframes
 from ..video import read_frames
-from .registry import exercise
+from .registry import exercise, whole
 
 
 @exercise('02.1', 'In how many of the 120 frames of carphone_pristine.mp4 does the upright-only '
@@ -25,11 +25,11 @@ def upright_count(answer) -> str | None:
         return persons.frames_with_person(persons.detect_persons(frames, detector, progress=False))
 
     expected = count(angles=(0.0,), min_neighbors=8)
-    if int(answer) == expected:
+    if whole(answer) == expected:
         return None
-    if int(answer) == count(angles=(0.0,), min_neighbors=5):
+    if whole(answer) == count(angles=(0.0,), min_neighbors=5):
         return 'that is the count with 5 votes (the lesson\'s table): ask for 8, min_neighbors=8.'
-    if int(answer) == count(min_neighbors=8):
+    if whole(answer) == count(min_neighbors=8):
         return 'that counts the rotated passes too: keep only the upright one, angles=(0.0,).'
     return 'count frames with at least one box (persons.frames_with_person), not boxes.'
 
@@ -40,7 +40,7 @@ def upright_count(answer) -> str | None:
 def demo_keyframes(answer) -> str | None:
     """Right when the list equals spatiotemporal.keyframes(120, 8, 8, 8)."""
     expected = keyframes(120, 8, 8, 8)
-    answer = [int(x) for x in answer or []]
+    answer = [whole(x) for x in answer or []]
     if not answer:
         return 'the first keyframe is half a clip window (8 x 8 frames) into the video.'
     if answer == [x + 1 for x in expected]:
@@ -59,7 +59,7 @@ def full_input_shape(answer) -> str | None:
     """Right when the shape is what the installed config's own test pipeline produces."""
     expected = expected_input_shape(recognizer_config())
     try:
-        answer = tuple(int(x) for x in answer)
+        answer = tuple(whole(x) for x in answer)
     except TypeError:
         return 'answer with a tuple of 5 integers.'
     if len(answer) != 5:

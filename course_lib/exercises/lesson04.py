@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .registry import exercise
+from .registry import exercise, whole
 
 GT_04_1 = [20.0, 40.0]
 PROPOSALS_04_1 = [([18.0, 40.0], 0.9), ([20.0, 41.0], 0.6), ([0.0, 60.0], 0.3)]
@@ -44,7 +44,7 @@ def ar_at_1(answer) -> str | None:
 def mask_size(answer) -> str | None:
     """Right when the answer is temporal_dim x (num_samples x temporal_dim x temporal_dim)."""
     t, n = 100, 16
-    value = int(answer)
+    value = whole(answer)
     if value == t * n * t * t:
         return None
     if value == 32_000_000:

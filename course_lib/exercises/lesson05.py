@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from ..configs import for_lesson, load_config
-from .registry import exercise
+from .registry import exercise, whole
 
 BMN_SMOKE = for_lesson('04', 'bmn', 'smoke')  # 05.3 starts from lesson 04's smoke config
 VIDEO_120S = dict(duration_second=120.0, duration_frame=3600, feature_frame=3600)
@@ -17,7 +17,7 @@ VIDEO_120S = dict(duration_second=120.0, duration_frame=3600, feature_frame=3600
 def proposal_positions(answer) -> str | None:
     """Right when the answer is the slice of positions that BMNwActionCls averages over."""
     from ..models.bmn_cls import segment_positions
-    first, stop = (int(x) for x in answer)
+    first, stop = (whole(x) for x in answer)
     if (first, stop) == (30, 60):
         return ('those are the seconds themselves: positions 30..60 do not exist when there are '
                 '32 of them (the bug of "Lesson 10"). Convert seconds to a fraction of the video.')

@@ -44,6 +44,17 @@ def answer_shape(starter: Any) -> str:
     return f'a {type(starter).__name__}'
 
 
+def whole(value: Any) -> int:
+    """A whole-number answer as an int: 7 and 7.0 are 7; 7.9, True, NaN or '7' raise ValueError."""
+    import math
+    import numbers
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f'not a whole number: {value!r}')
+    if int(value) != value:
+        raise ValueError(f'{value!r} is not a whole number (it has a fractional part)')
+    return int(value)
+
+
 def exercise(key: str, question: str, starter: Any = None, shape: str | None = None):
     """Register a checker function (answer -> None if right, else a hint) under a key like '04.2'."""
     def register(checker: Callable[[Any], str | None]):

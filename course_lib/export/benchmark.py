@@ -41,6 +41,13 @@ class Timing:
         return self.batch / (self.median_ms / 1000)
 
 
+def duration(seconds: int) -> int:
+    """A benchmark's duration in seconds (`benchmark_app -t`): as given, capped in CI's dry run."""
+    from ..dryrun import active
+    run = active()
+    return int(seconds) if run is None else max(1, min(int(seconds), round(run.benchmark_seconds)))
+
+
 def measure(runners: Mapping[str, Callable], inputs: np.ndarray | tuple, warmup: int = 3,
             repeats: int = 10, threads: int | None = DEFAULT_THREADS) -> dict[str, Timing]:
     """Time each runner on the same inputs: warm-up, then interleaved repeats; median per runner.
@@ -50,6 +57,8 @@ def measure(runners: Mapping[str, Callable], inputs: np.ndarray | tuple, warmup:
     """
     if repeats < 1:
         raise InputError('repeats must be >= 1.')
+    from ..dryrun import capped
+    warmup, repeats = capped(warmup, 'benchmark_repeats'), capped(repeats, 'benchmark_repeats')
     previous = torch.get_num_threads()
     torch.set_num_threads(threads or previous)
     try:

@@ -7,13 +7,15 @@
 of the validation metric, or the IR given with `--int8`), `labels.txt`, `config.json` (input size,
 frames per clip and interval, mean / std, and for the detector its anchors, box coder, NMS settings
 and the confidence threshold that maximises F1 on the validation split, chosen with the INT8 model
-itself), `demo.py` (course_lib/standalone_demo.py, copied), `requirements.txt` (openvino
+itself), `demo.py` and `frame_source.py` (course_lib/standalone_demo.py and its video source
+course_lib/frame_source.py, copied), `requirements.txt` (openvino
 pinned to the version that wrote the IR, numpy and opencv-python-headless pinned to this
 environment's) and a short `README.md`; `DIR.zip` holds the same folder. On the target machine:
 
     python -m venv env && env/bin/pip install -r DIR/requirements.txt
-    env/bin/python DIR/demo.py VIDEO                     (recognizer: top-5 actions)
-    env/bin/python DIR/demo.py IMAGE --out result.jpg    (detector: boxes drawn)
+    env/bin/python DIR/demo.py VIDEO                     (recognizer: top-5 actions; or a frame folder)
+    env/bin/python DIR/demo.py IMAGE --out result.jpg    (detector: boxes drawn; or a folder / a video
+                                                          --out result.mp4)
 
 The models are the ones earlier lessons trained (`trained_checkpoint` trains a missing smoke one).
 Used in lesson 08.
@@ -24,13 +26,14 @@ import argparse
 import json
 import shutil
 import sys
+import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .. import standalone_demo
+from .. import _outputs, frame_source, standalone_demo
 from ..configs import load_config
-from ..errors import InputError, run_cli
+from ..errors import InputError, OutputExistsError, run_cli, writing
 from ..settings import is_smoke
 from . import cases, parity, quantize, tasks
 
@@ -52,7 +55,7 @@ class Package:
 
     def files(self) -> list[str]:
         """The package's files, sorted, with sizes (for a listing)."""
-        return [f'{p.name:18s} {_size(p.stat().st_size):>9s}' for p in sorted(self.folder.iterdir())]
+        return [f'{name:18s} {_size((self.folder / name).stat().st_size):>9s}' for name in sorted(FILES)]
 
 
 def _size(n: int) -> str:
@@ -123,12 +126,42 @@ def detection_threshold(case: cases.Case, run) -> tuple[float, float]:
     return th.best_threshold(matches)
 
 
-def _prepare_folder(out: Path) -> None:
-    if out.exists() and any(out.iterdir()) and not (out / 'config.json').is_file():
-        raise InputError(f'{out} exists and is not a package folder: choose another --out, or '
-                         'empty it first (a package folder is replaced as a whole).')
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+FILES = ('model.xml', 'model.bin', 'labels.txt', 'config.json', 'demo.py', 'frame_source.py', 'requirements.txt',
+         'README.md')
+
+
+def _prepare_folder(out: Path, force: bool = False) -> None:
+    """Make `out` ready for a package: refuse (naming it) if it or DIR.zip holds what the course did not
+    write; delete only the files an earlier package wrote there (the folder's record)."""
+    out = _check_folder(out, force)
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        for name in _outputs.written(out) & set(FILES):
+            (out / name).unlink(missing_ok=True)  # an earlier package's file: the course wrote it
+
+
+def _check_folder(out: Path, force: bool = False) -> Path:
+    """Refuse an --out that is not a folder, or whose package names (or DIR.zip) the course did not write."""
+    out = _outputs.output_folder(out, '--out')
+    if out.is_dir() and any(out.iterdir()) and not _outputs.written(out) and not force:
+        raise OutputExistsError(
+            f'{out} exists, holds files ({", ".join(sorted(p.name for p in out.iterdir())[:4])}) and is not '
+            'a package folder the course wrote: nothing was changed. Choose another --out (or empty that '
+            'folder yourself); --force writes the package beside those files, replacing only files of the '
+            'package\'s names.')
+    _outputs.claim([out / name for name in FILES], force, 'building a package')
+    _outputs.claim([out.with_name(out.name + '.zip')], force, 'building a package (DIR.zip beside the folder)')
+    return out
+
+
+def _zip(out: Path) -> Path:
+    """DIR.zip with the package's files only (never other files of the folder), recorded beside it."""
+    zip_path = out.with_name(out.name + '.zip')
+    with writing(zip_path), zipfile.ZipFile(zip_path, 'w', zipfile.ZIP_DEFLATED) as archive:
+        for name in FILES:
+            archive.write(out / name, f'{out.name}/{name}')
+    _outputs.record(out.parent, [zip_path.name])
+    return zip_path
 
 
 README = """# {title}
@@ -157,15 +190,18 @@ ORIGIN = {  # what the smoke profile's models learned from (the full profile's a
 
 
 def build_package(task: str, out: str | Path, int8: str | Path | None = None,
-                  max_drop: float | None = 0.01, case: cases.Case | None = None) -> Package:
+                  max_drop: float | None = 0.01, case: cases.Case | None = None,
+                  force: bool = False) -> Package:
     """Write a deployable package of lesson 08's recognizer or detector to `out` (and `out`.zip).
 
     INT8: the IR `int8`, else quantized now with accuracy control (`max_drop`; None: plain nncf.quantize).
+    A folder holding files the course did not write is refused (`force`: replace files at the
+    package's names; other files of the folder are never touched).
     """
     import openvino as ov
     if task not in TASKS:
         raise InputError(f'Unknown task {task!r}: choose one of {", ".join(TASKS)}.')
-    out = Path(out)
+    out = _check_folder(out, force)  # before any long work: a folder it may not write is refused now
     if int8 is not None and not Path(int8).is_file():
         raise InputError(f'{int8}: no such IR; give the .xml of an INT8 export of the {task}, '
                          'or leave --int8 out to quantize now.')
@@ -180,8 +216,10 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
     if quantize.fake_quantize_count(model) == 0:
         raise InputError(f'{int8}: the IR has no FakeQuantize operation, so it is not INT8; give an '
                          'IR made by nncf.quantize, or leave --int8 out.')
-    _prepare_folder(out)
-    ov.save_model(model, out / 'model.xml')
+    _prepare_folder(out, force)
+    _outputs.record(out, FILES)  # written from here on: a rerun may replace them
+    with writing(out / 'model.xml'):
+        ov.save_model(model, out / 'model.xml')
     run = tasks.ov_runner(parity.compile_ir(out / 'model.xml'))
     metric = case.metric(run)
     cfg = load_config(case.config)
@@ -196,17 +234,23 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
         usage = 'IMAGE --out result.jpg'
     config.update(metric_name=case.metric_name, metric_int8=round(float(metric), 4),
                   openvino=metadata.version('openvino'))
+    with writing(out):
+        _write_files(out, labels, config, task, case, metric, usage)
+    archive = _zip(out)
+    return Package(out, archive, case.metric_name, float(metric), config)
+
+
+def _write_files(out: Path, labels: list[str], config: dict, task: str, case, metric: float, usage: str) -> None:
     (out / 'labels.txt').write_text('\n'.join(labels) + '\n')
     (out / 'config.json').write_text(json.dumps(config, indent=1) + '\n')
     shutil.copyfile(standalone_demo.__file__, out / 'demo.py')
+    shutil.copyfile(frame_source.__file__, out / 'frame_source.py')  # demo.py's video source
     (out / 'requirements.txt').write_text(requirements_text())
     (out / 'README.md').write_text(README.format(
         title=f'{task.capitalize()} package', what=config['description'].capitalize() + '.',
         metric_name=case.metric_name, metric=metric, config=config['config'],
         origin=ORIGIN[task] if is_smoke() else '', usage=usage,
         settings=', '.join(k for k in config if k not in ('task', 'model', 'description'))))
-    archive = shutil.make_archive(str(out), 'zip', root_dir=out.parent, base_dir=out.name)
-    return Package(out, Path(archive), case.metric_name, float(metric), config)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -214,13 +258,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('task', choices=TASKS)
-    parser.add_argument('--out', required=True, help='the package folder to write (DIR.zip beside it)')
+    parser.add_argument('--out', required=True, help='the package folder to write (DIR.zip beside it); '
+                        'a folder holding files the course did not write is refused')
+    parser.add_argument('--force', action='store_true', help='replace files at the package\'s names even '
+                        'if the course did not record writing them (other files are never touched)')
     parser.add_argument('--int8', help='an INT8 IR of this model to ship (default: quantize now, '
                         'with accuracy control)')
     parser.add_argument('--max-drop', type=float, default=0.01,
                         help='accuracy control: largest drop of the validation metric (default 0.01)')
     args = parser.parse_args(argv)
-    package = build_package(args.task, args.out, args.int8, args.max_drop)
+    package = build_package(args.task, args.out, args.int8, args.max_drop, force=args.force)
     print(f'{package.folder} ({package.metric_name} of the INT8 model: {package.metric:.3f})')
     print(*package.files(), sep='\n')
     print('zip:', package.zip)

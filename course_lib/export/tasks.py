@@ -80,6 +80,21 @@ def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
     return np.concatenate(clips), np.array(labels)
 
 
+def recognizer_test_video(cfg) -> tuple[os.PathLike, int, list[str]]:
+    """The last test video of a recognizer config's data set, its label and the class names.
+
+    From the data set's own files beside the config's test list (course_lib.data.splits writes
+    `lists/classes.txt` and `<set>_test_split_<n>_videos.txt` beside the rawframe lists, and the
+    videos under `videos/`), so the same call serves every profile.
+    """
+    from pathlib import Path
+    ann_file = Path(cfg.test_dataloader.dataset.ann_file)
+    videos = ann_file.with_name(ann_file.name.replace('_rawframes.txt', '_videos.txt'))
+    classes = (ann_file.parent / 'classes.txt').read_text().splitlines()
+    video, label = videos.read_text().splitlines()[-1].rsplit(maxsplit=1)
+    return ann_file.parent.parent / 'videos' / video, int(label), classes
+
+
 def top1(run: ArrayFn, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
          ) -> tuple[float, list[float]]:
     """Top-1 accuracy of a runner on clips, and the 0/1 correctness of each clip."""

@@ -31,7 +31,8 @@ from ..data.activitynet import write_annotations, write_features
 from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
 from ..errors import InputError
 from ..segments import Segment, temporal_iou, to_segment
-from ..video import load_frames, write_video
+from ..video import VideoSource, write_video
+from ..video.source import progress_bar
 
 
 
@@ -69,23 +70,46 @@ class Windows:
 
 
 @torch.no_grad()
-def clip_features(recognizer, frames: np.ndarray, windows: Windows = Windows(), batch_size: int = 64,
-                  progress: bool = False) -> np.ndarray:
-    """Return (windows, C) features: the recognizer's backbone output, averaged over time and space."""
+def clip_features(recognizer, frames: np.ndarray | VideoSource, windows: Windows = Windows(),
+                  batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    """Return (windows, C) features: the recognizer's backbone output, averaged over time and space.
+
+    `frames` is an RGB array or a VideoSource, read in one pass on its time grid: only the frames
+    of the windows not yet scored are held (memory does not grow with the video's length).
+    """
     recognizer.eval()
+    if isinstance(frames, VideoSource):
+        count, stream = len(frames), (f.image for f in frames.frames(frames.grid()))
+    else:
+        count, stream = len(frames), iter(frames)
     size = windows.input_size
-    resized = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in frames])
-    video = torch.from_numpy(resized).float().permute(3, 0, 1, 2)  # C, T, H, W (RGB)
     prep = recognizer.data_preprocessor
     device = prep.mean.device  # cuda when the recognizer is there (full profile on a GPU)
-    mean, std = prep.mean.view(3, 1, 1, 1).cpu(), prep.std.view(3, 1, 1, 1).cpu()
-    video = (video - mean) / std
-    rows = torch.from_numpy(windows.indices(len(frames)))
-    out = []
-    for first in tqdm(range(0, len(rows), batch_size), desc='clip features', unit='batch',
-                      disable=not progress, leave=False):
-        batch = torch.stack([video[:, r] for r in rows[first:first + batch_size]])  # B, C, T, H, W
-        out.append(recognizer.backbone(batch.to(device)).mean(dim=(2, 3, 4)).cpu())
+    mean, std = prep.mean.view(3, 1, 1).cpu(), prep.std.view(3, 1, 1).cpu()
+    rows = windows.indices(count)
+    held: dict[int, torch.Tensor] = {}
+    batch, out, row = [], [], 0
+
+    def flush() -> None:
+        if batch:
+            out.append(recognizer.backbone(torch.stack(batch).to(device)).mean(dim=(2, 3, 4)).cpu())
+            batch.clear()
+
+    bar = progress_bar(count, 'clip features', disable=not progress)
+    for pos, image in enumerate(stream):
+        small = cv2.resize(image, (size, size), interpolation=cv2.INTER_LINEAR)
+        held[pos] = (torch.from_numpy(small).float().permute(2, 0, 1) - mean) / std  # C, H, W
+        while row < len(rows) and rows[row][-1] <= pos:
+            batch.append(torch.stack([held[i] for i in rows[row]], dim=1))  # C, T, H, W
+            row += 1
+            if len(batch) == batch_size:
+                flush()
+        first_needed = rows[row][0] if row < len(rows) else pos + 1
+        for old in [i for i in held if i < first_needed]:
+            del held[old]
+        bar.update()
+    bar.close()
+    flush()
     return torch.cat(out).numpy()
 
 
@@ -157,8 +181,9 @@ class TemporalActionDetector:
         bmn.to(device()).eval()
         return cls(recognizer, bmn, bmn_cfg.classes, Windows.from_config(rec_cfg, stride))
 
-    def features(self, frames: np.ndarray, progress: bool | None = None) -> np.ndarray:
-        """(temporal_dim, C) features of RGB frames, ready for the BMN (a bar on long videos)."""
+    def features(self, frames: np.ndarray | VideoSource, progress: bool | None = None) -> np.ndarray:
+        """(temporal_dim, C) features of RGB frames or a VideoSource, ready for the BMN (a bar on
+        long videos)."""
         progress = len(frames) > 2000 if progress is None else progress
         return rescale_features(clip_features(self.recognizer, frames, self.windows,
                                               progress=progress), self.bmn.tscale)
@@ -166,10 +191,17 @@ class TemporalActionDetector:
     @torch.no_grad()
     def __call__(self, video: str | os.PathLike | np.ndarray, fps: float | None = None,
                  name: str = 'video', progress: bool | None = None) -> Localization:
-        """Find the actions in a video file, a frame folder or an RGB array (give fps for arrays)."""
+        """Find the actions in a video file, a frame folder, an RGB array (give fps) or a VideoSource.
+
+        Times come from the decoded timestamps (the source's duration); the video is read in one
+        streaming pass."""
         window = self.windows.clip_len * self.windows.frame_interval
-        frames, fps = load_frames(video, fps, min_frames=window)  # one whole clip feature at least
-        return self.localize(self.features(frames, progress), len(frames), fps, name)
+        source = video if isinstance(video, VideoSource) else VideoSource(
+            video, fps, min_frames=window, kinds=('video', 'frames', 'array'))  # one whole clip at least
+        if len(source) < window:
+            from ..validate import video_array
+            video_array(np.zeros((len(source), 1, 1, 3), np.uint8), window, source.name)
+        return self.localize(self.features(source, progress), len(source), source.fps, name)
 
     @torch.no_grad()
     def localize(self, features: np.ndarray, num_frames: int, fps: float,
@@ -205,11 +237,11 @@ def top_k_recall(detectors: Mapping[str, TemporalActionDetector], video_dir: str
     found = {name: ([], []) for name in detectors}
     for video, info in annotations.items():
         window = first.windows.clip_len * first.windows.frame_interval
-        frames, fps = load_frames(Path(video_dir) / f'{video}.mp4', min_frames=window)
-        features = first.features(frames)
+        source = VideoSource(Path(video_dir) / f'{video}.mp4', min_frames=window, kinds=('video',))
+        features = first.features(source)
         gt = [to_segment(a) for a in info['annotations']]
         for name, detector in detectors.items():
-            top = detector.localize(features, len(frames), fps, video).top(k)
+            top = detector.localize(features, len(source), source.fps, video).top(k)
             found[name][0].append(segment_recall(gt, top, tiou))
             found[name][1].append(segment_recall(gt, top, tiou, same_label=True))
     return {name: (float(np.mean(any_class)), float(np.mean(same_class)))

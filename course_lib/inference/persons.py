@@ -105,26 +105,30 @@ def _merge(boxes: np.ndarray, thr: float = 0.3) -> np.ndarray:
 class MMDetPersonDetector:
     """mmdet COCO detector (Faster R-CNN by default) keeping `person` boxes above a score."""
 
+    cat_id: int = COCO_PERSON  # the detector's class id of a person
+
     def __init__(self, checkpoint: str | None, config: str = PERSON_DETECTOR_CONFIG,
-                 score_thr: float = 0.9, device: str | None = None) -> None:
+                 score_thr: float = 0.9, device: str | None = None, cat_id: int = COCO_PERSON) -> None:
+        """`cat_id`: the detector's class id of a person (COCO: 0), as the demo's --det-cat-id."""
         from mmdet.apis import init_detector  # here: mmdet.apis builds every detector's modules
         cfg = Config.fromfile(str(installed_config(config)))
         state = None
         if checkpoint is not None:
             from ..checkpoints import read_state_dict
             state = read_state_dict(checkpoint)  # a clear error for a truncated file
-        self.model = init_detector(cfg, checkpoint, device=device or default_device())  # None: random
+        self.model = init_detector(cfg, None if checkpoint is None else str(checkpoint),
+                                   device=device or default_device())  # None: random
         if state is not None:
             from ..checkpoints import check_checkpoint_keys
             check_checkpoint_keys(self.model, state)
-        self.score_thr = score_thr
+        self.score_thr, self.cat_id = score_thr, cat_id
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Return person boxes (N, 5) in pixels with scores >= score_thr."""
         from mmdet.apis import inference_detector  # here: see __init__
         result = inference_detector(self.model, np.ascontiguousarray(frame[..., ::-1]))  # BGR
         pred = result.pred_instances
-        keep = (pred.labels == COCO_PERSON) & (pred.scores >= self.score_thr)
+        keep = (pred.labels == self.cat_id) & (pred.scores >= self.score_thr)
         boxes = pred.bboxes[keep].cpu().numpy()
         return np.concatenate([boxes, pred.scores[keep].cpu().numpy()[:, None]], axis=1)
 

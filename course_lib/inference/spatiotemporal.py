@@ -26,12 +26,14 @@ from mmengine.structures import InstanceData
 from tqdm.auto import tqdm
 
 from .. import validate
+from .. import standalone_demo
 from ..data.ava import clip_sampling
 from ..errors import InputError
 from ..output import quiet
 from ..settings import device as default_device
-from ..standalone_demo import clip_indices, keyframes, resize_short  # noqa: F401 (re-exported)
-from ..video import load_frames, write_video
+from ..standalone_demo import clip_indices, resize_short  # noqa: F401 (re-exported)
+from ..video import VideoSource, VideoWriter, write_video
+from ..video.source import progress_bar
 from . import installed_config
 from .persons import PersonDetector, detect_persons
 
@@ -95,6 +97,20 @@ def load_ava_model(checkpoint: str | os.PathLike | None, config: str = AVA_CONFI
     return model.to(device or default_device()).eval(), cfg  # cuda in the full profile on a GPU
 
 
+def keyframes(num_frames: int, clip_len: int, frame_interval: int, stepsize: int) -> list[int]:
+    """The keyframes of a video (every `stepsize` frames whose clip fits; the deployed demo's rule);
+    in CI's dry run of the full profile, only the first few (its evaluation samples)."""
+    from ..dryrun import capped
+    keys = standalone_demo.keyframes(num_frames, clip_len, frame_interval, stepsize)
+    return keys[:capped(len(keys), 'eval_samples')]
+
+
+def _num_classes(model) -> int:
+    """The number of action scores a model gives each box (0 when it does not say)."""
+    head = getattr(getattr(model, 'roi_head', None), 'bbox_head', None)
+    return int(getattr(head, 'num_classes', 0) or getattr(model, 'num_classes', 0) or 0)
+
+
 def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray],
                     clip_len: int, frame_interval: int, short_side: int | None = 256,
                     progress: bool = True) -> list[KeyframeActions]:
@@ -104,11 +120,14 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
     boxes)` method (lesson 08's `ActionDetectorIR`), which samples and resizes its clip itself.
     """
     frames = validate.video_array(np.asarray(frames))  # uint8 RGB: floats would change the scores
+    from ..dryrun import active
+    if active() is not None and short_side is not None:  # CI's dry run: a small input size
+        short_side = active().scale(short_side)
     out = []
     for k in tqdm(sorted(persons), desc='action detection', disable=not progress, leave=False):
         boxes = np.asarray(persons[k], dtype=np.float32).reshape(-1, persons[k].shape[-1])[:, :4]
         if len(boxes) == 0:
-            out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, 0))))
+            out.append(KeyframeActions(k, np.zeros((0, 4)), np.zeros((0, _num_classes(model)))))
             continue
         if hasattr(model, 'score_keyframe'):  # an exported IR (standalone_demo.ActionDetectorIR)
             out.append(KeyframeActions(k, boxes, model.score_keyframe(frames, k, boxes)))
@@ -182,6 +201,26 @@ def caption(frame: np.ndarray, text: str) -> np.ndarray:
     return out
 
 
+def rendered_ids(num_frames: int, predictions: Sequence[KeyframeActions], stepsize: int,
+                 output_stepsize: int = 1) -> range:
+    """The frames an output video shows: every output_stepsize-th around the keyframes (demo's rule)."""
+    first = predictions[0].frame - stepsize // 2 if predictions else 0
+    last = predictions[-1].frame + (stepsize - 1) // 2 if predictions else num_frames - 1
+    return range(max(0, first), min(num_frames, last + 1), output_stepsize)
+
+
+def render_frame(i: int, frame: np.ndarray, predictions: Sequence[KeyframeActions],
+                 label_map: Mapping[int, str], stepsize: int, action_thr: float = 0.5,
+                 top_k: int = 3, scale: float = 1.0, note: str | None = None) -> np.ndarray:
+    """Draw frame i with the boxes and actions of its nearest keyframe (and the note, if any)."""
+    pred = nearest_prediction(i, predictions, stepsize // 2)
+    if pred is None or len(pred.boxes) == 0:
+        out = draw_actions(frame, np.zeros((0, 4)), [], scale)
+    else:
+        out = draw_actions(frame, pred.boxes, pred.top(label_map, action_thr, top_k), scale)
+    return caption(out, note) if note else out
+
+
 def render(frames: np.ndarray, predictions: Sequence[KeyframeActions], label_map: Mapping[int, str],
            stepsize: int, output_stepsize: int = 1, action_thr: float = 0.5, top_k: int = 3,
            min_short_side: int = 288, note: str | None = None) -> list[np.ndarray]:
@@ -191,20 +230,30 @@ def render(frames: np.ndarray, predictions: Sequence[KeyframeActions], label_map
     random weights...).
     """
     scale = max(1.0, min_short_side / min(frames.shape[1:3]))
-    first = predictions[0].frame - stepsize // 2 if predictions else 0
-    last = predictions[-1].frame + (stepsize - 1) // 2 if predictions else len(frames) - 1
-    ids = range(max(0, first), min(len(frames), last + 1), output_stepsize)
-    out = []
-    for i in ids:
-        pred = nearest_prediction(i, predictions, stepsize // 2)
-        if pred is None or len(pred.boxes) == 0:
-            out.append(draw_actions(frames[i], np.zeros((0, 4)), [], scale))
-        else:
-            out.append(draw_actions(frames[i], pred.boxes, pred.top(label_map, action_thr, top_k),
-                                    scale))
-        if note:
-            out[-1] = caption(out[-1], note)
-    return out
+    return [render_frame(i, frames[i], predictions, label_map, stepsize, action_thr, top_k, scale,
+                         note) for i in rendered_ids(len(frames), predictions, stepsize, output_stepsize)]
+
+
+def keyframe_windows(source: VideoSource, keys: Sequence[int], clip_len: int, frame_interval: int,
+                     bar=None):
+    """Yield (keyframe, frames, first) in one pass: `frames` holds the video's frames first.. up to
+    the end of the keyframe's clip (only those are kept, so memory does not grow with the video)."""
+    spans = [(k, int(min(clip_indices(k, clip_len, frame_interval).min(), k)),
+              int(max(clip_indices(k, clip_len, frame_interval).max(), k))) for k in sorted(keys)]
+    held: dict[int, np.ndarray] = {}
+    at = 0
+    for frame in source:
+        held[frame.index] = frame.image
+        if bar is not None:
+            bar.update()
+        while at < len(spans) and spans[at][2] <= frame.index:
+            k, lo, hi = spans[at]
+            yield k, np.stack([held[i] for i in range(lo, hi + 1)]), lo
+            at += 1
+        if at == len(spans):
+            return
+        for old in [i for i in held if i < spans[at][1]]:
+            del held[old]
 
 
 def draw_outcome(frame: np.ndarray, outcome, label_map: Mapping[int, str], scale: float = 3.0
@@ -311,26 +360,47 @@ class SpatioTemporalDetector:
             return int(self.model.clip_len), int(self.model.frame_interval)
         return clip_sampling(self.cfg)
 
+    def source(self, video, fps: float | None = None) -> VideoSource:
+        """The video as a VideoSource (an array without a rate is read at 25 fps, as before)."""
+        if isinstance(video, VideoSource):
+            return video
+        clip_len, interval = self.sampling()
+        return VideoSource(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None),
+                           min_frames=clip_len * interval, kinds=('video', 'frames', 'array'))
+
     def __call__(self, video, fps: float | None = None, progress: bool = True
                  ) -> SpatioTemporalResult:
-        """Detect persons on the keyframes and score their actions."""
+        """Detect persons on the keyframes and score their actions (one streaming pass)."""
         clip_len, interval = self.sampling()
-        frames, _ = load_frames(video, fps if fps else (25.0 if isinstance(video, np.ndarray) else None),
-                                min_frames=clip_len * interval)
-        keys = keyframes(len(frames), clip_len, interval, self.stepsize)
+        source = self.source(video, fps)
+        keys = keyframes(len(source), clip_len, interval, self.stepsize)
         if not keys:
-            raise InputError(f'The video has {len(frames)} frames; the model needs at least '
-                             f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}).')
-        persons = detect_persons(frames, self.person_detector, keys, progress)
-        predictions = predict_actions(self.model, frames, persons, clip_len, interval,
-                                      self.short_side, progress)
+            raise InputError(f'{source.name} has {len(source)} frames; the model needs at least '
+                             f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}). '
+                             'Give a longer video.')
+        persons, predictions = {}, []
+        bar = progress_bar(len(source), 'persons and actions', disable=not progress)
+        for k, frames, first in keyframe_windows(source, keys, clip_len, interval, bar):
+            persons[k] = np.asarray(self.person_detector(frames[k - first]), dtype=float).reshape(-1, 5)
+            pred = predict_actions(self.model, frames, {k - first: persons[k]}, clip_len, interval,
+                                   self.short_side, progress=False)[0]
+            predictions.append(KeyframeActions(k, pred.boxes, pred.scores))
+        bar.close()
         return SpatioTemporalResult(predictions, persons)
 
     def show(self, video, result: SpatioTemporalResult, out_path: str | os.PathLike,
-             fps: float = 6, output_stepsize: int = 4) -> Path:
-        """Render the result's boxes and actions on the video's frames into an MP4; return its path."""
-        frames, _ = load_frames(video, 25.0 if isinstance(video, np.ndarray) else None)
-        rendered = render(frames, result.predictions, self.label_map, self.stepsize,
-                          output_stepsize, self.action_thr)
-        result.video = write_video(out_path, rendered, fps=fps)
+             fps: float = 6, output_stepsize: int = 4, note: str | None = None,
+             min_short_side: int = 288) -> Path:
+        """Render the result's boxes and actions on the video's frames into an MP4 (frame by frame);
+        return its path."""
+        source = self.source(video)
+        ids = rendered_ids(len(source), result.predictions, self.stepsize, output_stepsize)
+        with VideoWriter(out_path, fps) as writer:
+            for frame in source.frames(ids):
+                scale = max(1.0, min_short_side / min(frame.image.shape[:2]))
+                drawn = render_frame(frame.index, frame.image, result.predictions, self.label_map,
+                                     self.stepsize, self.action_thr, scale=scale, note=note)
+                writer.write(drawn)
+        h, w = drawn.shape[:2]
+        result.video, result.frame_size = Path(out_path), (h - h % 2, w - w % 2)  # yuv420p: even
         return result.video

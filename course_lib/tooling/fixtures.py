@@ -34,7 +34,15 @@ import numpy as np
 from ..data.ava import JHMDB_CLASSES  # noqa: F401  (one list of JHMDB's classes, ids 1..21)
 
 UCF101_CLASSES = ('ApplyEyeMakeup', 'Archery')
-HMDB51_CLASSES = ('brush_hair', 'cartwheel')
+# HMDB51's 51 classes (the folder names of hmdb51_org.rar): the full config's head has 51 outputs and
+# the lessons name every class, so the miniature keeps them all (two videos each, three for the first two)
+HMDB51_CLASSES = (
+    'brush_hair', 'cartwheel', 'catch', 'chew', 'clap', 'climb', 'climb_stairs', 'dive', 'draw_sword',
+    'dribble', 'drink', 'eat', 'fall_floor', 'fencing', 'flic_flac', 'golf', 'handstand', 'hit', 'hug',
+    'jump', 'kick', 'kick_ball', 'kiss', 'laugh', 'pick', 'pour', 'pullup', 'punch', 'push', 'pushup',
+    'ride_bike', 'ride_horse', 'run', 'shake_hands', 'shoot_ball', 'shoot_bow', 'shoot_gun', 'sit',
+    'situp', 'smile', 'smoke', 'somersault', 'stand', 'swing_baseball', 'sword', 'sword_exercise',
+    'talk', 'throw', 'turn', 'walk', 'wave')
 
 
 def _avi(num_frames: int = 16, size: tuple[int, int] = (64, 48), seed: int = 0) -> bytes:
@@ -88,12 +96,12 @@ def hmdb51(served: Path) -> dict[str, Path]:
     """Write HMDB51's two archives (miniature, nested per class as the real one) into served/."""
     inner, splits = {}, {}
     for i, cls in enumerate(HMDB51_CLASSES):
-        names = [f'{cls}_clip_{k}_u_nm_np1_fr_goo_0.avi' for k in range(3)]
+        names = [f'{cls}_clip_{k}_u_nm_np1_fr_goo_0.avi' for k in range(3 if i < 2 else 2)]
         inner[f'{cls}.rar'] = _zip({f'{cls}/{n}': _avi(seed=10 + 3 * i + k)
                                     for k, n in enumerate(names)})
         for n in (1, 2, 3):  # 1 train, 2 test, 0 unused; the real files end lines with a space
-            splits[f'testTrainMulti_7030_splits/{cls}_test_split{n}.txt'] = (
-                f'{names[0]} 1 \n{names[1]} 2 \n{names[2]} 0 \n').encode()
+            splits[f'testTrainMulti_7030_splits/{cls}_test_split{n}.txt'] = ''.join(
+                f'{name} {role} \n' for name, role in zip(names, (1, 2, 0))).encode()
     out = {'hmdb51_splits': served / 'test_train_splits.rar',
            'hmdb51_videos': served / 'hmdb51_org.rar'}
     out['hmdb51_splits'].write_bytes(_zip(splits))

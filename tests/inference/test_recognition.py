@@ -103,3 +103,38 @@ def test_the_zoo_urls_carry_hash_prefixes():
     assert HUB['x3d_s_k400'].sha256_prefix == '623825a0'
     assert HUB['ava_slowonly_r101'].sha256_prefix == '43f16877'  # the 1.x file of its metafile
     assert HUB['faster_rcnn_r50_coco'].sha256_prefix == 'a5d8aa15'
+
+
+def test_a_file_scores_as_mmactions_own_video_decoder_scored_it(small_video):
+    """Reading through the video source changes nothing on a constant-rate file: the same scores as
+    mmaction's OpenCVInit / OpenCVDecode on the file name (the path recognize took before)."""
+    import torch
+    from mmaction.apis import inference_recognizer, init_recognizer
+    from mmengine.dataset import Compose
+    from mmengine.registry import DefaultScope
+
+    from course_lib.configs import load_config
+    cfg = load_config('r2plus1d_r18_motion_smoke')
+    torch.manual_seed(0)
+    model = init_recognizer(cfg, None, device='cpu')
+    ours = rec.recognize(model, small_video, k=1).all_scores
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        pipeline = Compose(rec.pipeline_for(cfg.test_dataloader.dataset.pipeline, 'video'))
+        theirs = inference_recognizer(model, dict(filename=str(small_video), label=-1, start_index=0,
+                                                  modality='RGB'), pipeline).pred_score.numpy()
+    np.testing.assert_allclose(ours, theirs, atol=1e-6)
+    assert np.abs(ours - ours.mean()).max() > 1e-4  # the scores depend on the frames
+
+
+def test_clips_of_a_variable_rate_file_are_sampled_by_time(tmp_path):
+    from course_lib.configs import load_config
+    from course_lib.video import VideoSource
+
+    from ..video.test_source import frame_number, vfr_video
+    vfr_video(tmp_path / 'vfr.mp4')  # 2 s at 30 fps, then 10 s at 6 fps
+    source = VideoSource(tmp_path / 'vfr.mp4')
+    sample = rec.sampled_clips(load_config('r2plus1d_r18_motion_smoke'), source)  # one centred clip
+    times = sample['times']
+    assert np.allclose(np.diff(times), np.diff(times).mean(), atol=1 / 6 + 1e-3)  # evenly spaced in time
+    assert times[0] > 2.0  # the middle of 12 s lies in the slow part; by frame index it would be frame ~60
+    assert [frame_number(f) for f in sample['array']] == source.at_times(times).tolist()

@@ -1,9 +1,9 @@
 """The static book in headless Chromium, offline: index, navigation, figures, videos and widget fallbacks render.
 
-`make test` runs it after `make notebooks` and `make book` with COURSE_BOOK_DIR=build/book, so it
-checks the site CI built (and fails if there is none). Without COURSE_BOOK_DIR it builds the book from
-build/executed into a temporary folder, and skips when no lesson was executed yet (a unit-test run
-before the notebooks). Needs Debian's `chromium` and `chromium-driver`, as tests/test_lab_browser.py.
+`make book-check` (part of `make test`) runs it after `make notebooks` and `make book` with
+COURSE_BOOK_DIR=build/book, so it checks the site CI built (and fails if there is none); `make unit`
+leaves it to book-check. Without COURSE_BOOK_DIR it builds the book from build/executed into a
+temporary folder, and skips when no lesson was executed yet. Needs Debian's `chromium` and `chromium-driver`, as tests/test_lab_browser.py.
 Saves artifacts/book_index.png and one screenshot per lesson page.
 """
 import os

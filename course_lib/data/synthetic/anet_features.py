@@ -24,7 +24,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..._util import same_spec
-from ...errors import InputError
+from ...errors import InputError, OutputExistsError
 from ...settings import data_dir
 from ..activitynet import SPLITS, validate_dataset, write_annotations, write_features
 
@@ -145,7 +145,16 @@ def generate_anet_features(root: str | os.PathLike, spec: SyntheticAnetSpec = Sy
     stamp = root / 'synthetic_spec.json'
     if not overwrite and same_spec(stamp, asdict(spec)):
         return root
-    shutil.rmtree(root / spec.feature_dir, ignore_errors=True)
+    features = root / spec.feature_dir
+    if not stamp.is_file():  # no record: whatever is there is not a set the course generated
+        theirs = [p for p in (features, *(root / f'anet_anno_{s}.json' for s in SPLITS))
+                  if p.exists() and (not p.is_dir() or any(p.iterdir()))]
+        if theirs:
+            raise OutputExistsError(
+                f'{root} already holds {", ".join(p.name for p in theirs)}, which the course did not '
+                'generate (no synthetic_spec.json): nothing was changed. Generate into another folder, '
+                'or move those files away.')
+    shutil.rmtree(features, ignore_errors=True)
     stamp.unlink(missing_ok=True)
     rng = np.random.default_rng(spec.seed)
     patterns = class_patterns(spec)
