@@ -103,6 +103,8 @@ SAME_NAME = {
     'recognize': 'standalone_demo / inference.recognition: the same step, course-free in the demo',
     'ov_runner': 'export.stdet / export.tasks: a runner of each task',
     'torch_runner': 'export.stdet / export.tasks: a runner of each task',
+    'read_package': 'standalone_demo (the deployed demo) / demo.models: the same step, course-free in the demo',
+    'keyframes': "standalone_demo (the deployed demo's rule) / inference.spatiotemporal: the same rule, capped in CI's dry run",
 }
 
 
