@@ -208,7 +208,7 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
     schedule(cfg, path.name)  # a step that covers no epoch ends training in mmengine's scheduler
-    if not _profile.is_smoke():
+    if not _settings.is_smoke():
         from ..dryrun import cap_config
         cap_config(cfg)  # the full profile's dry run in CI (course_lib/dryrun.py); a learner: nothing
     from ..zoo import fetch_config_files

@@ -14,7 +14,7 @@
    and cache folders for the kernels.
 3. Before a lesson's first cell, the plugin runs `enter_dry_run(<ticket path>)` in the lesson's
    kernel through the kernel client (it is not a cell of the lesson). That redirects the hub to
-   the mirror, accepts the fixtures (download.accept_fixtures: fakes whose sha256 is not their
+   the mirror, accepts the fixtures (fetch.accept_fixtures: fakes whose sha256 is not their
    name's prefix, miniatures below the size floors) and sets the caps.
 
 Why checksum verification stays closed to learners: nothing a learner sets reaches the switch.
