@@ -86,7 +86,7 @@ def run(configs: list[str] | None = None, root: Path | None = None,
                             if cfg is None:  # data only: the config's file names, no fetching
                                 from ..configs import load_config
                                 with full_profile_smoke_view():
-                                    cfg = load_config(config, work_dir_=root / 'work' / config)
+                                    cfg = load_config(config, work_dir_=root / 'work' / Path(config).stem)
                             absent = [p for p in expected_files(cfg) if not p.exists()]
                             if absent:
                                 raise DryRunError(f'the data script did not write what the config '
