@@ -60,6 +60,9 @@ benchmark-deployment:  ## full-profile architectures at full input sizes, random
 doctor:
 	$(PY) -m course_lib doctor
 
+stamp: test  ## after every check passed: record the date and versions the banner shows (course_lib/verified.json)
+	$(PY) -m course_lib doctor --stamp
+
 lock:  ## re-pin every transitive dependency after changing requirements/*.txt
 	$(VENV)/bin/pip freeze --exclude-editable | grep -v -e "^-e" -e "^course_lib" | sed "s|^mmcv @ .*|mmcv==2.1.0|" > requirements/lock.txt
 

@@ -9,7 +9,7 @@ compat.apply_all()
 
 from . import hooks, metrics, models  # noqa: E402  (registrations; need compat first)
 from . import zoo  # noqa: E402,F401  (registers the hub entries)
-from .download import HUB, DownloadError, RemoteFile, download  # noqa: E402
+from .fetch import HUB, DownloadError, RemoteFile, download  # noqa: E402
 from .exercises import check  # noqa: E402
 from .lessons import LESSONS, course_map, progress  # noqa: E402
 from .output import quiet  # noqa: E402
@@ -17,7 +17,7 @@ from .dryrun import quality_bar  # noqa: E402  (a lesson's bar; announced, not a
 from . import configs  # noqa: E402
 from . import video  # noqa: E402,F401  (reading and writing video: cl.video.read_frames, ...)
 from . import demo  # noqa: E402,F401  (cl.demo.live: a model on a camera or a stream)
-from .profile import (banner, cache_dir, data_dir, device, is_smoke, profile,  # noqa: E402
+from .settings import (banner, cache_dir, data_dir, device, is_smoke, profile,  # noqa: E402
                       profile_text, work_dir)
 
 __version__ = '0.1.0'

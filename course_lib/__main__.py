@@ -19,9 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     doc.add_argument('--network', action='store_true', default=None,
                      help='also check that the model zoo answers (default: only in the full profile; '
                      'without it the doctor opens no connection)')
+    doc.add_argument('--stamp', action='store_true',
+                     help='when every required check passes, record today, this command and the installed '
+                     'versions in course_lib/verified.json (the lessons\' banner); `make stamp` runs the '
+                     'tests first')
     args = parser.parse_args(argv)
     if args.command == 'doctor':
-        return doctor.main(network=args.network)
+        return doctor.main(network=args.network, stamp=args.stamp)
     return 2
 
 

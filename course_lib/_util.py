@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import cv2
 import numpy as np
 
-from .errors import writing
+from .errors import FileFormatError, writing
 
 
 @contextmanager
@@ -87,7 +87,7 @@ def same_spec(record: str | os.PathLike, wanted: Any, refuse: str | None = None)
     wanted = json.loads(json.dumps(wanted))  # tuples -> lists, as the record stores them
     found = json.loads(record.read_text())
     if found != wanted and refuse:
-        raise ValueError(f'{record.parent} holds {refuse} made with another spec ({record}: {found}); '
+        raise FileFormatError(f'{record.parent} holds {refuse} made with another spec ({record}: {found}); '
                          'delete that folder or generate into another one.')
     return found == wanted
 

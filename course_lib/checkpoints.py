@@ -14,11 +14,9 @@ from typing import Any, Mapping, Sequence
 import torch
 from torch import nn
 
+from .errors import CheckpointMismatchError, MissingFileError
+
 SHOWN = 4  # keys listed per kind of difference
-
-
-class CheckpointMismatchError(ValueError):
-    """A checkpoint whose weights do not fit the model it is loaded into."""
 
 
 def read_state_dict(checkpoint: str | os.PathLike | Mapping) -> dict:
@@ -26,7 +24,7 @@ def read_state_dict(checkpoint: str | os.PathLike | Mapping) -> dict:
     if not isinstance(checkpoint, Mapping):
         path = Path(checkpoint)
         if not path.is_file():
-            raise FileNotFoundError(f'Checkpoint {path} does not exist: check the path, or train / download it first.')
+            raise MissingFileError(f'Checkpoint {path} does not exist: check the path, or train / download it first.')
         try:
             checkpoint = torch.load(path, map_location='cpu', weights_only=False)
         except Exception as exc:  # truncated files, text files, other pickles

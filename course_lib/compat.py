@@ -98,7 +98,7 @@ def allow_mmengine_checkpoints() -> None:
     """torch >= 2.6 loads with weights_only=True, which breaks mmengine load/resume (mmengine #1655).
 
     The fix is scoped to mmengine's checkpoint loader (not every torch.load): only load checkpoints
-    you trust, such as your own runs and files whose hash course_lib.download verified.
+    you trust, such as your own runs and files whose hash course_lib.fetch verified.
     """
     from mmengine.runner.checkpoint import CheckpointLoader
     CheckpointLoader.register_scheme(prefixes='', loader=load_from_trusted_local, force=True)

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import html
-import importlib
-import importlib.metadata
 import os
 import socket
 import sys
@@ -11,7 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
-from .profile import data_dir, profile
+from .machine import versions
+from .settings import data_dir, profile, setting, write_stamp
 
 SETUP_FIX = 'Run `make setup` in the repository, then restart the kernel.'
 REQUIRED_MODULES = {  # (registry owner, type name) that the lessons build by name
@@ -39,10 +38,6 @@ class Check:
         return 'OK' if self.ok else ('FAIL' if self.required else 'WARN')
 
 
-def _version(dist: str) -> str:
-    return importlib.metadata.version(dist)
-
-
 def check_python() -> Check:
     """Python 3.11 is the version the course is verified on."""
     version = '.'.join(map(str, sys.version_info[:3]))
@@ -64,7 +59,7 @@ def check_mmcv_ops() -> Check:
     boxes = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.], [20., 20., 30., 30.]])
     _, keep = nms(boxes, torch.tensor([0.9, 0.8, 0.7]), iou_threshold=0.5)
     ok = keep.tolist() == [0, 2]
-    return Check('mmcv ops (nms)', ok, f'mmcv {_version("mmcv")}, nms kept {keep.tolist()}',
+    return Check('mmcv ops (nms)', ok, f'mmcv {versions(("mmcv",))["mmcv"]}, nms kept {keep.tolist()}',
                  'mmcv was built without ops: delete the cached wheel '
                  '(~/.cache/video-course/wheels) and run `make setup`.')
 
@@ -150,7 +145,7 @@ def check_environment() -> Check:
         return Check('environment variables', False, '; '.join(what for _, what, _ in problems),
                      ' '.join(fix for _, _, fix in problems))
     return Check('environment variables', True,
-                 f'COURSE_PROFILE={os.environ.get("COURSE_PROFILE") or "smoke (default)"}')
+                 f'COURSE_PROFILE={setting("COURSE_PROFILE") or "smoke (default)"}')
 
 
 def check_data_dir() -> Check:
@@ -180,7 +175,7 @@ def check_network(host: str | None = None, port: int | None = None,
     if host is None:
         import urllib.parse
 
-        from .download import HUB
+        from .fetch import HUB
         url = urllib.parse.urlparse(HUB['x3d_s_k400'].url)
         host, port = url.hostname, port or url.port or (443 if url.scheme == 'https' else 80)
     port = port or 443
@@ -271,8 +266,12 @@ def run_checks(network: bool | None = None) -> Report:
         NETWORK = saved
 
 
-def main(network: bool | None = None) -> int:
-    """Print the report; return 0 if every required check passed, else 1."""
+def main(network: bool | None = None, stamp: bool = False) -> int:
+    """Print the report; return 0 if every required check passed, else 1 (`stamp`: record the versions if 0)."""
     report = run_checks(network)
     print(report)
+    if stamp and report.ok:
+        print(f'Recorded the verified versions in {write_stamp()}.')
+    elif stamp:
+        print('Not stamped: a required check failed.')
     return 0 if report.ok else 1

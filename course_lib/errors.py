@@ -40,8 +40,30 @@ class CheckpointError(CourseError, ValueError):
     """A checkpoint that is missing, unreadable, or not of the model it is loaded into."""
 
 
+class CheckpointMismatchError(CheckpointError):
+    """A checkpoint whose keys or shapes do not fit the model it is loaded into (or not a checkpoint)."""
+
+
 class EnvironmentVariableError(CourseError, ValueError):
     """A course environment variable (COURSE_PROFILE, COURSE_DATA_DIR, ...) with an unusable value."""
+
+
+class MissingFileError(CourseError, FileNotFoundError):
+    """A file or folder the course needs is not there; the message says how to make it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ''
+
+
+class UnknownNameError(CourseError, KeyError):
+    """A name the course does not know (a hub entry, an exercise, a class label); the message lists the known ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ''
+
+
+class SetupError(CourseError, RuntimeError):
+    """The machine lacks a tool the course needs, or it fails (an unpacker, a video codec)."""
 
 
 class WriteError(CourseError):
@@ -160,6 +182,7 @@ def run_cli(main: Callable[[list[str]], int | None], argv: Sequence[str] | None 
         return 1
 
 
-__all__ = ['CheckpointError', 'ConfigError', 'CourseError', 'EnvironmentVariableError',
-           'FileFormatError', 'InputError', 'LiveSourceError', 'OutputExistsError', 'WriteError', 'boundary', 'message',
+__all__ = ['CheckpointError', 'CheckpointMismatchError', 'ConfigError', 'CourseError',
+           'EnvironmentVariableError', 'FileFormatError', 'InputError', 'LiveSourceError', 'MissingFileError',
+           'OutputExistsError', 'SetupError', 'UnknownNameError', 'WriteError', 'boundary', 'message',
            'raised_in_course', 'run_cli', 'write_problem', 'writing']

@@ -5,6 +5,8 @@ from mmengine.hooks import Hook
 from mmengine.registry import HOOKS
 from tqdm.auto import tqdm
 
+from .errors import InputError
+
 
 @HOOKS.register_module()
 class TqdmProgressHook(Hook):
@@ -53,7 +55,7 @@ class TimeBudgetHook(Hook):
 
     def __init__(self, seconds: float) -> None:
         if seconds <= 0:
-            raise ValueError(f'seconds={seconds}: the time budget must be positive.')
+            raise InputError(f'seconds={seconds}: the time budget must be positive.')
         self.seconds = seconds
         self.start = None
 

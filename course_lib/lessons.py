@@ -6,7 +6,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from .profile import data_dir, profile
+from .settings import data_dir, profile
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,15 @@ def load_average() -> list[float]:
         return []
 
 
-def versions() -> dict[str, str]:
-    """Versions of the packages the numbers depend on."""
+# the packages the course's results depend on: the banner's stamp, the doctor, the benchmark records
+PACKAGES = ('torch', 'mmengine', 'mmcv', 'mmaction2', 'mmdet', 'openvino', 'nncf')
+
+
+def versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    """Installed versions of python and of the named packages ('not installed' for a missing one)."""
     import importlib.metadata as md
     out = {'python': platform.python_version()}
-    for name in ('torch', 'openvino', 'nncf', 'mmaction2', 'mmdet', 'mmcv', 'mmengine'):
+    for name in names:
         try:
             out[name] = md.version(name)
         except md.PackageNotFoundError:

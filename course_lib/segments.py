@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from mmaction.evaluation.functional import pairwise_temporal_iou
 
+from .errors import InputError
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -30,7 +32,7 @@ def to_segment(item: Any, where: str = 'segment') -> Segment:
         seg = item
     elif isinstance(item, dict):
         if 'segment' not in item:
-            raise ValueError(f'{where}: a dict needs a "segment": [start, end] key, got {item!r}.')
+            raise InputError(f'{where}: a dict needs a "segment": [start, end] key, got {item!r}.')
         start, end = item['segment']
         label = item.get('label', item.get('action_cls'))
         seg = Segment(float(start), float(end), None if label is None else str(label),
@@ -41,10 +43,10 @@ def to_segment(item: Any, where: str = 'segment') -> Segment:
         score = next((float(x) for x in rest if not isinstance(x, str)), None)
         seg = Segment(float(start), float(end), label, score)
     else:
-        raise ValueError(f'{where}: expected {{"segment": [start, end], ...}} or (start, end[, label]'
+        raise InputError(f'{where}: expected {{"segment": [start, end], ...}} or (start, end[, label]'
                          f'[, score]), got {item!r}.')
     if not (np.isfinite(seg.start) and np.isfinite(seg.end)) or seg.end < seg.start:
-        raise ValueError(f'{where}: segment [{seg.start}, {seg.end}] must have start <= end.')
+        raise InputError(f'{where}: segment [{seg.start}, {seg.end}] must have start <= end.')
     return seg
 
 

@@ -34,6 +34,7 @@ from mmengine.runner import Runner
 
 from . import configs
 from .configs import CONFIG_DIR, config_path, load_config  # noqa: F401  (re-exported)
+from .errors import MissingFileError
 from .output import quiet as quiet_output
 from .validate import fraction, non_negative_int, positive_int
 
@@ -119,7 +120,7 @@ def test(config: str | os.PathLike | Config, checkpoint: str | os.PathLike | Non
         config, kwargs.pop('cfg_options', None), kwargs.pop('work_dir_', None))
     checkpoint = checkpoint or last_checkpoint(cfg.work_dir)
     if checkpoint is None:
-        raise FileNotFoundError(f'No checkpoint in {cfg.work_dir}: train first '
+        raise MissingFileError(f'No checkpoint in {cfg.work_dir}: train first '
                                 f'(python -m course_lib.train {cfg.filename}).')
     cfg.load_from = str(checkpoint)
     with quiet_output() if quiet else contextlib.nullcontext():

@@ -16,7 +16,7 @@ from .data.synthetic import anet_features
 from .data import bccd
 from .data.synthetic.ava_actions import generate_ava_actions
 from .data.synthetic.motion_clips import MotionSetSpec, build_motion_set
-from .profile import data_dir, work_dir
+from .settings import data_dir, work_dir
 from .train import last_checkpoint, train
 
 

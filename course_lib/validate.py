@@ -232,15 +232,15 @@ def read_text(path: str | os.PathLike) -> str:
 
 def environment() -> list[tuple[str, str, str]]:
     """Problems of the course's environment variables: [(variable, what is wrong, fix)]; [] if none."""
-    from .profile import PROFILES
+    from .settings import PROFILES, setting
     problems = []
-    value = os.environ.get('COURSE_PROFILE', '')
+    value = setting('COURSE_PROFILE') or ''
     if value.strip().lower() not in ('', *PROFILES):
         problems.append(('COURSE_PROFILE', f'COURSE_PROFILE={value!r} is not a profile',
                          'export COURSE_PROFILE=smoke (or full), or unset it (default: smoke).'))
     defaults = {'COURSE_DATA_DIR': 'data/ in the repository', 'COURSE_CACHE_DIR': '$COURSE_DATA_DIR/cache'}
     for name, default in defaults.items():
-        folder = os.environ.get(name)
+        folder = setting(name)
         problem = folder_problem(Path(folder).expanduser()) if folder else None
         if problem:
             problems.append((name, f'{name}={folder}: {problem}',
@@ -265,7 +265,7 @@ def folder_problem(path: Path) -> str | None:
     return None
 
 
-def check_environment() -> None:
+def require_usable_environment() -> None:
     """Raise EnvironmentVariableError for the first unusable course environment variable."""
     problems = environment()
     if problems:
@@ -335,7 +335,7 @@ def fraction_value(name: str, value: Any) -> None:
         raise InputError(f'{name}={value!r}: must be a number between 0 and 1.')
 
 
-__all__ = ['FrameFolder', 'check_environment', 'environment', 'video_file', 'video_location',
+__all__ = ['FrameFolder', 'require_usable_environment', 'environment', 'video_file', 'video_location',
            'fps', 'folder_problem', 'fraction', 'fraction_value', 'frame_folder', 'image_size', 'non_negative_int',
            'positive', 'positive_float', 'positive_int', 'read_text',
            'video_array', 'video_input']

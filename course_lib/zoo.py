@@ -1,6 +1,6 @@
 """Pretrained checkpoints and data files the full profile downloads (the course's one hub).
 
-Each entry is verified by `course_lib.download`: the sha256 prefix in OpenMMLab's file names, a
+Each entry is verified by `course_lib.fetch`: the sha256 prefix in OpenMMLab's file names, a
 full sha256 where the publisher gives one, else the file type (from its first bytes) and its size
 (published, else a floor no error page reaches), with the sha256 recorded at first download.
 tests/test_zoo.py fails on an entry without one of these. Never write down a hash or a size that
@@ -11,8 +11,9 @@ resolved when the config loads (downloaded then in the full profile), never torc
 """
 from __future__ import annotations
 
-from .download import HUB, RemoteFile, download, register
-from .profile import cache_dir, is_smoke
+from .errors import UnknownNameError
+from .fetch import HUB, RemoteFile, download, register
+from .settings import cache_dir, is_smoke
 
 MB = 1 << 20
 MMACTION = 'https://download.openmmlab.com/mmaction/v1.0'
@@ -124,7 +125,7 @@ def hub_path(name: str) -> str:
     and verifies the ones the final config still names (in the full profile), so a base config's
     checkpoint that a child config replaces is never fetched."""
     if name not in HUB:
-        raise KeyError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
+        raise UnknownNameError(f'{name!r} is not in the course hub (course_lib/zoo.py); known: '
                        f'{", ".join(sorted(HUB))}.')
     return str(cache_dir() / HUB[name].filename)
 
@@ -198,7 +199,7 @@ def remote_size(name: str, timeout: float = 10) -> int | None:
     import urllib.parse
     import urllib.request
 
-    from .download import ssl_context
+    from .fetch import ssl_context
     remote = HUB[name]
     if remote.size:
         return remote.size
@@ -241,7 +242,7 @@ def listing(lesson: str | None = None, sizes: bool = True) -> str:
 
 def fetch(lesson: str | None = None) -> list[str]:
     """Download and verify what a lesson (default: every lesson) needs; return the failures."""
-    from .download import DownloadError
+    from .fetch import DownloadError
     failed = []
     names = dict.fromkeys(n for group in lesson_files(lesson).values() for n in group)
     for name in names:

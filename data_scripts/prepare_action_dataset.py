@@ -3,7 +3,7 @@
     python data_scripts/prepare_action_dataset.py --dataset ucf101      # into $COURSE_DATA_DIR/ucf101
     python data_scripts/prepare_action_dataset.py --dataset hmdb51 --split 1 --short-side 256 --workers 2
 
-Downloads are resumable and cached (course_lib.download; hub entries ucf101_* / hmdb51_* in
+Downloads are resumable and cached (course_lib.fetch; hub entries ucf101_* / hmdb51_* in
 course_lib/zoo.py); each step is skipped when its output is already there, so the script can be
 rerun after an interruption. Unpacking .rar archives needs unrar, 7z or bsdtar. Also fetches the
 Kinetics-400 checkpoint lesson 03 fine-tunes from (X3D-S for UCF101, R(2+1)D-34 for HMDB51;

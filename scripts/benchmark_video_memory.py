@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     if args.worker:
         worker(*args.worker)
         return 0
-    from course_lib.profile import data_dir
+    from course_lib.settings import data_dir
     size = tuple(int(v) for v in args.size.lower().split('x'))
     root = data_dir() / 'benchmark_video_memory'
     root.mkdir(parents=True, exist_ok=True)

@@ -72,4 +72,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    from course_lib.errors import run_cli
+    sys.exit(run_cli(main))

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import course_lib  # noqa: F401
+from course_lib.errors import run_cli
 
 CONFIGS = {'SlowOnly (lesson 07)': ('07', 'detector'), 'X3D + Fast R-CNN': ('07', 'detector-x3d')}
 
@@ -58,7 +59,7 @@ def measure(name: str, config: str) -> dict:
     seconds = cpu_seconds() - start
     model = runner.model.eval()
     labels = ava.read_label_map(cfg.dataset_settings.label_file)
-    items = stdet.keyframes(cfg, 'val')
+    items = stdet.keyframe_samples(cfg, 'val')
     net = stdet.STDetNet(model).eval()
     overall, per_class = stdet.frame_map(stdet.torch_runner(net), items,
                                          ava.read_csv(cfg.val_evaluator.ann_file, labels), labels)
@@ -125,4 +126,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

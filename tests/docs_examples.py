@@ -11,7 +11,7 @@ Independent of the course (standard library only), so any page's test can use it
   `$ ` prompts removed, `\\` continuations joined) and each inline code span that starts like a command
   (`python ...`, `make ...`, `.venv/bin/python ...`, `torchrun ...`, with optional `VAR=value` first);
 * `python_expressions(path, roots)`: inline code spans that are Python expressions on a module name
-  (`course_lib.profile.device()`, `cl.check('NN.k', answer)`), with `runnable` True when every
+  (`course_lib.settings.device()`, `cl.check('NN.k', answer)`), with `runnable` True when every
   argument is a literal (not a placeholder such as `name`, `answer` or `...`);
 * `help_argv(cmd, python)`: the command line that shows a command exists without doing its work
   (`python -m mod --help`, `python script.py --help`); `make_targets(makefile)`: the targets a
@@ -62,12 +62,12 @@ class Command:
 
 @dataclass(frozen=True)
 class Expression:
-    """An inline Python expression on a module name (`course_lib.profile.device()`)."""
+    """An inline Python expression on a module name (`course_lib.settings.device()`)."""
 
     path: Path
     line: int
     text: str
-    dotted: str  # the name it uses (`course_lib.profile.device`)
+    dotted: str  # the name it uses (`course_lib.settings.device`)
     runnable: bool  # every argument is a literal, so the page's text can be run as it is
 
 

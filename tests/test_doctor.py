@@ -59,7 +59,7 @@ def test_gpu_row_without_a_gpu_is_fine_and_with_a_cpu_torch_says_rerun_setup(mon
 def test_device_is_cuda_only_in_the_full_profile_with_a_gpu(monkeypatch):
     import torch
 
-    from course_lib.profile import device
+    from course_lib.settings import device
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     monkeypatch.setenv('COURSE_PROFILE', 'smoke')
     assert device() == 'cpu'

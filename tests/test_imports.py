@@ -16,10 +16,10 @@ PACKAGE = REPO / 'course_lib'
 # Entries are the package's own subpackages and root modules only: a folder sits in one layer, whole.
 LAYERS = (
     ('course_lib.compat', 'course_lib.errors', 'course_lib.validate', 'course_lib.cfg_options',
-     'course_lib.profile', 'course_lib.output', 'course_lib.hardware', 'course_lib.machine', 'course_lib.dryrun',
+     'course_lib.settings', 'course_lib.output', 'course_lib.hardware', 'course_lib.machine', 'course_lib.dryrun',
      'course_lib.standalone_demo',  # the torch-free demo a package ships: imports nothing of the course
      'course_lib.frame_source'),  # and its video source, shipped beside it
-    ('course_lib.download', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
+    ('course_lib.fetch', 'course_lib.zoo', 'course_lib.configs', 'course_lib.lessons',
      'course_lib.checkpoints', 'course_lib.hooks'),
     ('course_lib.data', 'course_lib.video', 'course_lib.segments'),
     ('course_lib.metrics', 'course_lib.complexity'),

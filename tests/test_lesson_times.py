@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from course_lib.lessons import LESSONS, LOADED_MACHINE_NOTE, CourseMap
-from course_lib.profile import PROFILE_TEXT
+from course_lib.settings import PROFILE_TEXT
 
 ROOT = Path(__file__).resolve().parents[1]
 ABOUT_MINUTES = re.compile(r'\babout\s+(\d+)\s+minutes?\b', re.IGNORECASE)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from course_lib.profile import VERIFIED_PACKAGES, verified_with
+from course_lib.machine import PACKAGES
+from course_lib.settings import verified, write_stamp
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r'^([A-Za-z0-9_.\-]+)==([^\s;#]+)')
@@ -50,9 +51,17 @@ def test_installed_versions_are_the_pinned_ones():
         assert installed == version, f'{name}: installed {installed}, pinned {version}'
 
 
-def test_verified_with_stamp_matches_the_pins():
-    stamp = verified_with()
+def test_a_new_stamp_records_the_pinned_versions(tmp_path):
+    write_stamp('the test', tmp_path / 'verified.json')
+    stamp = __import__('json').loads((tmp_path / 'verified.json').read_text())
     wanted = requirement_pins()
-    assert set(stamp) == set(VERIFIED_PACKAGES)
-    for name, version in stamp.items():
-        assert version.split('+')[0] == wanted[name], name
+    assert set(stamp['versions']) == {'python', *PACKAGES} and stamp['command'] == 'the test'
+    for name in PACKAGES:
+        assert stamp['versions'][name].split('+')[0] == wanted[name], name
+
+
+def test_the_recorded_stamp_if_any_is_of_the_pinned_versions():
+    recorded = verified().get('versions', {})  # `make stamp` writes it after every check passed
+    wanted = requirement_pins()
+    for name in set(recorded) & set(PACKAGES):
+        assert recorded[name].split('+')[0] == wanted[name], name

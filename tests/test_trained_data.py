@@ -30,7 +30,7 @@ def _mark_last(work: Path, name: str) -> None:
 def test_only_a_finished_run_counts_as_trained_and_it_is_not_trained_again(tmp_path, monkeypatch):
     """An interrupted run (epoch 3 of 16) is no trained model; a finished one is reused as it is."""
     monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
-    from course_lib.profile import work_dir
+    from course_lib.settings import work_dir
     work = work_dir(DETECTOR)
     assert trained.finished_checkpoint(DETECTOR) is None
     _mark_last(work, 'epoch_3.pth')

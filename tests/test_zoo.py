@@ -7,7 +7,7 @@ import course_lib  # noqa: F401  (registers the hub)
 import course_lib.__main__
 from course_lib import zoo
 from course_lib.configs import load_config
-from course_lib.download import HUB
+from course_lib.fetch import HUB
 
 
 def test_every_hub_entry_has_a_verification():

@@ -19,8 +19,8 @@ from pathlib import Path
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from .. import profile as _profile
-from ..profile import data_dir, work_dir
+from .. import settings as _settings
+from ..settings import export_data_dir, work_dir
 
 CONFIG_DIR = Path(__file__).resolve().parent
 
@@ -89,7 +89,7 @@ def _row(lesson: str, role: str | None) -> LessonConfig:
 
 def for_lesson(lesson: str, role: str | None = None, profile: str | None = None) -> str:
     """Return the config name lesson `lesson` uses for `role` in a profile (default: the active one)."""
-    row, profile_name = _row(lesson, role), profile or _profile.profile()
+    row, profile_name = _row(lesson, role), profile or _settings.profile()
     name = row.name(profile_name)
     if name is None:
         raise ConfigNotFoundError(
@@ -186,9 +186,7 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
     A copy of a course config kept elsewhere loads as it is: a relative `_base_` that is not beside
     it is looked up among the course's configs. `early_stop` / `lr_patience`: see
     `add_plateau_options` (None, the default, adds nothing)."""
-    # configs read it through `{{$COURSE_DATA_DIR:data}}`, which expands no `~` and resolves nothing:
-    # give them the folder the scripts use (COURSE_DATA_DIR expanded and absolute, or the default)
-    os.environ['COURSE_DATA_DIR'] = str(data_dir())
+    export_data_dir()  # read by configs' data_root (`{{$COURSE_DATA_DIR:data}}`)
     path = config_path(config)
     logger = MMLogger.get_current_instance()
     level = logger.level
@@ -210,7 +208,7 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
         check_options(cfg, cfg_options, path.name)  # unknown keys, variables the file already used
         cfg.merge_from_dict(cfg_options)
     schedule(cfg, path.name)  # a step that covers no epoch ends training in mmengine's scheduler
-    if not _profile.is_smoke():
+    if not _settings.is_smoke():
         from ..dryrun import cap_config
         cap_config(cfg)  # the full profile's dry run in CI (course_lib/dryrun.py); a learner: nothing
     from ..zoo import fetch_config_files

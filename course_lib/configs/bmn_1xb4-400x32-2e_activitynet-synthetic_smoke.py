@@ -7,7 +7,7 @@ config's paths and work dir were resolved there, so the loaders and evaluators a
 Used in lesson 04.
 """
 _base_ = './bmn_2xb8-400x100-9e_activitynet-feature_full.py'
-from course_lib.profile import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
+from course_lib.settings import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
 
 temporal_dim = 32
 data_root = '{{$COURSE_DATA_DIR:data}}/activitynet_synthetic_t32'

@@ -7,7 +7,7 @@ features, 100 steps x 400 channels). Only paths, logging and the progress bar di
 AUC 67.25, AR@100 75.29. Used in lesson 04.
 """
 _base_ = 'mmaction::localization/bmn/bmn_2xb8-400x100-9e_activitynet-feature.py'
-from course_lib.profile import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
+from course_lib.settings import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ActivityNet'

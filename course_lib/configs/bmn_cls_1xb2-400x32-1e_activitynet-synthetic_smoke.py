@@ -9,7 +9,7 @@ for evaluation. Used in lesson 05.
 """
 _base_ = './bmn_1xb4-400x32-2e_activitynet-synthetic_smoke.py'
 import course_lib.data.synthetic.anet_features as _synthetic  # noqa: E402 (a module: not a config key)
-from course_lib.profile import work_dir as _course_work_dir  # noqa: E402
+from course_lib.settings import work_dir as _course_work_dir  # noqa: E402
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/activitynet_synthetic_t32'

@@ -8,7 +8,7 @@ narrower BMN (hidden sizes halved) so that three epochs fit the lesson on 2 CPU 
 """
 _base_ = './bmn_cls_1xb2-400x32-1e_activitynet-synthetic_smoke.py'
 from course_lib.data.synthetic.motion_clips import MOTIONS as _MOTIONS  # noqa: E402
-from course_lib.profile import work_dir as _course_work_dir  # noqa: E402
+from course_lib.settings import work_dir as _course_work_dir  # noqa: E402
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/motion_untrimmed'

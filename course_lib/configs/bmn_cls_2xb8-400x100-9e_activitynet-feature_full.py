@@ -6,7 +6,7 @@ Data: the real ActivityNet 1.3 rescaled features (400 x 100) and annotations, ma
 course_lib.train <this config> --launcher pytorch`). Used in lesson 05.
 """
 _base_ = './bmn_2xb8-400x100-9e_activitynet-feature_full.py'
-from course_lib.profile import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
+from course_lib.settings import work_dir as _course_work_dir  # noqa: E402 (after _base_: mmengine)
 custom_imports = dict(imports=['course_lib'], allow_failed_imports=False)
 
 data_root = '{{$COURSE_DATA_DIR:data}}/ActivityNet'

@@ -4,7 +4,7 @@
 # course's SlowOnly JHMDB config (same data, pipelines, schedule and AVARoIHead with
 # SingleRoIExtractor3D + BBoxHeadAVA) with mmaction's `X3D` backbone in place of SlowOnly.
 # Backbone: X3D-S from its Kinetics-400 checkpoint (course_lib.zoo 'x3d_s_k400'; cached by
-# course_lib.download), loaded like the SlowOnly recipe loads its own: the whole-model `init_cfg`
+# course_lib.fetch), loaded like the SlowOnly recipe loads its own: the whole-model `init_cfg`
 # (its `backbone.*` keys; the recognizer's `cls_head.*` is left out).
 #   python -m course_lib.train x3d_s_k400-pre_8xb8-8x2x1-20e_jhmdb-ava_full
 _base_ = './slowonly_k400-pre-r50_8xb8-8x2x1-20e_jhmdb-ava_full.py'

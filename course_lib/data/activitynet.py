@@ -35,9 +35,9 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .._util import atomic_path, is_finite_number, json_key_line, write_text_atomic
-from ..download import download
-from ..profile import data_dir
-from ..errors import FileFormatError
+from ..fetch import download
+from ..settings import data_dir
+from ..errors import FileFormatError, InputError, MissingFileError
 from ..validate import read_text
 
 REQUIRED_KEYS = ('duration_second', 'duration_frame', 'feature_frame', 'annotations')
@@ -148,7 +148,7 @@ def read_annotations(path: str | os.PathLike) -> dict:
     `from_official`: all its annotated subsets); return {video_name: video_info}."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No annotation file {path}. Create it with '
+        raise MissingFileError(f'No annotation file {path}. Create it with '
                                 '`python data_scripts/prepare_activitynet.py --profile smoke` '
                                 '(synthetic) or `--profile full` (real ActivityNet).')
     text = read_text(path)
@@ -195,7 +195,7 @@ def write_features(path: str | os.PathLike, features: np.ndarray) -> Path:
     """Write a (T, D) feature array as a CSV mmaction's LoadLocalizationFeature reads (atomically)."""
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2:
-        raise ValueError(f'{path}: features must be a (T, D) array, got shape {features.shape}.')
+        raise InputError(f'{path}: features must be a (T, D) array, got shape {features.shape}.')
     with atomic_path(path) as part:
         np.savetxt(part, features, fmt='%.5g', delimiter=',', header=feature_header(features.shape[1]),
                    comments='')
@@ -207,7 +207,7 @@ def read_features(path: str | os.PathLike, temporal_dim: int | None = None,
     """Read a feature CSV as mmaction does; return (T, D) float32, checking the shape if given."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No feature file {path}: download or generate the features '
+        raise MissingFileError(f'No feature file {path}: download or generate the features '
                                 '(data_scripts/prepare_activitynet.py).')
     try:
         features = np.loadtxt(path, dtype=np.float32, delimiter=',', skiprows=1, ndmin=2)
@@ -263,7 +263,7 @@ def validate_dataset(root: str | os.PathLike, feature_dir: str | os.PathLike, *,
     root = Path(root)
     feature_dir = Path(feature_dir) if Path(feature_dir).is_absolute() else root / feature_dir
     if not feature_dir.is_dir():
-        raise FileNotFoundError(f'No feature folder {feature_dir}: download or generate the '
+        raise MissingFileError(f'No feature folder {feature_dir}: download or generate the '
                                 'features (data_scripts/prepare_activitynet.py).')
     videos, segments, dbs = {}, {}, []
     shape = (temporal_dim, feat_dim)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import FileFormatError, InputError, writing
+from ..errors import FileFormatError, InputError, MissingFileError, writing
 from ..validate import read_text
 
 Label = int | tuple[int, ...]
@@ -54,7 +54,7 @@ class RawframeEntry:
     def to_line(self) -> str:
         """Return the entry as a line of a rawframe list (without the newline)."""
         if self.total_frames < 1:
-            raise ValueError(f'{self.frame_dir}: total_frames must be >= 1, got {self.total_frames}.')
+            raise InputError(f'{self.frame_dir}: total_frames must be >= 1, got {self.total_frames}.')
         offset = '' if self.offset is None else f' {int(self.offset)}'
         return (f'{_check_path(self.frame_dir)}{offset} {int(self.total_frames)} '
                 f'{_label_text(self.label)}')
@@ -75,7 +75,7 @@ class ClipEntry:
     def to_line(self) -> str:
         """Return the entry as a line of a clip list (without the newline)."""
         if not self.video_start <= self.clip_start < self.clip_end <= self.video_end:
-            raise ValueError(f'{self.frame_dir}: need video_start <= clip_start < clip_end <= '
+            raise InputError(f'{self.frame_dir}: need video_start <= clip_start < clip_end <= '
                              f'video_end, got {self.video_start} {self.clip_start} '
                              f'{self.clip_end} {self.video_end}.')
         return (f'{_check_path(self.frame_dir)} {int(self.label)} {self.video_start} '
@@ -90,7 +90,7 @@ class ClipEntry:
 def _check_path(path: str) -> str:
     text = str(path)
     if not text or any(c.isspace() for c in text):
-        raise ValueError(f'{text!r}: list files separate fields by spaces, so paths must not '
+        raise InputError(f'{text!r}: list files separate fields by spaces, so paths must not '
                          'be empty or contain whitespace; rename the file or folder.')
     return text
 
@@ -110,7 +110,7 @@ def _label_value(fields: Sequence[str]) -> Label:
 def _lines(path: str | os.PathLike) -> Iterable[tuple[int, list[str]]]:
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No list file {path}: write it first '
+        raise MissingFileError(f'No list file {path}: write it first '
                                 '(python data_scripts/build_file_lists.py --help).')
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         fields = line.split()
@@ -165,7 +165,7 @@ def write_rawframe_list(path: str | os.PathLike, entries: Iterable[RawframeEntry
     entries = list(entries)
     offsets = {e.offset is None for e in entries}
     if len(offsets) > 1:
-        raise ValueError(f'{path}: mix of entries with and without offset; a list is read either '
+        raise InputError(f'{path}: mix of entries with and without offset; a list is read either '
                          'with or without with_offset=True, so give all entries an offset or none.')
     return _write(path, (e.to_line() for e in entries))
 

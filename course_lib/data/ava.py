@@ -35,7 +35,7 @@ from mmaction.evaluation.functional.ava_utils import make_image_key
 
 from .._util import atomic_path, write_text_atomic
 
-from ..errors import FileFormatError
+from ..errors import ConfigError, FileFormatError, InputError, MissingFileError
 from ..validate import read_text
 
 COLUMNS = ('video_id', 'timestamp', 'x1', 'y1', 'x2', 'y2', 'action_id', 'person_id')
@@ -139,7 +139,7 @@ def read_csv(path: str | os.PathLike, label_map: Mapping[int, str] | None = None
     """Read an AVA annotation CSV; errors name the file and line. Used in lessons 01 and 07."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No AVA annotation file {path}: write it with '
+        raise MissingFileError(f'No AVA annotation file {path}: write it with '
                                 'course_lib.data.ava.write_csv or download the AVA annotations.')
     rows = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
@@ -223,7 +223,7 @@ def read_label_map(path: str | os.PathLike = LABEL_MAP_AVA) -> dict[int, str]:
     """Read a label map, AVA's pbtxt or mmaction's `id: name` text; return {id: name}."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No label map {path}. AVA\'s is shipped as '
+        raise MissingFileError(f'No label map {path}. AVA\'s is shipped as '
                                 f'course_lib/data/{LABEL_MAP_AVA.name}.')
     text = read_text(path)
     if 'item' in text and '{' in text:
@@ -246,10 +246,10 @@ def read_label_map(path: str | os.PathLike = LABEL_MAP_AVA) -> dict[int, str]:
 def write_label_map(path: str | os.PathLike, labels: Mapping[int, str], fmt: str = 'pbtxt') -> Path:
     """Write {id: name} as AVA's pbtxt (`fmt='pbtxt'`) or mmaction's `id: name` text (`'txt'`)."""
     if fmt not in ('pbtxt', 'txt'):
-        raise ValueError(f'fmt must be "pbtxt" or "txt", got {fmt!r}.')
+        raise InputError(f'fmt must be "pbtxt" or "txt", got {fmt!r}.')
     for ident, name in labels.items():
         if int(ident) < 1 or not str(name).strip() or '"' in str(name):
-            raise ValueError(f'{path}: class {ident} {name!r}: ids start at 1 and names are '
+            raise InputError(f'{path}: class {ident} {name!r}: ids start at 1 and names are '
                              'non-empty, without double quotes.')
     if fmt == 'txt':
         text = ''.join(f'{i}: {n}\n' for i, n in sorted(labels.items()))
@@ -290,7 +290,7 @@ def read_proposals(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """Read and validate a person-proposal pickle {"video_id,TTTT": (N, 5) array}."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No proposal file {path}: write it with '
+        raise MissingFileError(f'No proposal file {path}: write it with '
                                 'course_lib.data.ava.write_proposals or download AVA\'s.')
     try:
         with open(path, 'rb') as f:
@@ -382,5 +382,5 @@ def clip_sampling(cfg) -> tuple[int, int]:
     for step in pipeline:
         if step['type'] == 'SampleAVAFrames':
             return int(step['clip_len']), int(step['frame_interval'])
-    raise ValueError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
+    raise ConfigError('The config has no SampleAVAFrames step in its val pipeline; is it an AVA '
                      '(spatio-temporal detection) config?')

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Sequence
 
-from ..profile import REPO_ROOT
+from ..settings import REPO_ROOT
 from .coco import ANNOTATION_FILE, BCCD_CLASSES, SPLITS, Problem, load_coco, validate_coco
 from .voc import VOC_SPLIT_FILES, find_voc_root_or_none, voc_to_coco
 
@@ -61,8 +61,8 @@ def download_bccd() -> Path:
     """Download BCCD from GitHub into the cache and unpack it; return the unpacked folder."""
     import zipfile
 
-    from ..download import DownloadError, download
-    from ..profile import cache_dir
+    from ..fetch import DownloadError, download
+    from ..settings import cache_dir
     try:
         archive = download('bccd_voc_github', cache_dir() / 'bccd')  # .../bccd/master.zip
     except DownloadError as err:

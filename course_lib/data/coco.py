@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, MissingFileError
 from ..validate import image_size, read_text
 
 BCCD_CLASSES = ('Platelets', 'RBC', 'WBC')  # the order (and names) of the Roboflow COCO export
@@ -70,7 +70,7 @@ def load_coco(ann_file: str | Path) -> dict:
     """Read a COCO annotation file, with a clear error if it is missing or not COCO."""
     ann_file = Path(ann_file)
     if not ann_file.exists():
-        raise FileNotFoundError(f'{ann_file} does not exist: prepare the data first '
+        raise MissingFileError(f'{ann_file} does not exist: prepare the data first '
                                 '(data_scripts/prepare_bccd.py or generate_blood_cells.py).')
     coco = json.loads(read_text(ann_file))
     missing = [k for k in ('images', 'annotations', 'categories') if k not in coco]
@@ -183,6 +183,6 @@ def read_images(ann_file: str | Path, image_ids: Sequence[int]) -> list[np.ndarr
     for path in image_paths(ann_file, image_ids):
         image = cv2.imread(str(path))
         if image is None:
-            raise FileNotFoundError(f'{path} is missing or not an image; prepare the data again.')
+            raise MissingFileError(f'{path} is missing or not an image; prepare the data again.')
         images.append(image[..., ::-1].copy())
     return images

@@ -35,7 +35,7 @@ from .. import _outputs
 from .._util import write_text_atomic
 from . import ava
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, InputError, MissingFileError
 from ..validate import image_size
 
 ANNOTATION_FILE = 'annotations.xml'
@@ -163,7 +163,7 @@ def read_cvat_video(path: str | os.PathLike) -> CvatVideo:
     """Read a CVAT video `annotations.xml`; errors name the file and line. Used in lesson 07."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No CVAT annotation file {path}: export the task from CVAT as '
+        raise MissingFileError(f'No CVAT annotation file {path}: export the task from CVAT as '
                                 '"CVAT for video 1.1", or write it with cvat.ava_to_cvat.')
     root = _parse_xml(path)
     if root.tag != 'annotations':
@@ -285,11 +285,11 @@ def ava_rows_to_cvat(rows: Iterable[ava.AVARow], label_map: Mapping[int, str],
     actions: dict[tuple, list[str]] = defaultdict(list)
     for row in rows:
         if row.action_id not in label_map:
-            raise ValueError(f'{row}: action id {row.action_id} is not in the label map.')
+            raise InputError(f'{row}: action id {row.action_id} is not in the label map.')
         frame = keyframe_to_frame(row.timestamp, fps, timestamp_start)
         seen = by_person[row.video_id][row.person_id].setdefault(frame, row.box)
         if seen != row.box:
-            raise ValueError(f'{row}: person {row.person_id} already has the box {seen} at second '
+            raise InputError(f'{row}: person {row.person_id} already has the box {seen} at second '
                              f'{row.timestamp} of {row.video_id}; a CVAT track holds one box per '
                              'frame. Give the second box its own person_id.')
         actions[(row.video_id, row.person_id, frame)].append(label_map[row.action_id])
@@ -297,7 +297,7 @@ def ava_rows_to_cvat(rows: Iterable[ava.AVARow], label_map: Mapping[int, str],
     videos = {}
     for video_id in sorted(by_person):
         if video_id not in sizes:
-            raise ValueError(f'No frame size for video {video_id}: pass sizes[{video_id!r}] = '
+            raise InputError(f'No frame size for video {video_id}: pass sizes[{video_id!r}] = '
                              '(width, height, number of frames).')
         width, height, size = sizes[video_id]
         tracks = []
@@ -390,7 +390,7 @@ def ava_to_cvat(ann_file: str | os.PathLike, label_file: str | os.PathLike,
     for video_id in sorted({r.video_id for r in rows}):
         files = _frame_files(frames_root / video_id)
         if not files:
-            raise FileNotFoundError(f'{ann_file} names video {video_id}, but {frames_root / video_id} '
+            raise MissingFileError(f'{ann_file} names video {video_id}, but {frames_root / video_id} '
                                     'has no img_00001.jpg ... frames; extract them first.')
         width, height = image_size(files[0])
         sizes[video_id] = (width, height, len(files))
@@ -419,7 +419,7 @@ def cvat_to_ava(cvat_root: str | os.PathLike, label_file: str | os.PathLike,
     cvat_root = Path(cvat_root)
     paths = sorted(cvat_root.rglob(ANNOTATION_FILE))  # JHMDB's video ids are <class>/<clip>
     if not paths:
-        raise FileNotFoundError(f'No */{ANNOTATION_FILE} under {cvat_root}: each clip is a folder '
+        raise MissingFileError(f'No */{ANNOTATION_FILE} under {cvat_root}: each clip is a folder '
                                 f'with {ANNOTATION_FILE} and {IMAGES_DIR}/.')
     rows = []
     for path in paths:

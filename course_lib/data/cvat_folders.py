@@ -15,6 +15,7 @@ from pathlib import Path
 from .._util import write_text_atomic
 from . import ava, cvat
 from .cvat import ANNOTATION_FILE, IMAGES_DIR, CVATFormatError
+from ..errors import FileFormatError, MissingFileError
 from .otx_cvat import (FRAME_FILE, OtxClip, frame_to_timestamp, image_files, otx_clip_to_ava_rows,
                        otx_label_map, otx_xml, read_otx_clip, read_otx_proposals, split_proposals)
 
@@ -47,7 +48,7 @@ def clip_paths(split_root: Path) -> list[Path]:
         inner = sorted(p.name for p in split_root.iterdir() if p.is_dir()) if split_root.is_dir() else []
         hint = (f' It holds {inner}: pass one split folder, e.g. {split_root / inner[0]}.'
                 if any(list((split_root / d).glob(f'*/{ANNOTATION_FILE}')) for d in inner) else '')
-        raise FileNotFoundError(f'No */{ANNOTATION_FILE} under {split_root}: each clip is a folder '
+        raise MissingFileError(f'No */{ANNOTATION_FILE} under {split_root}: each clip is a folder '
                                 f'with {ANNOTATION_FILE} (and {IMAGES_DIR}/).{hint}')
     return paths
 
@@ -138,7 +139,7 @@ def cvat_folder_to_ava(cvat_root: str | os.PathLike, ann_file: str | os.PathLike
         return otx_to_ava(cvat_root, ann_file, label_file, frames_root, proposals_file, fps,
                           timestamp_start)
     if label_file is None:
-        raise ValueError(f'{paths[0]} has person tracks with action attributes: pass the label map '
+        raise FileFormatError(f'{paths[0]} has person tracks with action attributes: pass the label map '
                          '(--labels) that numbers those actions.')
     rows = cvat.cvat_to_ava(cvat_root, label_file, ann_file, frames_root, fps, timestamp_start)
     return OtxConversion(rows, Path(ann_file), ava.read_label_map(label_file),
@@ -161,7 +162,7 @@ def ava_to_otx(ann_file: str | os.PathLike, label_file: str | os.PathLike,
     for index, video in enumerate(sorted(by_video)):
         files = sorted((frames_root / video).glob('img_*.jpg'))
         if not files:
-            raise FileNotFoundError(f'{ann_file} names video {video}, but {frames_root / video} '
+            raise MissingFileError(f'{ann_file} names video {video}, but {frames_root / video} '
                                     'has no img_00001.jpg ... frames; extract them first.')
         height, width = cv2.imread(str(files[0])).shape[:2]
         sizes[video] = len(files)

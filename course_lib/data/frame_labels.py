@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .._util import write_text_atomic
-from ..errors import FileFormatError
+from ..errors import FileFormatError, MissingFileError
 from ..validate import read_text
 
 
@@ -34,7 +34,7 @@ def read_mapping(path: str | os.PathLike) -> list[str]:
     """Read mapping.txt (`<id> <name>` lines, ids 0..K-1 in order); return the names by id."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No class mapping {path}: write it with write_mapping().')
+        raise MissingFileError(f'No class mapping {path}: write it with write_mapping().')
     names: list[str] = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
@@ -60,7 +60,7 @@ def read_frame_labels(path: str | os.PathLike, classes: Sequence[str] | None = N
     """Read a groundTruth file (one class name per frame); check names against `classes`."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No ground-truth file {path}: write it with write_frame_labels().')
+        raise MissingFileError(f'No ground-truth file {path}: write it with write_frame_labels().')
     labels = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         name = line.strip()

@@ -47,6 +47,7 @@ import numpy as np
 
 from . import ava, cvat
 from .cvat import ANNOTATION_FILE, IMAGES_DIR, CVATFormatError
+from ..errors import InputError, MissingFileError
 
 EMPTY_FRAME = 'EmptyFrame'  # OTX's label of a frame without a person
 FRAME_FILE = 'frame_{:06d}.png'  # images/<name of frame f>, as OTX and Datumaro name them
@@ -98,7 +99,7 @@ class OtxClip:
         import cv2
         files = image_files(self.path.parent)
         if frame not in files:
-            raise FileNotFoundError(f'{self.path.parent / IMAGES_DIR}: no {FRAME_FILE.format(frame)}'
+            raise MissingFileError(f'{self.path.parent / IMAGES_DIR}: no {FRAME_FILE.format(frame)}'
                                     ' (an annotation-only copy has no images/).')
         return cv2.cvtColor(cv2.imread(str(files[frame])), cv2.COLOR_BGR2RGB)
 
@@ -230,7 +231,7 @@ def read_otx_clip(path: str | os.PathLike) -> OtxClip:
     """Read one clip's annotations.xml in OTX's layout; errors name the file and line."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No annotation file {path}: a clip folder holds {ANNOTATION_FILE} '
+        raise MissingFileError(f'No annotation file {path}: a clip folder holds {ANNOTATION_FILE} '
                                 f'(and {IMAGES_DIR}/).')
     root = cvat._parse_xml(path)
     if root.tag != 'annotations':
@@ -352,7 +353,7 @@ def otx_xml(name: str, index: int, rows: Iterable[ava.AVARow], label_map: Mappin
     for row in rows:
         frame = cvat.keyframe_to_frame(row.timestamp, fps, timestamp_start)
         if not 0 <= frame < frames:
-            raise ValueError(f'{row}: second {row.timestamp} is frame {frame}, outside the '
+            raise InputError(f'{row}: second {row.timestamp} is frame {frame}, outside the '
                              f'{frames} frames of {name} (fps={fps}, timestamp_start='
                              f'{timestamp_start}).')
         at[frame].append(row)
@@ -377,7 +378,7 @@ def otx_xml(name: str, index: int, rows: Iterable[ava.AVARow], label_map: Mappin
         for row in sorted(at[frame], key=lambda r: (r.person_id, r.action_id)):
             other = next((p for p, b in boxes.items() if b == row.box and p != row.person_id), None)
             if other is not None:
-                raise ValueError(f'{row}: persons {other} and {row.person_id} have the same box at '
+                raise InputError(f'{row}: persons {other} and {row.person_id} have the same box at '
                                  f'second {row.timestamp}; OTX (and mmaction) read that as one '
                                  'person. Merge their rows or move one box.')
             boxes[row.person_id] = row.box

@@ -30,7 +30,8 @@ from tqdm.auto import tqdm
 
 from .. import _outputs
 from .._util import atomic_path, resize_short_side
-from ..errors import InputError, OutputExistsError, WriteError, writing
+from ..errors import (FileFormatError, InputError, MissingFileError, OutputExistsError, WriteError,
+                      writing)
 from .annotation_lists import read_rawframe_list
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mkv', '.mov', '.webm', '.m4v')
@@ -39,7 +40,7 @@ COMPLETE = '.complete'  # in a frame folder: {"video": ..., "frames": N}, writte
 
 
 @dataclass(frozen=True)
-class FrameFolder:
+class ExtractedVideo:
     """The outcome for one video: where its frames are, how many, at what frame rate."""
 
     video: str  # relative to videos_root
@@ -54,14 +55,14 @@ class FrameFolder:
 class ExtractionReport:
     """What `extract_rawframes` did, video by video."""
 
-    folders: list[FrameFolder] = field(default_factory=list)
+    folders: list[ExtractedVideo] = field(default_factory=list)
 
-    def by_status(self, status: str) -> list[FrameFolder]:
+    def by_status(self, status: str) -> list[ExtractedVideo]:
         """Return the folders with a given status (extracted, skipped, failed)."""
         return [f for f in self.folders if f.status == status]
 
     @property
-    def failed(self) -> list[FrameFolder]:
+    def failed(self) -> list[ExtractedVideo]:
         """Videos that could not be decoded."""
         return self.by_status('failed')
 
@@ -87,7 +88,7 @@ def find_videos(videos_root: str | os.PathLike,
                          'Download them first (e.g. `curl -L -o clip.mp4 URL` into a folder), then give '
                          'that folder.')
     if not root.is_dir():
-        raise FileNotFoundError(f'No video folder {root}: download or generate the videos first.')
+        raise MissingFileError(f'No video folder {root}: download or generate the videos first.')
     exts = {e.lower() for e in extensions}
     found, broken, seen = [], [], set()
     for folder, dirs, files in os.walk(root, followlinks=True):
@@ -123,7 +124,7 @@ def count_frames(frame_dir: str | os.PathLike, filename_tmpl: str = FILENAME_TMP
     while filename_tmpl.format(n + 1) in names:
         n += 1
     if n == 0 or n != len(names):
-        raise ValueError(f'{folder} holds {len(names)} files but frames 1..{n} of {filename_tmpl!r}; '
+        raise FileFormatError(f'{folder} holds {len(names)} files but frames 1..{n} of {filename_tmpl!r}; '
                          'delete the folder and extract it again.')
     return n
 
@@ -135,7 +136,7 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
     from ..video import VideoSource  # the one reader of video files (same layer)
     video, frame_dir = Path(video), Path(frame_dir)
     if not video.is_file():
-        raise FileNotFoundError(f'No video {video}.')
+        raise MissingFileError(f'No video {video}.')
     source = VideoSource(video, kinds=('video',))  # a file OpenCV cannot decode: VideoReadError
     n = 0
     with atomic_path(frame_dir) as part:
@@ -147,7 +148,7 @@ def extract_frames(video: str | os.PathLike, frame_dir: str | os.PathLike, *,
                                     [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality])
             (part / filename_tmpl.format(n)).write_bytes(data.tobytes())  # OSError with its cause
         if n == 0:
-            raise ValueError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported codec).')
+            raise FileFormatError(f'{video}: OpenCV decoded no frame (corrupt, empty or unsupported codec).')
         (part / COMPLETE).write_text(json.dumps({'video': video.name, 'frames': n}))
     return n
 
@@ -190,21 +191,21 @@ def _refuse_foreign(frame_dir: Path, filename_tmpl: str) -> None:
                                 'changed. Move those files out of it, then rerun.')
 
 
-def _one(job: tuple[Path, Path, str, str, int | None, str]) -> FrameFolder:
+def _one(job: tuple[Path, Path, str, str, int | None, str]) -> ExtractedVideo:
     videos_root, frames_root, video, frame_dir, short_side, tmpl = job
     target = frames_root / frame_dir
     if target.is_dir():
         n = done_before(target, videos_root / video, tmpl)
         if n is not None:
-            return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
+            return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'skipped')
     _refuse_foreign(target, tmpl)  # incomplete: extracted again, if it holds only frames
     try:
         n = extract_frames(videos_root / video, target, short_side=short_side, filename_tmpl=tmpl)
     except WriteError:
         raise  # the output, not the video: stop and say so
     except (ValueError, OSError, cv2.error) as err:
-        return FrameFolder(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
-    return FrameFolder(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
+        return ExtractedVideo(video, frame_dir, 0, 0.0, 'failed', str(err).split(': ', 1)[-1])
+    return ExtractedVideo(video, frame_dir, n, video_fps(videos_root / video), 'extracted')
 
 
 def extract_rawframes(videos_root: str | os.PathLike, frames_root: str | os.PathLike, *,

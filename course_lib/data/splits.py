@@ -27,8 +27,8 @@ from typing import Sequence
 
 from .. import _outputs
 from .._util import write_text_atomic
-from ..download import download
-from ..errors import InputError, writing
+from ..errors import InputError, MissingFileError, SetupError, writing
+from ..fetch import download
 from ..validate import read_text
 from .annotation_lists import AnnotationError, RawframeEntry, VideoEntry
 from .rawframes import (FILENAME_TMPL, VIDEO_EXTENSIONS, count_frames, done_before, extract_rawframes,
@@ -56,7 +56,7 @@ class Split:
 
 def _lines(path: Path) -> list[tuple[int, list[str]]]:
     if not path.is_file():
-        raise FileNotFoundError(f'No split file {path}: download the official split files first '
+        raise MissingFileError(f'No split file {path}: download the official split files first '
                                 '(python data_scripts/prepare_action_dataset.py --dataset ucf101, '
                                 'or --dataset hmdb51).')
     return [(i, line.split()) for i, line in enumerate(read_text(path).splitlines(), start=1)
@@ -132,7 +132,7 @@ def read_hmdb51_split(splits_dir: str | os.PathLike, split: int = 1) -> Split:
     root = Path(splits_dir)
     files = sorted(p for p in root.glob(f'*_test_split{split}.txt'))
     if not files:
-        raise FileNotFoundError(f'No *_test_split{split}.txt in {root}: unpack the official '
+        raise MissingFileError(f'No *_test_split{split}.txt in {root}: unpack the official '
                                 'test_train_splits.rar there (python '
                                 'data_scripts/prepare_action_dataset.py --dataset hmdb51).')
     classes = sorted(HMDB51_FILE.match(p.name)['name'] for p in files)
@@ -257,7 +257,7 @@ def split_class_folders(videos_root: str | os.PathLike, val_fraction: float = 0.
         raise AnnotationError(f'{root / loose[0]}: expected <class>/<video> directly under {root}; '
                               'move each video into the folder named after its class.')
     if not videos:
-        raise FileNotFoundError(f'No videos ({", ".join(extensions)}) under {root}.')
+        raise MissingFileError(f'No videos ({", ".join(extensions)}) under {root}.')
     classes = sorted({v.parts[0] for v in videos})
     rng = random.Random(seed)
     train, test = [], []
@@ -288,7 +288,7 @@ def unpack(archive: str | os.PathLike, dest: str | os.PathLike) -> Path:
         if shutil.which(tool):
             subprocess.run([tool, *args], check=True, stdout=subprocess.DEVNULL)
             return dest
-    raise RuntimeError(f'Cannot unpack {archive}: no unrar, 7z or bsdtar on this machine. Install '
+    raise SetupError(f'Cannot unpack {archive}: no unrar, 7z or bsdtar on this machine. Install '
                        'one (e.g. `apt-get install unrar` or `apt-get install libarchive-tools`) '
                        'and run again.')
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .._util import write_text_atomic
-from ..errors import FileFormatError
+from ..errors import FileFormatError, MissingFileError
 from ..validate import read_text
 
 
@@ -64,7 +64,7 @@ def read_events(path: str | os.PathLike) -> tuple[str, list[Event]]:
     """Read a Labels-v2.json file; return (video, events sorted by time)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f'No spotting labels {path}: write them with write_events().')
+        raise MissingFileError(f'No spotting labels {path}: write them with write_events().')
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as err:

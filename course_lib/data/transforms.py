@@ -21,6 +21,8 @@ import numpy as np
 from mmaction.datasets.transforms import GenerateLocalizationLabels
 from mmaction.registry import TRANSFORMS
 
+from ..errors import InputError, MissingFileError, UnknownNameError
+
 
 def class_list(classes: Sequence[str] | str | os.PathLike) -> list[str]:
     """Return class names in index order: a list as given, or read from a .txt or annotation .json."""
@@ -29,7 +31,7 @@ def class_list(classes: Sequence[str] | str | os.PathLike) -> list[str]:
     else:
         path = Path(classes)
         if not path.is_file():
-            raise FileNotFoundError(f'No class file {path}: give the class names as a list, a .txt '
+            raise MissingFileError(f'No class file {path}: give the class names as a list, a .txt '
                                     'file with one name per line, or an annotation .json file '
                                     '(prepare the data first: data_scripts/prepare_activitynet.py).')
         if path.suffix == '.json':  # mmaction's {video: info} or the challenge's {"database": ...}
@@ -39,7 +41,7 @@ def class_list(classes: Sequence[str] | str | os.PathLike) -> list[str]:
         else:
             names = [line.strip() for line in path.read_text().splitlines() if line.strip()]
     if not names or len(set(names)) != len(names):
-        raise ValueError(f'Class names must be a non-empty list without repeats, got {names[:10]}.')
+        raise InputError(f'Class names must be a non-empty list without repeats, got {names[:10]}.')
     return names
 
 
@@ -65,7 +67,7 @@ class GenerateLocalizationClassLabels(GenerateLocalizationLabels):
         labels = []
         for i, ann in enumerate(results['annotations']):
             if ann.get('label') not in self.index:
-                raise KeyError(f'Video {results.get("video_name", "?")}, annotation {i}: label '
+                raise UnknownNameError(f'Video {results.get("video_name", "?")}, annotation {i}: label '
                                f'{ann.get("label")!r} is not one of the {len(self.classes)} classes '
                                f'given to GenerateLocalizationClassLabels ({self.classes[:5]}...). '
                                'Add it to `classes` in the config.')

@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..errors import FileFormatError
+from ..errors import FileFormatError, InputError, MissingFileError
 from ..validate import image_size, read_text
 from .coco import ANNOTATION_FILE, BCCD_CLASSES, CocoFormatError, Problem, check_box
 
@@ -151,7 +151,7 @@ def find_voc_root(path: str | Path) -> Path:
     for candidate in [path, *sorted(p.parent for p in path.rglob('Annotations'))]:
         if (candidate / 'Annotations').is_dir() and (candidate / 'JPEGImages').is_dir():
             return candidate
-    raise FileNotFoundError(f'No Annotations/ + JPEGImages/ under {path}: point to the BCCD folder '
+    raise MissingFileError(f'No Annotations/ + JPEGImages/ under {path}: point to the BCCD folder '
                             'of github.com/Shenggan/BCCD_Dataset.')
 
 
@@ -159,7 +159,7 @@ def split_names(names: Sequence[str], fractions: Sequence[float] = (0.7, 0.15, 0
                 seed: int = 0) -> dict[str, list[str]]:
     """Split names at random into train/valid/test with the given fractions (reproducible)."""
     if len(fractions) != 3 or abs(sum(fractions) - 1) > 1e-6 or min(fractions) < 0:
-        raise ValueError('fractions must be three non-negative numbers summing to 1, '
+        raise InputError('fractions must be three non-negative numbers summing to 1, '
                          f'got {fractions}')
     order = np.random.default_rng(seed).permutation(len(names))
     n_train = int(round(fractions[0] * len(names)))

@@ -80,12 +80,12 @@ def run(args: Namespace) -> LiveSummary:
                        capture=lambda *_: cap)
     print(summary)
     if js is not None:
-        write_text_atomic(js, json.dumps(record(args.task, summary, task), indent=1))
+        write_text_atomic(js, json.dumps(summary_record(args.task, summary, task), indent=1))
         print('summary:', js)
     return summary
 
 
-def record(task: str, summary: LiveSummary, live_task: LiveTask) -> dict:
+def summary_record(task: str, summary: LiveSummary, live_task: LiveTask) -> dict:
     """The summary of a live run as JSON-ready values."""
     return dict(task=task, input=summary.source, model=live_task.description, received=summary.received,
                 processed=summary.processed, dropped=summary.dropped, seconds=round(summary.seconds, 3),

@@ -71,7 +71,7 @@ def read_package(folder: str | Path, task: str) -> tuple[dict, list[str], Path]:
 
 
 def _need_full(option: str) -> None:
-    from ..profile import is_smoke
+    from ..settings import is_smoke
     if is_smoke():
         raise ConfigError(f'{option} runs a model-zoo checkpoint, which the full profile downloads '
                           '(the smoke profile stays offline). Run with COURSE_PROFILE=full.')
@@ -113,7 +113,7 @@ def recognizer(args: Any):
 
 
 def _device() -> str:
-    from ..profile import device
+    from ..settings import device
     return device()
 
 
@@ -150,7 +150,7 @@ def _raw_video_bmn(config: str, rec_config: str) -> Path:
         return checkpoint
     from ..data.synthetic.untrimmed_motion import UntrimmedSpec
     from ..inference.localization import Windows, build_feature_set, lesson03_recognizer
-    from ..profile import data_dir
+    from ..settings import data_dir
     print(f'{config}: no checkpoint from lesson 05, making its features and training it now '
           '(smoke profile, a few minutes on 2 cores)')
     model, rec_cfg, rec_checkpoint = lesson03_recognizer(rec_config)
@@ -210,7 +210,7 @@ def person_detector(args: Any, score_thr: float):
 
 
 def _smoke() -> bool:
-    from ..profile import is_smoke
+    from ..settings import is_smoke
     return is_smoke()
 
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from .._util import atomic_path, write_text_atomic
-from ..errors import InputError
+from ..errors import InputError, WriteError
 from ..video import VideoSource, VideoWriter
 from . import models
 
@@ -39,7 +39,7 @@ def check_output(path: str | None, suffixes: tuple[str, ...], force: bool, what:
     return path
 
 
-def caption(image: np.ndarray, lines: list[str]) -> np.ndarray:
+def caption_top(image: np.ndarray, lines: list[str]) -> np.ndarray:
     """A copy of an RGB frame with lines of text on a dark band at its top."""
     out = np.ascontiguousarray(image).copy()
     size = max(0.35, min(out.shape[:2]) / 500)
@@ -88,7 +88,7 @@ def recognize(args: Any) -> dict:
         lines = [f'{name} {score:.2f}' for name, score in top[:3]]
         with VideoWriter(out, source.fps) as writer:
             for frame in source:
-                writer.write(caption(frame.image, lines))
+                writer.write(caption_top(frame.image, lines))
         print('annotated video:', out)
     record = dict(task='recognize', input=str(args.input), model=described, frames=len(source),
                   duration_s=round(source.duration, 3), top=[dict(label=n, score=round(float(s), 5))
@@ -113,7 +113,7 @@ def localize(args: Any) -> dict:
             for frame in source:
                 here = [s for s in top if s.start <= frame.time <= s.end]
                 lines = [f'{frame.time:6.1f} s'] + [f'{s.label} {s.score:.2f}' for s in here[:2]]
-                writer.write(caption(frame.image, lines))
+                writer.write(caption_top(frame.image, lines))
         print('annotated video:', out)
     record = dict(task='localize', input=str(args.input), model=described, frames=len(source),
                   duration_s=round(found.duration, 3),
@@ -215,7 +215,7 @@ def objects(args: Any) -> dict:
                 else:
                     with atomic_path(out, keep_suffix=True) as part:
                         if not cv2.imwrite(str(part), cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR)):
-                            raise OSError(f'{out}: OpenCV could not write the image.')
+                            raise WriteError(f'{out}: OpenCV could not write the image.')
     summary = ', '.join(f'{n} {c}' for n, c in zip(labels, counts))
     print(f'  boxes at score >= {threshold:.3f}: {summary}')
     if out is not None:

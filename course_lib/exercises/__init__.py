@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from typing import Any
 
+from ..errors import UnknownNameError
 from .registry import EXERCISES, Exercise, exercise  # noqa: F401  (the lessons' checkers use them)
 
 LESSON_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
@@ -43,7 +44,7 @@ def check(key: str, answer: Any = None, quiet: bool = False) -> Verdict:
     """Check an answer to exercise `key`; print a verdict (and a hint, never the answer)."""
     _load()
     if key not in EXERCISES:
-        raise KeyError(f'No exercise {key!r}; known: {", ".join(sorted(EXERCISES))}.')
+        raise UnknownNameError(f'No exercise {key!r}; known: {", ".join(sorted(EXERCISES))}.')
     item = EXERCISES[key]
     hint = _hint(item, answer)
     if hint is not None and isinstance(answer, str) and not isinstance(item.starter, str):

@@ -13,7 +13,7 @@ from .registry import exercise
 def optional_checks(answer: set[str]) -> str | None:
     """Right when the answer names exactly the checks the doctor does not require in smoke."""
     from ..doctor import CHECKS, _run
-    from ..profile import profile
+    from ..settings import profile
     if profile() != 'smoke':
         return 'run this check in the smoke profile (COURSE_PROFILE=smoke).'
     optional = {c.name for c in map(_run, CHECKS) if not c.required}

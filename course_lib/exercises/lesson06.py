@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from ..configs import for_lesson, load_config
-from ..profile import data_dir
+from ..errors import MissingFileError
+from ..settings import data_dir
 from .registry import exercise
 
 BCCD = ('Platelets', 'RBC', 'WBC')
@@ -96,7 +97,7 @@ def _mean_box_sizes(cfg, root: Path) -> dict[str, float]:
     from ..metrics.resolution import mean_sizes_at_input
     ann_file = root / 'train' / coco.ANNOTATION_FILE
     if not ann_file.exists():
-        raise FileNotFoundError(f'{ann_file} does not exist: run section 1 of the lesson first.')
+        raise MissingFileError(f'{ann_file} does not exist: run section 1 of the lesson first.')
     return mean_sizes_at_input(cfg, ann_file, cfg.classes)
 
 

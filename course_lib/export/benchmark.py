@@ -13,6 +13,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
+from ..errors import InputError
 from .parity import DEFAULT_THREADS
 
 
@@ -55,7 +56,7 @@ def measure(runners: Mapping[str, Callable], inputs: np.ndarray | tuple, warmup:
     (parity.DEFAULT_THREADS), so that every runtime gets the same cores; None keeps torch's own.
     """
     if repeats < 1:
-        raise ValueError('repeats must be >= 1.')
+        raise InputError('repeats must be >= 1.')
     from ..dryrun import capped
     warmup, repeats = capped(warmup, 'benchmark_repeats'), capped(repeats, 'benchmark_repeats')
     previous = torch.get_num_threads()

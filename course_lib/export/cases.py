@@ -15,7 +15,7 @@ from torch import nn
 
 from ..configs import for_lesson, load_config
 from ..output import quiet
-from ..profile import data_dir
+from ..settings import data_dir
 from ..trained import trained_checkpoint
 from . import convert, tasks
 
@@ -124,7 +124,7 @@ def stdet_case(config: str | None = None, calibration_size: int = 60) -> Case:
     rows = ava.read_csv(cfg.val_evaluator.ann_file, labels)
     with quiet():
         model = convert.build_model(cfg, checkpoint)
-    val, train = stdet.keyframes(cfg, 'val'), stdet.keyframes(cfg, 'train', limit=calibration_size)
+    val, train = stdet.keyframe_samples(cfg, 'val'), stdet.keyframe_samples(cfg, 'train', limit=calibration_size)
     xml = stdet.export_stdet(model, cfg, export_dir() / 'stdet_fp32.xml', labels,
                              clip_shape=val[0].clip.shape[1:])
     return Case('stdet', config, checkpoint, model, stdet.STDetNet(model).eval(), xml,

@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..errors import InputError, MissingFileError
+
 
 def build_model(config, checkpoint: str | os.PathLike | None = None) -> nn.Module:
     """Build a course config's model (mmaction or mmdet registry) in eval mode, optionally loaded."""
@@ -36,7 +38,7 @@ def build_model(config, checkpoint: str | os.PathLike | None = None) -> nn.Modul
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
         if not Path(checkpoint).exists():
-            raise FileNotFoundError(f'Checkpoint {checkpoint} does not exist: train the config '
+            raise MissingFileError(f'Checkpoint {checkpoint} does not exist: train the config '
                                     f'first (python -m course_lib.train {Path(cfg.filename).stem}).')
         from ..checkpoints import load_checked
         load_checked(model, checkpoint)
@@ -90,7 +92,7 @@ def split_detector_outputs(outputs: Sequence, num_levels: int) -> tuple[list, ..
     """Regroup DetectorNet's flat outputs into per-kind lists (cls_scores, bbox_preds, ...)."""
     outputs = [torch.as_tensor(np.asarray(o)) for o in outputs]
     if len(outputs) % num_levels:
-        raise ValueError(f'{len(outputs)} detector outputs do not split into {num_levels} levels.')
+        raise InputError(f'{len(outputs)} detector outputs do not split into {num_levels} levels.')
     return tuple(outputs[i:i + num_levels] for i in range(0, len(outputs), num_levels))
 
 

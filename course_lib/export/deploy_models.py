@@ -18,7 +18,7 @@ from torch import nn
 from ..configs import config_path, for_lesson
 from ..errors import FileFormatError, InputError
 from ..output import quiet
-from ..profile import data_dir
+from ..settings import data_dir, export_data_dir
 from . import convert, quantize
 
 # JHMDB's frames are 320 x 240: the spatio-temporal detector's val pipeline resizes the short side,
@@ -69,7 +69,7 @@ def model_spec(key: str) -> DeploymentModel:
 def full_config(spec: DeploymentModel):
     """The model's full-profile config, read as is (nothing fetched: the weights stay random)."""
     from mmengine.config import Config
-    os.environ.setdefault('COURSE_DATA_DIR', str(data_dir()))  # read by the configs' data_root
+    export_data_dir()  # read by the configs' data_root
     # Config.fromfile, not configs.load_config: in the full profile that one downloads the
     # checkpoints the config names, which a random-weight speed benchmark does not use.
     with quiet(stdout=False, level=logging.WARNING):  # one INFO line per `{{$COURSE_DATA_DIR}}`

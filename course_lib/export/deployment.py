@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..complexity import model_complexity
-from ..errors import FileFormatError, InputError
+from ..errors import FileFormatError, InputError, MissingFileError
 from ..machine import cpu_info, load_average, versions
 from ..output import quiet
 from . import benchmark, convert, quantize
@@ -290,7 +290,7 @@ def latest_record(kind: str = 'deployment', directory: str | os.PathLike | None 
     found = sorted(p for p in directory.glob(f'{kind}_*.json')
                    if re.fullmatch(rf'{re.escape(kind)}_\d{{4}}-\d{{2}}-\d{{2}}', p.stem))
     if not found:
-        raise FileNotFoundError(f'No {kind} benchmark record in {directory}: run '
+        raise MissingFileError(f'No {kind} benchmark record in {directory}: run '
                                 f'`make benchmark-{kind}` (scripts/benchmark_export.py --{kind}).')
     path = found[-1]
     try:

@@ -34,7 +34,7 @@ from pathlib import Path
 from .. import _outputs, frame_source, standalone_demo
 from ..configs import load_config
 from ..errors import InputError, OutputExistsError, run_cli, writing
-from ..profile import is_smoke
+from ..settings import is_smoke
 from . import cases, parity, quantize, tasks
 
 TASKS = ('recognizer', 'detector')

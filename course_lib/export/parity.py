@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import InputError, MissingFileError
+
 DEFAULT_THREADS = 2
 
 
@@ -22,7 +24,7 @@ def compile_ir(model, precision: str | None = 'f32', threads: int | None = DEFAU
     core = ov.Core()
     if isinstance(model, (str, os.PathLike)):
         if not os.path.exists(model):
-            raise FileNotFoundError(f'{model} does not exist: export the model first '
+            raise MissingFileError(f'{model} does not exist: export the model first '
                                     '(course_lib.export.convert.export_*).')
         model = core.read_model(str(model))
     config = {'PERFORMANCE_HINT': hint}
@@ -49,12 +51,12 @@ class OutputError:
 def output_error(reference: Sequence[np.ndarray], candidate: Sequence[np.ndarray]) -> OutputError:
     """Worst per-output max abs error divided by that output's max |reference| (its scale)."""
     if len(reference) != len(candidate):
-        raise ValueError(f'{len(reference)} reference outputs but {len(candidate)} to compare.')
+        raise InputError(f'{len(reference)} reference outputs but {len(candidate)} to compare.')
     worst = OutputError(0.0, 1.0, 0.0)
     for ref, got in zip(reference, candidate):
         ref, got = np.asarray(ref, np.float64), np.asarray(got, np.float64)
         if ref.shape != got.shape:
-            raise ValueError(f'output shapes differ: {ref.shape} vs {got.shape}.')
+            raise InputError(f'output shapes differ: {ref.shape} vs {got.shape}.')
         max_abs = float(np.abs(ref - got).max()) if ref.size else 0.0
         scale = max(float(np.abs(ref).max()) if ref.size else 0.0, 1e-12)
         if max_abs / scale >= worst.relative:

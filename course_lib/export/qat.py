@@ -32,7 +32,7 @@ from torch import nn
 
 from ..errors import InputError, run_cli
 from ..output import quiet
-from ..profile import work_dir
+from ..settings import work_dir
 from . import cases, convert, parity, quantize
 
 

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..errors import InputError, MissingFileError
 from ..output import quiet
 
 NNCF_LEVEL = logging.WARNING  # NNCF logs every statistics step at INFO: the results would drown
@@ -23,7 +24,7 @@ def read_model(model):
     import openvino as ov
     if isinstance(model, (str, os.PathLike)):
         if not os.path.exists(model):
-            raise FileNotFoundError(f'{model} does not exist: export the model first.')
+            raise MissingFileError(f'{model} does not exist: export the model first.')
         return ov.Core().read_model(str(model))
     return model
 
@@ -34,7 +35,7 @@ def quantize_int8(model, calibration: Sequence, transform: Callable | None = Non
     import nncf
     items = list(calibration)
     if not items:
-        raise ValueError('The calibration set is empty: pass training clips / images.')
+        raise InputError('The calibration set is empty: pass training clips / images.')
     with quiet(stdout=False, level=NNCF_LEVEL, loggers=('nncf',)):
         return nncf.quantize(read_model(model), nncf.Dataset(items, transform),
                              subset_size=subset_size or len(items), **kwargs)

@@ -146,8 +146,8 @@ class Keyframe:
         return self.clip, self.boxes
 
 
-def keyframes(cfg, split: str = 'val', limit: int | None = None,
-              proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
+def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
+                     proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
     """Every keyframe of a split (or `limit` spread over it) through the config's val pipeline."""
     from mmengine.registry import init_default_scope
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..download import HUB, download
-from ..profile import cache_dir, is_smoke
+from ..errors import MissingFileError
+from ..fetch import HUB, download
+from ..settings import cache_dir, is_smoke
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,13 @@ def installed_config(name: str) -> Path:
         path = Path(name)
         if path.is_file():
             return path
-        raise FileNotFoundError(f'No config {name}: give a file or `mmaction::<path in configs>`.')
+        raise MissingFileError(f'No config {name}: give a file or `mmaction::<path in configs>`.')
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f'{name}: package {package!r} is not installed (make setup).')
+        raise MissingFileError(f'{name}: package {package!r} is not installed (make setup).')
     path = Path(list(spec.submodule_search_locations)[0]) / '.mim' / 'configs' / rel
     if not path.is_file():
-        raise FileNotFoundError(f'{name}: no such config in the installed {package} wheel '
+        raise MissingFileError(f'{name}: no such config in the installed {package} wheel '
                                 f'({path}). List them under {path.parents[len(Path(rel).parts) - 1]}.')
     return path
 

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from .._util import same_spec
 from ..data.activitynet import write_annotations, write_features
 from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
+from ..errors import InputError
 from ..segments import Segment, temporal_iou, to_segment
 from ..video import VideoSource, write_video
 from ..video.source import progress_bar
@@ -116,7 +117,7 @@ def rescale_features(features: np.ndarray, temporal_dim: int) -> np.ndarray:
     """Linearly interpolate (N, C) window features to (temporal_dim, C), both sampled at cell centres."""
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2 or len(features) < 1:
-        raise ValueError(f'features must be a non-empty (windows, channels) array, got {features.shape}.')
+        raise InputError(f'features must be a non-empty (windows, channels) array, got {features.shape}.')
     n = len(features)
     src = (np.arange(n) + 0.5) / n
     dst = (np.arange(temporal_dim) + 0.5) / temporal_dim
@@ -172,7 +173,7 @@ class TemporalActionDetector:
         profile on a GPU, else the CPU)."""
         from ..checkpoints import load_checked
         from ..configs import load_config
-        from ..profile import device
+        from ..settings import device
         rec_cfg = load_config(recognizer_config)
         recognizer = load_checked(init_recognizer(rec_cfg, None, device=device()), recognizer_checkpoint)
         bmn_cfg = load_config(bmn_config)
@@ -231,7 +232,7 @@ def top_k_recall(detectors: Mapping[str, TemporalActionDetector], video_dir: str
     """
     first = next(iter(detectors.values()))
     if any(d.recognizer is not first.recognizer or d.windows != first.windows for d in detectors.values()):
-        raise ValueError('top_k_recall compares BMNs on one recognizer\'s features: give detectors '
+        raise InputError('top_k_recall compares BMNs on one recognizer\'s features: give detectors '
                          'that share the recognizer and its windows.')
     found = {name: ([], []) for name in detectors}
     for video, info in annotations.items():

@@ -19,8 +19,9 @@ import numpy as np
 from mmengine.config import Config
 from tqdm.auto import tqdm
 
+from ..errors import MissingFileError
 from ..metrics.threshold import box_iou
-from ..profile import device as default_device  # cuda in the full profile on a GPU
+from ..settings import device as default_device  # cuda in the full profile on a GPU
 from . import installed_config
 
 PersonDetector = Callable[[np.ndarray], np.ndarray]
@@ -59,7 +60,7 @@ class FaceCascadePersonDetector:
         path = cv2.data.haarcascades + self.cascade
         self._classifier = cv2.CascadeClassifier(path)
         if self._classifier.empty():
-            raise FileNotFoundError(f'OpenCV could not load {path}. OpenCV 4.x wheels ship the Haar '
+            raise MissingFileError(f'OpenCV could not load {path}. OpenCV 4.x wheels ship the Haar '
                                     'cascades (opencv-python 5.x ships none): pip install '
                                     '"opencv-python<5".')
 

@@ -19,7 +19,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
 from .. import validate
-from ..errors import CheckpointError, boundary
+from ..errors import CheckpointError, ConfigError, FileFormatError, InputError, MissingFileError, boundary
 from ..video import VideoSource, read_frames
 from . import installed_config
 
@@ -31,7 +31,7 @@ def kinetics400_classes(path: str | os.PathLike = LABEL_MAP_K400) -> list[str]:
     """Return the 400 Kinetics class names in label order (mmaction's label_map_k400.txt)."""
     names = [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
     if len(names) != 400 or len(set(names)) != 400:
-        raise ValueError(f'{path}: expected 400 distinct class names, one a line; found '
+        raise FileFormatError(f'{path}: expected 400 distinct class names, one a line; found '
                          f'{len(set(names))}. Restore the file from the course repository.')
     return names
 
@@ -70,7 +70,7 @@ def expected_input_shape(cfg) -> tuple[int, int, int, int, int]:
     elif 'Resize' in steps and not steps['Resize'].get('keep_ratio', True):
         w, h = steps['Resize']['scale']
     else:
-        raise ValueError('The test pipeline has neither a crop nor a fixed-size Resize: the frame '
+        raise ConfigError('The test pipeline has neither a crop nor a fixed-size Resize: the frame '
                          'size depends on the video, so there is no one expected input shape.')
     return (sample['num_clips'] * crops, 3, sample['clip_len'], h, w)
 
@@ -89,7 +89,7 @@ def load_recognizer(checkpoint: str | os.PathLike | None, cfg=None, device: str 
     from ..checkpoints import load_checked
     cfg = cfg if cfg is not None else recognizer_config()
     cfg.model.backbone.pop('pretrained', None)  # never fetch ImageNet weights at build time
-    from ..profile import device as default_device  # cuda in the full profile on a GPU
+    from ..settings import device as default_device  # cuda in the full profile on a GPU
     model = init_recognizer(cfg, None, device=device or default_device())
     if checkpoint:
         load_checked(model, checkpoint)
@@ -173,7 +173,7 @@ class IRRecognizer:
                                   'checkpoint use load_recognizer(checkpoint, cfg); to export one, '
                                   'course_lib.export.convert.export_recognizer (lesson 08).')
         if not xml.is_file():
-            raise FileNotFoundError(f'{xml}: no IR. Export one first (lesson 08, '
+            raise MissingFileError(f'{xml}: no IR. Export one first (lesson 08, '
                                     'course_lib.export.convert.export_recognizer).')
         if not xml.with_suffix('.bin').is_file():
             raise CheckpointError(f'{xml}: its weights {xml.with_suffix(".bin").name} are missing beside '
@@ -211,7 +211,6 @@ def recognize(model, video: str | os.PathLike | np.ndarray | VideoSource,
     cfg = model.cfg
     need = clip_frames(cfg)
     if len(source) < need:
-        from ..errors import InputError
         what = str(video) if isinstance(video, (str, os.PathLike)) else 'The video'
         raise InputError(f'{what} has {len(source)} frame{"s" if len(source) != 1 else ""}; '
                          f'the model reads clips of {need} frames. Give a video of at least {need} frames.')
@@ -223,7 +222,7 @@ def recognize(model, video: str | os.PathLike | np.ndarray | VideoSource,
     scores = result.pred_score.cpu().numpy()
     names = class_names or (cfg.get('classes') if cfg.get('classes') else kinetics400_classes())
     if len(names) != len(scores):
-        raise ValueError(f'The model scores {len(scores)} classes but {len(names)} names were '
+        raise InputError(f'The model scores {len(scores)} classes but {len(names)} names were '
                          'given; pass the label map the model was trained with.')
     top = np.argsort(-scores)[:k]
     return Recognition([names[i] for i in top], [float(scores[i]) for i in top], scores)

@@ -28,8 +28,9 @@ from tqdm.auto import tqdm
 from .. import validate
 from .. import standalone_demo
 from ..data.ava import clip_sampling
+from ..errors import InputError
 from ..output import quiet
-from ..profile import device as default_device
+from ..settings import device as default_device
 from ..standalone_demo import clip_indices, resize_short  # noqa: F401 (re-exported)
 from ..video import VideoSource, VideoWriter, write_video
 from ..video.source import progress_bar
@@ -133,7 +134,7 @@ def predict_actions(model, frames: np.ndarray, persons: Mapping[int, np.ndarray]
             continue
         idx = clip_indices(k, clip_len, frame_interval)
         if idx.min() < 0 or idx.max() >= len(frames):
-            raise ValueError(f'Keyframe {k}: its clip (frames {idx.min()}..{idx.max()}) leaves the '
+            raise InputError(f'Keyframe {k}: its clip (frames {idx.min()}..{idx.max()}) leaves the '
                              f'{len(frames)}-frame video; choose keyframes with keyframes().')
         clip, sx, sy = resize_short(frames[idx], short_side)
         h, w = clip.shape[1:3]
@@ -316,7 +317,7 @@ def run_demo(frames: np.ndarray, detector: PersonDetector, model, cfg, label_map
     clip_len, interval = clip_sampling(cfg)
     keys = keyframes(len(frames), clip_len, interval, stepsize)
     if not keys:
-        raise ValueError(f'The video has {len(frames)} frames; the model needs at least '
+        raise InputError(f'The video has {len(frames)} frames; the model needs at least '
                          f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}).')
     persons = detect_persons(frames, detector, keys)
     predictions = predict_actions(model, frames, persons, clip_len, interval, short_side)
@@ -354,7 +355,7 @@ class SpatioTemporalDetector:
         """(clip_len, frame_interval): from the config, or from an IR that carries them (cfg None)."""
         if self.cfg is None:
             if not hasattr(self.model, 'clip_len'):
-                raise ValueError('Pass the config of a PyTorch model (cfg=None works for an exported '
+                raise InputError('Pass the config of a PyTorch model (cfg=None works for an exported '
                                  'IR, which carries its clip sampling).')
             return int(self.model.clip_len), int(self.model.frame_interval)
         return clip_sampling(self.cfg)
@@ -374,7 +375,6 @@ class SpatioTemporalDetector:
         source = self.source(video, fps)
         keys = keyframes(len(source), clip_len, interval, self.stepsize)
         if not keys:
-            from ..errors import InputError
             raise InputError(f'{source.name} has {len(source)} frames; the model needs at least '
                              f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}). '
                              'Give a longer video.')

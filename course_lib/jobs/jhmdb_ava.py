@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .._util import write_text_atomic
 from ..data.ava import (JHMDB_FRAMES, act_gt_to_ava_rows, group_by_keyframe, write_csv,
                         write_label_map, write_proposals)
+from ..errors import MissingFileError
 from ..inference.persons import MMDetPersonDetector
 
 
@@ -53,7 +54,7 @@ def prepare_jhmdb_ava(gt_pkl: str | os.PathLike, frames_dir: str | os.PathLike,
         for video in tqdm(videos, desc=f'JHMDB {subset}', disable=not progress):
             src = sorted((frames_dir / video).glob('*.png')) + sorted((frames_dir / video).glob('*.jpg'))
             if not src:
-                raise FileNotFoundError(f'No frames in {frames_dir / video}: unpack ACT\'s JHMDB '
+                raise MissingFileError(f'No frames in {frames_dir / video}: unpack ACT\'s JHMDB '
                                         'Frames there (00001.png, ...).')
             out = root / 'rawframes' / video
             out.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from ..data import ava
 from ..data.cvat import IMAGES_DIR
 from ..data.cvat_folders import clip_paths, otx_to_ava
 from ..data.otx_cvat import image_files, otx_label_map, read_otx_clip, split_proposals
+from ..errors import MissingFileError
 
 
 def prepare_otx_ava(otx_root: str | os.PathLike, root: str | os.PathLike,
@@ -33,7 +34,7 @@ def prepare_otx_ava(otx_root: str | os.PathLike, root: str | os.PathLike,
     for subset, clips in paths.items():
         bare = [p.parent.name for p in clips if not image_files(p.parent)]
         if bare:
-            raise FileNotFoundError(f'{splits[subset]}: {len(bare)} clip(s) have no {IMAGES_DIR}/ '
+            raise MissingFileError(f'{splits[subset]}: {len(bare)} clip(s) have no {IMAGES_DIR}/ '
                                     f'(e.g. {bare[0]}), an annotation-only copy; training needs the '
                                     'frames: use the full download.')
     ann = root / 'annotations'

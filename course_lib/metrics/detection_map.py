@@ -46,7 +46,7 @@ from mmengine.evaluator import BaseMetric
 from .._util import is_finite_number, json_key_line
 from ..data.transforms import class_list
 
-from ..errors import FileFormatError
+from ..errors import ConfigError, FileFormatError, MissingFileError
 
 DEFAULT_TIOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)
 
@@ -65,7 +65,7 @@ def _load(source: dict | str | os.PathLike, what: str) -> tuple[dict, str, str |
         return source, what, None
     path = Path(source)
     if not path.is_file():
-        raise FileNotFoundError(f'No {what} file {path}.')
+        raise MissingFileError(f'No {what} file {path}.')
     text = path.read_text()
     try:
         return json.loads(text), str(path), text
@@ -268,7 +268,7 @@ class ActivityNetDetectionMetric(BaseMetric):
         for sample, result in zip(data_batch['data_samples'], data_samples):
             meta = sample.metainfo
             if 'annotations' not in meta:
-                raise KeyError('ActivityNetDetectionMetric needs the ground truth: add '
+                raise ConfigError('ActivityNetDetectionMetric needs the ground truth: add '
                                "'annotations' to PackLocalizationInputs' meta_keys in the test pipeline.")
             self.results.append((meta['video_name'], meta['annotations'], result))
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import FileFormatError, InputError, MissingFileError
+
 TIOU_THRESHOLDS = np.linspace(0.5, 0.95, 10)  # ActivityNet's, as in ANetMetric
 
 
@@ -55,11 +57,11 @@ def load_proposals(results_json: str | os.PathLike) -> dict[str, list[dict]]:
     """Read ANetMetric's results.json; return {video_name: proposal_list} (names with `v_`)."""
     path = Path(results_json)
     if not path.is_file():
-        raise FileNotFoundError(f'No proposals file {path}: run the test first '
+        raise MissingFileError(f'No proposals file {path}: run the test first '
                                 '(python -m course_lib.train CONFIG --test).')
     results = json.loads(path.read_text()).get('results')
     if not isinstance(results, dict):
-        raise ValueError(f'{path}: expected {{"results": {{video_id: [proposals]}}}} as ANetMetric '
+        raise FileFormatError(f'{path}: expected {{"results": {{video_id: [proposals]}}}} as ANetMetric '
                          'writes it (dump_config output_format="json").')
     return {f'v_{vid}': proposals for vid, proposals in results.items()}
 
@@ -70,7 +72,7 @@ def ar_an_curve(annotations: dict, proposals: dict[str, list[dict]], max_avg_pro
     from mmaction.evaluation import average_recall_at_avg_proposals
     missing = sorted(set(annotations) - set(proposals))
     if missing:
-        raise ValueError(f'{len(missing)} annotated videos have no proposals (first: {missing[:3]}); '
+        raise InputError(f'{len(missing)} annotated videos have no proposals (first: {missing[:3]}); '
                          'evaluate on the same annotation file the proposals came from.')
     gt = {name[2:]: np.array([[*a['segment'], a.get('label', '')] for a in info['annotations']],
                              dtype=object).reshape(-1, 3) for name, info in annotations.items()}

@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import ConfigError, InputError
 from ..output import quiet
 from . import threshold as th
 
@@ -31,7 +32,7 @@ def resize_scale(cfg, width: int, height: int) -> float:
 def resized(cfg, image_size: Sequence[int]):
     """A copy of a detection config whose val and test pipelines resize images to (width, height)."""
     if len(image_size) != 2 or min(image_size) <= 0:
-        raise ValueError(f'image_size must be (width, height) in pixels, got {image_size!r}')
+        raise InputError(f'image_size must be (width, height) in pixels, got {image_size!r}')
     cfg = copy.deepcopy(cfg)
     found = 0
     for loader in (cfg.val_dataloader, cfg.test_dataloader):
@@ -40,14 +41,14 @@ def resized(cfg, image_size: Sequence[int]):
                 step['scale'] = tuple(int(v) for v in image_size)
                 found += 1
     if found < 2:
-        raise ValueError('the config\'s val and test pipelines need a Resize step to change: '
+        raise ConfigError('the config\'s val and test pipelines need a Resize step to change: '
                          'add dict(type="Resize", scale=(w, h), keep_ratio=True) to them')
     return cfg
 
 
 def _split_ann_file(cfg, split: str) -> str:
     if split not in ('val', 'test'):
-        raise ValueError(f"split must be 'val' or 'test', got {split!r}")
+        raise InputError(f"split must be 'val' or 'test', got {split!r}")
     return (cfg.val_evaluator if split == 'val' else cfg.test_evaluator)['ann_file']
 
 

@@ -27,6 +27,8 @@ import torch
 from mmdet.evaluation.functional import bbox_overlaps
 from tqdm.auto import tqdm
 
+from ..errors import InputError, MissingFileError
+
 THRESHOLD_FILE = 'confidence_threshold.json'
 
 
@@ -45,7 +47,7 @@ class ImageBoxes:
             self.scores = np.asarray(self.scores, float).reshape(-1)
         if len(self.labels) != len(self.boxes) or (
                 self.scores is not None and len(self.scores) != len(self.boxes)):
-            raise ValueError(f'{len(self.boxes)} boxes but {len(self.labels)} labels'
+            raise InputError(f'{len(self.boxes)} boxes but {len(self.labels)} labels'
                              + ('' if self.scores is None else f' and {len(self.scores)} scores'))
 
     def above(self, threshold: float) -> 'ImageBoxes':
@@ -89,7 +91,7 @@ def match_detections(gts: Sequence[ImageBoxes], dets: Sequence[ImageBoxes], num_
                      iou_thr: float = 0.5) -> Matches:
     """Match detections to ground truth per image and class, COCO-style (greedy by score)."""
     if len(gts) != len(dets):
-        raise ValueError(f'{len(gts)} ground-truth images but {len(dets)} prediction images: '
+        raise InputError(f'{len(gts)} ground-truth images but {len(dets)} prediction images: '
                          'give both in the same image order.')
     scores, labels, tps, images = [], [], [], []
     num_gt = np.zeros(num_classes, int)
@@ -248,7 +250,7 @@ def match_split(ann_file: str | os.PathLike, predictions: dict[int, ImageBoxes],
     ids, gts = coco_ground_truth(ann_file, classes)
     missing = [i for i in ids if i not in predictions]
     if missing:
-        raise KeyError(f'No predictions for {len(missing)} image(s) of {ann_file} (ids '
+        raise InputError(f'No predictions for {len(missing)} image(s) of {ann_file} (ids '
                        f'{missing[:5]}...): predict on the same split.')
     return match_detections(gts, [predictions[i] for i in ids], len(classes), iou_thr)
 
@@ -269,7 +271,7 @@ def load_threshold(work_dir: str | os.PathLike) -> dict:
     """Read the stored threshold record of a work dir (see save_threshold)."""
     path = Path(work_dir) / THRESHOLD_FILE
     if not path.exists():
-        raise FileNotFoundError(f'{path} does not exist: choose a threshold on the validation set '
+        raise MissingFileError(f'{path} does not exist: choose a threshold on the validation set '
                                 'first (lesson 06, section "Choosing the confidence threshold").')
     return json.loads(path.read_text())
 
@@ -284,7 +286,7 @@ def detector_with_threshold(config, work_dir: str | os.PathLike, device: str = '
     dataset.pipeline = [t for t in dataset.pipeline if t['type'] != 'LoadAnnotations']
     checkpoint = Path(work_dir) / record['checkpoint']
     if not checkpoint.exists():
-        raise FileNotFoundError(f'{checkpoint} (named in {Path(work_dir) / THRESHOLD_FILE}) is '
+        raise MissingFileError(f'{checkpoint} (named in {Path(work_dir) / THRESHOLD_FILE}) is '
                                 'missing: train again or choose the threshold again.')
     from ..checkpoints import check_checkpoint_keys, read_state_dict
     state = read_state_dict(checkpoint)  # a clear error for a truncated file, before mmdet reads it

@@ -23,6 +23,7 @@ from mmaction.registry import MODELS
 from torch import nn
 
 from ..data import transforms as _transforms  # noqa: F401  (registers GenerateLocalizationClassLabels)
+from ..errors import InputError, UnknownNameError
 from ..metrics import detection_map as _detection_map  # noqa: F401  (registers the mAP metric)
 
 NUM_ACTIVITYNET_LABELS = 201  # ActivityNet 1.3's 200 classes + background
@@ -66,7 +67,7 @@ class BMNwActionCls(BMN):
                  loss_action_cls_weight: float = 1.0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if num_action_classes < 2:
-            raise ValueError(f'num_action_classes={num_action_classes}: need at least one action '
+            raise InputError(f'num_action_classes={num_action_classes}: need at least one action '
                              'class plus background (len(classes) + 1).')
         self.num_action_classes = num_action_classes
         self.background = num_action_classes - 1
@@ -95,7 +96,7 @@ class BMNwActionCls(BMN):
             target = torch.full((self.tscale,), self.background, dtype=torch.long)
             for (start, end), label in zip(gt.gt_bbox.cpu().float(), gt.gt_label.cpu().long()):
                 if not 0 <= int(label) < self.background:
-                    raise ValueError(f'gt_label {int(label)} of video '
+                    raise InputError(f'gt_label {int(label)} of video '
                                      f'{sample.metainfo.get("video_name", "?")} is not a foreground '
                                      f'class of num_action_classes={self.num_action_classes} (the '
                                      'last is background): set it to len(classes) + 1.')
@@ -156,7 +157,7 @@ def classify_saved_proposals(model: BMNwActionCls, proposals: dict | str | os.Pa
     for video_id, proposal_list in proposals['results'].items():
         name = video_id if video_id in annotations else f'v_{video_id}'  # ANetMetric drops "v_"
         if name not in annotations:
-            raise KeyError(f'Video {video_id} of the proposals is not in the annotations given.')
+            raise UnknownNameError(f'Video {video_id} of the proposals is not in the annotations given.')
         features = read_features(Path(feature_dir) / f'{name}.csv', model.tscale, model.feat_dim)
         x = torch.from_numpy(features.T.copy())[None].to(next(model.parameters()).device)
         proposal_list = [dict(p) for p in proposal_list]

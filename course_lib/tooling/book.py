@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import sys
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
+from ..errors import MissingFileError, run_cli
 from ..lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -292,7 +294,7 @@ def build_book(executed_dir: Path = EXECUTED_DIR, out_dir: Path = BOOK_DIR) -> l
     notebooks = {x.number: executed_dir / x.notebook for x in LESSONS}
     executed = {n: nbformat.read(p, as_version=4) for n, p in notebooks.items() if p.exists()}
     if not executed:
-        raise FileNotFoundError(f'no executed lessons in {executed_dir}: run `make notebooks` first '
+        raise MissingFileError(f'no executed lessons in {executed_dir}: run `make notebooks` first '
                                 '(it saves each lesson there as it runs it)')
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = {n: Path(notebooks[n].name).with_suffix('.html').name for n in executed}
@@ -316,12 +318,9 @@ def main(argv: list[str] | None = None) -> None:
                         help='folder of executed lessons (default: build/executed, written by make notebooks)')
     parser.add_argument('--out', type=Path, default=BOOK_DIR, help='where the site goes (default: build/book)')
     args = parser.parse_args(argv)
-    try:
-        pages = build_book(args.executed, args.out)
-    except FileNotFoundError as error:
-        raise SystemExit(f'make book: {error}') from None
+    pages = build_book(args.executed, args.out)  # no executed lessons: run_cli prints the fix
     print(f'{len(pages) - 1} lesson page(s) and the index written; open {pages[0]}')
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(run_cli(main))

@@ -5,15 +5,13 @@ demo checkpoints through the lesson's loaders."""
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import fetch as dl
 from .dry_run import DryRunError, full_profile_smoke_view
 from .loopback import served_path
-
-dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
 
 @dataclass(frozen=True)
@@ -111,10 +109,10 @@ def stage_checkpoint(config: str, served: Path) -> tuple[str, object]:
     from ..configs import load_config
     start = START[config]
     if start is None:
-        cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / config)
+        cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / Path(config).stem)
         return 'no pretrained checkpoint (trained from scratch, as mmaction2\'s recipe)', cfg
     with full_profile_smoke_view():  # the config's file names, without fetching yet
-        offline_cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / config)
+        offline_cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / Path(config).stem)
     model = start_architecture(config, offline_cfg)
     remote = dl.HUB[start.hub]
     write_fake_checkpoint(model, served / served_path(remote).lstrip('/').split('?')[0])
@@ -126,7 +124,7 @@ def stage_checkpoint(config: str, served: Path) -> tuple[str, object]:
         raise DryRunError(f'{config}: a fake {remote.filename} passed verification; the sha256 '
                           'prefix check is broken.')
     with dl.accept_fixtures(), contextlib.redirect_stderr(io.StringIO()):  # no download bar
-        cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / config)
+        cfg = load_config(config, work_dir_=dl.cache_dir().parent / 'work' / Path(config).stem)
     built = _build(cfg.model, cfg.get('default_scope', 'mmaction'))
     return f'{refused}; accepted by the test switch; {check_config_checkpoint(config, cfg, built)}', cfg
 

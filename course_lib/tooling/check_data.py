@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib
 import io
 import runpy
 import shutil
@@ -13,14 +12,14 @@ import urllib.parse
 from pathlib import Path
 from typing import Callable
 
-from ..profile import REPO_ROOT
+from .. import fetch as dl
+from ..settings import REPO_ROOT
 from .dry_run import DryRunError
 
-dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
 
 SCRIPTS = REPO_ROOT / 'data_scripts'
-# the course's shipped copy of BCCD (a VOC folder), else the project's reference zip of it
-BCCD_SOURCES = (REPO_ROOT / 'datasets' / 'bccd', Path('/work/shared/data/BCCD_Dataset-master.zip'))
+# the course's shipped copy of BCCD (a VOC folder), the source of the BCCD fixture's real images
+BCCD_SOURCES = (REPO_ROOT / 'datasets' / 'bccd',)
 
 
 def _script(name: str, argv: list[str]) -> None:
@@ -119,8 +118,8 @@ def _data_bccd(served: Path, data: Path) -> str:
                           f'{", ".join(map(str, BCCD_SOURCES))})')
     refused = _serve(fixtures.bccd(_staging(served), source, per_split={'train': 2, 'val': 1, 'test': 1}),
                      served)
-    force_download = ['--github'] if "'--github'" in (SCRIPTS / 'prepare_bccd.py').read_text() else []
-    _script('prepare_bccd.py', ['--out', str(data / 'bccd'), *force_download])
+    # --github: download as a user without the shipped copy would (an unknown option fails loudly)
+    _script('prepare_bccd.py', ['--out', str(data / 'bccd'), '--github'])
     return f'master.zip with 4 real BCCD images from {source.name} -> COCO splits; {refused}'
 
 

@@ -8,9 +8,9 @@ For every full config of the course (course_lib.configs.TABLE):
    config's model where the wheel ships it, else the backbone module `init_cfg` loads into; random
    weights, real key names) is served from a loopback HTTP server (127.0.0.1) under its real URL
    path. Its sha256 cannot carry the real prefix, so the hub's verification refuses it: the dry run
-   shows that, then accepts it through a test-only switch (`download.accept_fixtures`, reached by no
+   shows that, then accepts it through a test-only switch (`fetch.accept_fixtures`, reached by no
    entry point of the course), loads the config in the full profile (which fetches the file through
-   `course_lib.download`, as online) and checks the checkpoint's keys against the model through the
+   `course_lib.fetch`, as online) and checks the checkpoint's keys against the model through the
    config's own path (`load_from` / `init_cfg`): only a deliberately replaced head may differ
    (`check_checkpoints`, its `START` table).
 2. data: miniature copies of the real data set in its real layout (`fixtures`) are
@@ -33,6 +33,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import run_cli
 from .check_checkpoints import DEMOS, START, stage_checkpoint, stage_demo_checkpoint
 from .check_data import DATA, expected_files
 from .check_train import stage_train_eval
@@ -85,7 +86,7 @@ def run(configs: list[str] | None = None, root: Path | None = None,
                             if cfg is None:  # data only: the config's file names, no fetching
                                 from ..configs import load_config
                                 with full_profile_smoke_view():
-                                    cfg = load_config(config, work_dir_=root / 'work' / config)
+                                    cfg = load_config(config, work_dir_=root / 'work' / Path(config).stem)
                             absent = [p for p in expected_files(cfg) if not p.exists()]
                             if absent:
                                 raise DryRunError(f'the data script did not write what the config '
@@ -138,4 +139,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_cli(main))

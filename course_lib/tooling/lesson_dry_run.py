@@ -14,7 +14,7 @@
    and cache folders for the kernels.
 3. Before a lesson's first cell, the plugin runs `enter_dry_run(<ticket path>)` in the lesson's
    kernel through the kernel client (it is not a cell of the lesson). That redirects the hub to
-   the mirror, accepts the fixtures (download.accept_fixtures: fakes whose sha256 is not their
+   the mirror, accepts the fixtures (fetch.accept_fixtures: fakes whose sha256 is not their
    name's prefix, miniatures below the size floors) and sets the caps.
 
 Why checksum verification stays closed to learners: nothing a learner sets reaches the switch.
@@ -35,7 +35,7 @@ import urllib.request
 from pathlib import Path
 
 from .. import dryrun
-from ..profile import REPO_ROOT
+from ..settings import REPO_ROOT, temporary_environment
 from . import check_checkpoints, check_data, dry_run, loopback
 from .loopback import dl
 
@@ -149,7 +149,6 @@ class DryRunSession:
         self.served = self.root / 'served'
         self.ticket: Path | None = None
         self._stack = contextlib.ExitStack()
-        self._saved_env: dict[str, str | None] = {}
 
     def environment(self) -> dict[str, str]:
         """What the kernels inherit: the full profile, with data and downloads under the root."""
@@ -165,9 +164,7 @@ class DryRunSession:
         base = self._stack.enter_context(
             loopback.loopback_server(self.served, drive_file='csv_mean_100.zip', lifetime=lifetime))
         self.ticket = write_ticket(self.root, base, self.run)
-        for key, value in self.environment().items():
-            self._saved_env[key] = os.environ.get(key)
-            os.environ[key] = value
+        self._stack.enter_context(temporary_environment(**self.environment()))  # restored by close()
         return self.ticket
 
     def kernel_preamble(self) -> str:
@@ -178,10 +175,5 @@ class DryRunSession:
     def close(self) -> None:
         """Stop the mirror, restore the environment and delete the root (when this session made it)."""
         self._stack.close()
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         if self.owned:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -6,13 +6,12 @@ import contextlib
 import dataclasses
 import functools
 import http.server
-import importlib
 import threading
 import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
-dl = importlib.import_module('course_lib.download')  # the module (course_lib.download is the function)
+from .. import fetch as dl
 
 
 # --- a loopback server that stops by itself ---

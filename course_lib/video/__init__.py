@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .._util import atomic_path, resize_short_side
+from ..errors import InputError, SetupError
 from .source import Frame, VideoReadError, VideoSource, sliding_windows  # noqa: F401 (the package API)
 
 CODECS = ('libx264', 'mp4v')
@@ -62,10 +63,10 @@ def write_video(path: str | os.PathLike, frames: Sequence[np.ndarray] | np.ndarr
                 codec: str = 'libx264') -> Path:
     """Write RGB uint8 frames as an MP4 (H.264 that browsers play, or OpenCV's mp4v); return its path."""
     if codec not in CODECS:
-        raise ValueError(f'codec must be one of {CODECS}, got {codec!r}.')
+        raise InputError(f'codec must be one of {CODECS}, got {codec!r}.')
     frames = [np.asarray(f, dtype=np.uint8)[..., :3] for f in frames]  # RGBA: alpha dropped
     if not frames or frames[0].ndim != 3 or frames[0].shape[2] != 3:
-        raise ValueError(f'{path}: write_video needs RGB frames (T, H, W, 3), got '
+        raise InputError(f'{path}: write_video needs RGB frames (T, H, W, 3), got '
                          f'{"none" if not frames else frames[0].shape}.')
     with VideoWriter(path, fps, codec) as writer:
         for frame in frames:
@@ -82,7 +83,7 @@ class VideoWriter:
 
     def __init__(self, path: str | os.PathLike, fps: float = 10, codec: str = 'libx264') -> None:
         if codec not in CODECS:
-            raise ValueError(f'codec must be one of {CODECS}, got {codec!r}.')
+            raise InputError(f'codec must be one of {CODECS}, got {codec!r}.')
         self.path, self.fps, self.codec = Path(path), float(fps), codec
         self.count, self._writer, self._atomic, self._size = 0, None, None, None
 
@@ -95,13 +96,13 @@ class VideoWriter:
         """Append one RGB uint8 (H, W, 3) frame (an RGBA frame loses its alpha)."""
         frame = np.asarray(frame, dtype=np.uint8)
         if frame.ndim != 3 or frame.shape[2] < 3:
-            raise ValueError(f'{self.path}: VideoWriter needs RGB frames (H, W, 3), got {frame.shape}.')
+            raise InputError(f'{self.path}: VideoWriter needs RGB frames (H, W, 3), got {frame.shape}.')
         frame = frame[..., :3]
         if self._writer is None:
             self._first = frame.shape[:2]
             self._open(frame.shape[:2])
         if frame.shape[:2] != self._first:
-            raise ValueError(f'{self.path}: frame {self.count} is {frame.shape[1]}x{frame.shape[0]}; '
+            raise InputError(f'{self.path}: frame {self.count} is {frame.shape[1]}x{frame.shape[0]}; '
                              f'every frame must have the first one\'s size ({self._first[1]}x{self._first[0]}).')
         h, w = self._size
         if self.codec == 'libx264':
@@ -124,7 +125,7 @@ class VideoWriter:
             self._writer = cv2.VideoWriter(str(self._part), cv2.VideoWriter_fourcc(*'mp4v'),
                                            self.fps, (w, h))
             if not self._writer.isOpened():
-                raise OSError(f'OpenCV cannot write {self.path} with the mp4v codec.')
+                raise SetupError(f'OpenCV cannot write {self.path} with the mp4v codec.')
         self._size = (h, w)
 
     def __exit__(self, kind, err, tb) -> bool:

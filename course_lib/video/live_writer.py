@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, WriteError
 from .stream import ffmpeg_exe
 
 SUFFIXES = ('.mp4', '.mkv', '.mov')
@@ -73,7 +73,7 @@ class LiveVideoWriter:
             self._process.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
         except BrokenPipeError:
             error = self._process.stderr.read().decode(errors='replace').strip()
-            raise OSError(f'ffmpeg stopped while writing {self.path}: {error[-300:]}') from None
+            raise WriteError(f'ffmpeg stopped while writing {self.path}: {error[-300:]}') from None
         self.frames += 1
 
     def write(self, frame: np.ndarray, time: float) -> None:
@@ -112,6 +112,6 @@ class LiveVideoWriter:
             process.stderr.close()
         if code != 0:
             part_path(self.path).unlink(missing_ok=True)
-            raise OSError(f'ffmpeg could not write {self.path} (exit status {code}): {error[-300:]}')
+            raise WriteError(f'ffmpeg could not write {self.path} (exit status {code}): {error[-300:]}')
         part_path(self.path).replace(self.path)
         return self.path

@@ -257,7 +257,7 @@ def _non_decreasing(indices: Iterable[int], count: int) -> Iterator[int]:
         if not 0 <= i < count:
             raise IndexError(f'frame {i} is outside the video\'s {count} frames.')
         if i < last:
-            raise ValueError('frames() reads in one pass: give indices in non-decreasing order '
+            raise InputError('frames() reads in one pass: give indices in non-decreasing order '
                              '(take() accepts any order).')
         last = i
         yield i

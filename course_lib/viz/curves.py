@@ -7,12 +7,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from ..errors import MissingFileError
+
 
 def read_scalars(work_dir: str | os.PathLike) -> list[dict]:
     """Return every record of every run's scalars.json in a work dir, oldest run first."""
     files = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
     if not files:
-        raise FileNotFoundError(f'No */vis_data/scalars.json under {work_dir}: train first, and keep '
+        raise MissingFileError(f'No */vis_data/scalars.json under {work_dir}: train first, and keep '
                                 "visualizer=dict(vis_backends=[dict(type='LocalVisBackend')]).")
     records = []
     for path in files:

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..errors import InputError
 from ..segments import Segment, temporal_iou, to_segment
 
 
@@ -41,7 +42,7 @@ def _draw_strip(ax, strip: np.ndarray, duration: float) -> None:
         ax.set_ylabel('channel')
         return
     if strip.ndim != 4:
-        raise ValueError('strip must be frames (N, H, W[, 3]) or features (channels, time), '
+        raise InputError('strip must be frames (N, H, W[, 3]) or features (channels, time), '
                          f'got shape {strip.shape}.')
     row = np.concatenate(list(strip), axis=1)
     ax.imshow(row, aspect='auto', extent=(0, duration, 1, 0))
@@ -103,7 +104,7 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
     colour in every figure.
     """
     if not duration or duration <= 0:
-        raise ValueError(f'duration must be a positive number of seconds, got {duration!r}.')
+        raise InputError(f'duration must be a positive number of seconds, got {duration!r}.')
     gts = [to_segment(g, f'gt[{i}]') for i, g in enumerate(gt)]
     preds = [to_segment(p, f'pred[{i}]') for i, p in enumerate(pred)]
     if min_score is not None:

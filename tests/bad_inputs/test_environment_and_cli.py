@@ -12,7 +12,7 @@ import pytest
 
 from course_lib import doctor, validate
 from course_lib.errors import EnvironmentVariableError, InputError, run_cli
-from course_lib.profile import ProfileError, cache_dir, data_dir, profile
+from course_lib.settings import ProfileError, cache_dir, data_dir, profile
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_WRITABLE = '/proc/course_data'  # cannot be created, even by root (chmod does not stop root)

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize('value', ['~/cd', 'rel data'])
 def test_configs_see_the_data_dir_the_scripts_see(tmp_path, monkeypatch, value):
     from course_lib.configs import load_config
-    from course_lib.profile import data_dir
+    from course_lib.settings import data_dir
     monkeypatch.setenv('HOME', str(tmp_path / 'home'))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv('COURSE_DATA_DIR', value)

@@ -248,8 +248,7 @@ def test_an_incomplete_copy_is_not_used(tmp_path):
 
 
 def test_without_the_shipped_copy_it_downloads_and_says_how_to_restore(tmp_path, monkeypatch):
-    import importlib
-    download = importlib.import_module('course_lib.download')  # the module, not the function
+    from course_lib import fetch as download
     monkeypatch.setattr(bccd, 'shipped_bccd', lambda: None)
     fetched = []
 

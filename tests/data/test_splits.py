@@ -128,7 +128,7 @@ def test_prepare_ucf101_skips_downloads_when_files_are_there(tmp_path, monkeypat
 
 def test_the_official_archives_are_hub_entries_fetched_by_name(tmp_path, monkeypatch):
     from course_lib.data import splits
-    from course_lib.download import HUB
+    from course_lib.fetch import HUB
     asked = []
 
     def offline(name, **kwargs):

@@ -92,7 +92,7 @@ def own_data_dir(tmp_path_factory):
     there (`make test` runs the lessons before the unit tests) are linked in, with their data sets, and
     reused; a missing one (e.g. `make unit` on a fresh checkout) is trained here first."""
     from course_lib.configs import for_lesson, load_config
-    from course_lib.profile import data_dir, work_dir
+    from course_lib.settings import data_dir, work_dir
     from course_lib.trained import finished_checkpoint
     own, lessons = tmp_path_factory.mktemp('data'), data_dir()
     for task in package.TASKS:

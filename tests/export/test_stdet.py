@@ -147,7 +147,7 @@ def test_int8_with_accuracy_control_keeps_frame_map_within_one_point(tmp_path):
         loss.backward()
         optimizer.step()
     model.eval()
-    val, train = stdet.keyframes(cfg, 'val'), stdet.keyframes(cfg, 'train')
+    val, train = stdet.keyframe_samples(cfg, 'val'), stdet.keyframe_samples(cfg, 'train')
     rows = ava.read_csv(cfg.val_evaluator.ann_file, LABELS)
     xml = stdet.export_stdet(model, cfg, tmp_path / 'fp32.xml', LABELS)
     fp32 = stdet.frame_map(stdet.ov_runner(parity.compile_ir(xml)), val, rows, LABELS)[0]

@@ -79,7 +79,7 @@ def test_missing_and_corrupt_videos_give_clear_errors(tmp_path):
 
 
 def test_zoo_weights_random_offline_and_verified_when_cached(tmp_path, monkeypatch):
-    from course_lib.download import HUB, ChecksumError, RemoteFile
+    from course_lib.fetch import HUB, ChecksumError, RemoteFile
     from course_lib.inference import zoo_weights
     monkeypatch.setenv('COURSE_CACHE_DIR', str(tmp_path))
     monkeypatch.setenv('COURSE_PROFILE', 'smoke')
@@ -99,7 +99,7 @@ def test_zoo_weights_random_offline_and_verified_when_cached(tmp_path, monkeypat
 
 def test_the_zoo_urls_carry_hash_prefixes():
     import course_lib  # noqa: F401
-    from course_lib.download import HUB
+    from course_lib.fetch import HUB
     assert HUB['x3d_s_k400'].sha256_prefix == '623825a0'
     assert HUB['ava_slowonly_r101'].sha256_prefix == '43f16877'  # the 1.x file of its metafile
     assert HUB['faster_rcnn_r50_coco'].sha256_prefix == 'a5d8aa15'

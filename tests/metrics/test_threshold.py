@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from course_lib.errors import InputError
 from course_lib.metrics import threshold as th
 from course_lib.metrics.threshold import ImageBoxes
 
@@ -163,7 +164,7 @@ def test_coco_ground_truth_and_match_split(tmp_path):
     preds = {1: ImageBoxes([[0, 0, 10, 10]], [1], [0.9]), 2: ImageBoxes([[5, 5, 9, 9]], [1], [0.8])}
     m = th.match_split(path, preds, ('Platelets', 'RBC'))
     assert m.tp.tolist() == [True, False]  # the second one has the wrong class
-    with pytest.raises(KeyError, match='same split'):
+    with pytest.raises(InputError, match='same split'):  # a course error, not a bare KeyError
         th.match_split(path, {1: preds[1]}, ('Platelets', 'RBC'))
 
 

@@ -117,9 +117,11 @@ def test_build_book_without_executed_lessons_says_what_to_run(tmp_path):
         book.build_book(tmp_path, tmp_path / 'book')
 
 
-def test_make_book_without_executed_lessons_exits_with_the_fix(tmp_path):
-    with pytest.raises(SystemExit, match='run `make notebooks` first'):
-        book.main(['--executed', str(tmp_path), '--out', str(tmp_path / 'book')])
+def test_make_book_without_executed_lessons_exits_with_the_fix(tmp_path, capsys):
+    from course_lib.errors import run_cli
+    assert run_cli(book.main, ['--executed', str(tmp_path), '--out', str(tmp_path / 'book')]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith('error: no executed lessons in') and 'run `make notebooks` first' in err
 
 
 def test_make_book_writes_the_index_and_the_pages(site, tmp_path, capsys):

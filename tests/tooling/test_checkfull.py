@@ -78,6 +78,6 @@ def test_the_test_only_switch_is_not_reachable_from_the_course_entry_points():
                                                            'scripts', 'solutions')
                    for p in (root / folder).rglob('*') if p.suffix in ('.py', '.ipynb', '.sh')
                    and 'accept_fixtures' in p.read_text())
-    assert users == ['course_lib/download.py', 'course_lib/tooling/check_checkpoints.py',
+    assert users == ['course_lib/fetch.py', 'course_lib/tooling/check_checkpoints.py',
                      'course_lib/tooling/check_data.py', 'course_lib/tooling/checkfull.py',
                      'course_lib/tooling/lesson_dry_run.py']  # entered only with the harness's ticket

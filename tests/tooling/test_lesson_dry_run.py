@@ -7,7 +7,7 @@ import course_lib  # noqa: F401
 from course_lib import dryrun
 from course_lib.tooling import lesson_dry_run, loopback
 from course_lib.tooling.loopback import dl
-from course_lib.profile import REPO_ROOT
+from course_lib.settings import REPO_ROOT
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..._util import same_spec
-from ...errors import OutputExistsError
-from ...profile import data_dir
+from ...errors import InputError, OutputExistsError
+from ...settings import data_dir
 from ..activitynet import SPLITS, validate_dataset, write_annotations, write_features
 
 # Five real ActivityNet 1.3 labels; the features that carry them here are synthetic.
@@ -67,7 +67,7 @@ class SyntheticAnetSpec:
     def classes(self) -> tuple[str, ...]:
         """The action labels used."""
         if not 1 <= self.num_classes <= len(CLASSES):
-            raise ValueError(f'num_classes must be 1..{len(CLASSES)}, got {self.num_classes}.')
+            raise InputError(f'num_classes must be 1..{len(CLASSES)}, got {self.num_classes}.')
         return CLASSES[:self.num_classes]
 
 

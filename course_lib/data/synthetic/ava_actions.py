@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 
 from ..._util import same_spec, write_text_atomic
 from .. import ava
+from ...errors import InputError, MissingFileError
 
 ACTIONS = {1: 'wave', 2: 'walk', 3: 'jump'}
 TIMESTAMP_START = 900  # AVA's first annotated second; frame 0 of every video
@@ -55,12 +56,12 @@ class AVASetSpec:
 
     def __post_init__(self) -> None:
         if self.width < 48 or self.height < 48:
-            raise ValueError(f'frames must be at least 48 x 48 px, got {self.width} x {self.height}.')
+            raise InputError(f'frames must be at least 48 x 48 px, got {self.width} x {self.height}.')
         if self.seconds < 3:
-            raise ValueError(f'seconds must be >= 3 (keyframes need a clip on both sides), '
+            raise InputError(f'seconds must be >= 3 (keyframes need a clip on both sides), '
                              f'got {self.seconds}.')
         if self.max_persons not in (1, 2):
-            raise ValueError(f'max_persons is 1 or 2, got {self.max_persons}.')
+            raise InputError(f'max_persons is 1 or 2, got {self.max_persons}.')
         from ...validate import positive
         for name in ('train_videos', 'val_videos', 'fps'):
             positive(name, getattr(self, name))
@@ -285,7 +286,7 @@ class AVASet:
         """Read a video's frames back as (T, H, W, 3) RGB uint8."""
         files = sorted((self.rawframes / video_id).glob('img_*.jpg'))
         if not files:
-            raise FileNotFoundError(f'No frames in {self.rawframes / video_id}: generate the set '
+            raise MissingFileError(f'No frames in {self.rawframes / video_id}: generate the set '
                                     'with generate_ava_actions().')
         return np.stack([cv2.cvtColor(cv2.imread(str(f)), cv2.COLOR_BGR2RGB) for f in files])
 
@@ -304,7 +305,7 @@ def existing_set(root: str | os.PathLike) -> AVASet:
               paths.gt_proposals]
     missing = [p for p in needed if not p.exists()]
     if missing:
-        raise FileNotFoundError(f'{root} lacks {[p.name for p in missing]}: prepare it first, e.g. '
+        raise MissingFileError(f'{root} lacks {[p.name for p in missing]}: prepare it first, e.g. '
                                 f'`python data_scripts/prepare_jhmdb_ava.py --root {root}`.')
     return paths
 

@@ -27,6 +27,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..._util import same_spec
+from ...errors import InputError, SetupError
 from ...video import write_video
 from ..annotation_lists import VideoEntry
 from ..rawframes import extract_rawframes
@@ -53,11 +54,11 @@ class MotionSetSpec:
     def __post_init__(self) -> None:
         unknown = [c for c in self.classes if c not in MOTIONS]
         if unknown:
-            raise ValueError(f'Unknown motion classes {unknown}; choose from {MOTIONS}.')
+            raise InputError(f'Unknown motion classes {unknown}; choose from {MOTIONS}.')
         if self.size < 32 or self.size % 16:
-            raise ValueError(f'size must be a multiple of 16 and >= 32 (video codecs), got {self.size}.')
+            raise InputError(f'size must be a multiple of 16 and >= 32 (video codecs), got {self.size}.')
         if self.frames < 4:
-            raise ValueError(f'frames must be >= 4, got {self.frames}.')
+            raise InputError(f'frames must be >= 4, got {self.frames}.')
         from ...validate import positive
         positive('train_per_class', self.train_per_class)
         positive('val_per_class', self.val_per_class)
@@ -120,7 +121,7 @@ def render_clip(motion: str, rng: np.random.Generator, size: int = 64, frames: i
                 noise: float = 6.0) -> np.ndarray:
     """Render one clip of a motion class as a (frames, size, size, 3) uint8 RGB array."""
     if motion not in MOTIONS:
-        raise ValueError(f'Unknown motion {motion!r}; choose from {MOTIONS}.')
+        raise InputError(f'Unknown motion {motion!r}; choose from {MOTIONS}.')
     shape = SHAPES[rng.integers(len(SHAPES))]
     background = rng.integers(0, 90, 3)  # a dark background and a bright shape: always visible
     color = rng.integers(160, 256, 3)  # (R, G, B), each channel drawn alike
@@ -176,5 +177,5 @@ def build_motion_set(root: str | os.PathLike, spec: MotionSetSpec = MotionSetSpe
     split = generate_motion_clips(root, spec, progress)
     report = extract_rawframes(root / 'videos', root / 'rawframes', progress=progress)
     if report.failed:
-        raise RuntimeError(f'Some generated videos could not be decoded: {report.summary()}')
+        raise SetupError(f'Some generated videos could not be decoded: {report.summary()}')
     return write_split_lists(split, root / 'lists', frames_root=root / 'rawframes')

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ...errors import InputError
 from .motion_clips import MOTIONS, SHAPES, _polygon, render_clip
 
 
@@ -65,7 +66,7 @@ def _action_bounds(rng: np.random.Generator, total: int, spec: UntrimmedSpec) ->
                 bounds.append((pos, pos + int(length)))
                 pos += int(length)
             return bounds
-    raise ValueError(f'{total} frames cannot hold an action of {spec.min_action} frames with '
+    raise InputError(f'{total} frames cannot hold an action of {spec.min_action} frames with '
                      'still gaps of 8 frames: raise min_frames.')
 
 

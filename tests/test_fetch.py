@@ -1,4 +1,4 @@
-"""course_lib.download against a local HTTP server: resume, checksums, 404, offline, caching."""
+"""course_lib.fetch against a local HTTP server: resume, checksums, 404, offline, caching."""
 import hashlib
 import http.server
 import socket
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from course_lib.download import (ChecksumError, DownloadError, RemoteFile, WrongContentError,
+from course_lib.fetch import (ChecksumError, DownloadError, RemoteFile, WrongContentError,
                                  confirmation_url, download, ssl_context)
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB

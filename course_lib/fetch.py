@@ -30,7 +30,7 @@ from typing import Iterator
 
 from tqdm.auto import tqdm
 
-from .profile import cache_dir, tls_unverified_hosts
+from .settings import cache_dir, tls_unverified_hosts
 
 CHUNK = 1 << 20
 OPENMMLAB_HASH = re.compile(r'-([0-9a-f]{8})\.(?:pth|pt|pkl|zip)$')

@@ -1,17 +1,23 @@
-"""The one switch between the fast offline `smoke` profile and the real `full` profile.
+"""The course's settings: the `smoke` / `full` profile, the data and cache folders, the banner.
 
-`COURSE_PROFILE` (smoke | full) and `COURSE_DATA_DIR` are read here and nowhere else.
+Every `COURSE_*` environment variable of the library is read here and nowhere else (`SETTINGS`),
+except those that belong to one tool: COURSE_DEBUG (`errors.run_cli`) and COURSE_GPU / COURSE_DEVICE
+(`hardware`, which `make setup` runs by path before the course is installed). Code that needs other
+values for a while uses `temporary_environment`, which restores the environment exactly.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import html
-import importlib.metadata
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import EnvironmentVariableError
+from .machine import PACKAGES, versions
 
 PROFILES = ('smoke', 'full')
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +31,50 @@ PROFILE_TEXT = {
 }
 SWITCH_HINT = ('Switch with `COURSE_PROFILE=full make lab` (or `smoke`), or set '
                "`os.environ['COURSE_PROFILE']` before `import course_lib`.")
-VERIFIED_PACKAGES = ('torch', 'mmengine', 'mmcv', 'mmaction2', 'mmdet', 'openvino', 'nncf')
-VERIFIED_ON = '2026-11-23'
+SETTINGS = {  # the course's settings: variable -> what it holds
+    'COURSE_PROFILE': 'smoke (default) or full',
+    'COURSE_DATA_DIR': 'where data and runs go (default: data/ in the repository)',
+    'COURSE_CACHE_DIR': 'the download cache (default: <data dir>/cache)',
+    'COURSE_TLS_UNVERIFIED_HOSTS': 'hosts whose broken TLS chain the user accepts (downloads are still verified)',
+}
+STAMP = Path(__file__).with_name('verified.json')  # written by `make stamp` after the checks pass
+STAMP_COMMAND = 'make stamp (make test, then python -m course_lib doctor --stamp)'
+
+
+def setting(name: str) -> str | None:
+    """The raw value of a course setting (a `SETTINGS` key), None when unset."""
+    if name not in SETTINGS:
+        raise KeyError(f'{name} is not a course setting; add it to SETTINGS')  # a programming error
+    return os.environ.get(name)
+
+
+@contextlib.contextmanager
+def temporary_environment(**values: str | None) -> Iterator[None]:
+    """Set environment variables (None: unset) inside the block; restore each exactly after it."""
+    saved = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def export_data_dir() -> Path:
+    """Put the data dir in COURSE_DATA_DIR, where configs' `{{$COURSE_DATA_DIR:data}}` read it.
+
+    Configs expand no `~` and resolve nothing, so the value set is the folder the scripts use
+    (COURSE_DATA_DIR expanded and absolute, or the default)."""
+    path = data_dir()
+    os.environ['COURSE_DATA_DIR'] = str(path)
+    return path
 
 
 class ProfileError(EnvironmentVariableError):
@@ -35,7 +83,7 @@ class ProfileError(EnvironmentVariableError):
 
 def profile() -> str:
     """Return the active profile name, `smoke` unless COURSE_PROFILE says `full`."""
-    value = os.environ.get('COURSE_PROFILE', 'smoke').strip().lower() or 'smoke'
+    value = (setting('COURSE_PROFILE') or 'smoke').strip().lower() or 'smoke'
     if value not in PROFILES:
         raise ProfileError(f'COURSE_PROFILE={value!r} is not a profile; use one of {PROFILES}: '
                            'export COURSE_PROFILE=smoke (or full), or unset it (default: smoke).')
@@ -59,12 +107,12 @@ def data_dir() -> Path:
 
 def cache_dir() -> Path:
     """Return the download cache (COURSE_CACHE_DIR, default <data dir>/cache), created if missing."""
-    return _folder('COURSE_CACHE_DIR', None if os.environ.get('COURSE_CACHE_DIR') else data_dir() / 'cache')
+    return _folder('COURSE_CACHE_DIR', None if setting('COURSE_CACHE_DIR') else data_dir() / 'cache')
 
 
 def _folder(variable: str, default: Path | None) -> Path:
     """The folder an environment variable names (or the default), created; a clear error if unusable."""
-    value = os.environ.get(variable)
+    value = setting(variable)
     path = Path(value or default).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -84,7 +132,7 @@ def tls_unverified_hosts() -> frozenset[str]:
 
     The one opt-in for a host with a broken chain (UCF101's); what arrives is still verified.
     """
-    value = os.environ.get('COURSE_TLS_UNVERIFIED_HOSTS', '')
+    value = setting('COURSE_TLS_UNVERIFIED_HOSTS') or ''
     return frozenset(h.strip().lower() for h in value.replace(',', ' ').split() if h.strip())
 
 
@@ -103,15 +151,38 @@ def work_dir(name: str) -> Path:
     return path
 
 
-def verified_with() -> dict[str, str]:
-    """Return the installed versions of the packages the course was verified with."""
-    versions = {}
-    for name in VERIFIED_PACKAGES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = 'missing'
-    return versions
+def verified() -> dict:
+    """The recorded stamp: {'date', 'command', 'versions'} of the last run of the checks ({} if none)."""
+    try:
+        return json.loads(STAMP.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def write_stamp(command: str = STAMP_COMMAND, path: Path | None = None) -> Path:
+    """Record today's date, the command that ran the checks and the installed versions (after they passed)."""
+    stamp = {'date': _dt.date.today().isoformat(), 'command': command, 'versions': versions(PACKAGES)}
+    path = path or STAMP
+    path.write_text(json.dumps(stamp, indent=1) + '\n')
+    return path
+
+
+def verification_lines(stamp: dict | None = None, installed: dict[str, str] | None = None) -> list[str]:
+    """What was verified, when, by which command and with which versions; what is installed now, if different."""
+    stamp = verified() if stamp is None else stamp
+    installed = versions(PACKAGES) if installed is None else installed
+    if not stamp.get('versions'):
+        return ['Not verified yet (no stamp: run `make stamp`); installed: '
+                + ', '.join(f'{k} {v}' for k, v in installed.items()) + '.']
+    was = stamp['versions']
+    lines = [f'Verified on {stamp.get("date", "?")} by `{stamp.get("command", "?")}` with '
+             + ', '.join(f'{k} {v}' for k, v in was.items()) + '.']
+    differ = [f'{k} {installed.get(k, "not installed")} (verified: {v})'
+              for k, v in was.items() if installed.get(k, 'not installed') != v]
+    differ += [f'{k} {v} (not in the stamp)' for k, v in installed.items() if k not in was]
+    lines.append('Installed now: the same versions.' if not differ else
+                 'Installed now DIFFERS from what was verified: ' + ', '.join(differ) + '.')
+    return lines
 
 
 @dataclass
@@ -125,7 +196,6 @@ class Banner:
     def lines(self) -> list[str]:
         """Return the banner as plain text lines."""
         name = profile()
-        stamp = ', '.join(f'{k} {v}' for k, v in verified_with().items())
         time = (f'about {self.minutes_smoke:g} min on 2 CPU cores' if name == 'smoke'
                 else self.minutes_full)
         from .dryrun import active
@@ -134,7 +204,7 @@ class Banner:
                  f'This profile runs {PROFILE_TEXT[name]}',
                  SWITCH_HINT,
                  f'Data: {data_dir()}',
-                 f'Verified on {VERIFIED_ON} with {stamp}; today is {_dt.date.today()}.']
+                 *verification_lines()]
         if dry is not None:
             lines.insert(1, 'DRY RUN (the course\'s CI): a loopback mirror of the downloads, FAKE '
                             'checkpoints (random weights), miniature data sets, capped work '
