@@ -221,7 +221,8 @@ def load_config(config: str | os.PathLike, cfg_options: dict | None = None,
 
 
 # The metric a validation evaluator reports that the plateau options watch (all: higher is better).
-MAIN_METRIC = {'CocoMetric': 'coco/bbox_mAP', 'AccMetric': 'acc/top1', 'AVAMetric': 'mAP/overall',
+MAIN_METRIC = {'CocoMetric': 'coco/bbox_mAP', 'CourseCocoMetric': 'coco/bbox_mAP', 'AccMetric': 'acc/top1',
+               'AVAMetric': 'mAP/overall',
                'ANetMetric': 'auc'}
 
 
