@@ -24,8 +24,7 @@ centerness, per-class NMS) as mmdet does, from the settings in `config.json`.
 Input is read frame by frame (`frame_source.FrameSource`): only the frames in use are held, however long the
 video. This file imports nothing from the course (run it as a file, not with `-m course_lib...`). The course
 uses its functions too (course_lib.inference.spatiotemporal samples keyframes with them), so both paths sample
-and score identically. Bad input (a video, frames, the package's files) ends with one line naming the file,
-exit status 1.
+and score identically. Bad input (video, frames, package files): one line naming the file, exit status 1.
 """
 from __future__ import annotations
 
@@ -37,9 +36,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-try:  # the package's own copy of the course's video source: beside this file in the course and
-    from .frame_source import IMAGE_SUFFIXES, FrameSource, Mp4Out  # in a package (frame_source.py)
-except ImportError:
+try:  # its copy of the course's video source (frame_source.py), beside it in the course and a package
+    from .frame_source import IMAGE_SUFFIXES, FrameSource, Mp4Out
+except ImportError:  # run as a script (python demo.py, or runpy.run_path): from this file's own folder
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from frame_source import IMAGE_SUFFIXES, FrameSource, Mp4Out  # type: ignore[no-redef]
 
 RT_SECTION = 'course_lib'  # where export.stdet writes the detector's settings into the IR

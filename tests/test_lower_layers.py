@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 LIB = Path(__file__).resolve().parents[1] / 'course_lib'
-LOWER = sorted([LIB / 'video.py', LIB / '_util.py', LIB / 'segments.py',
+LOWER = sorted([*(LIB / 'video').rglob('*.py'), LIB / '_util.py', LIB / 'segments.py',
                 *(LIB / 'data').rglob('*.py'), *(LIB / 'metrics').rglob('*.py')])
 UPPER = ('inference', 'export', 'viz', 'exercises', 'train')
 

@@ -99,12 +99,13 @@ def test_two_process_torchrun_training_on_cpu(tiny_set, tmp_path):
     cmd = [str(Path(sys.executable).with_name('torchrun')), '--nproc_per_node=2',
            f'--master_port={free_port()}', '-m', 'course_lib.train', 'r2plus1d_r18_motion_smoke',
            '--launcher', 'pytorch', '--work-dir', str(work), '--log-level', 'INFO',
-           '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=2',
+           '--cfg-options', 'train_cfg.max_epochs=2', 'train_dataloader.batch_size=2',
            'val_dataloader.batch_size=2']
     done = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     checkpoint = torch.load(last_checkpoint(work), map_location='cpu', weights_only=False)
-    # 12 training clips, 2 a step on each of 2 processes: 3 steps (one process would take 6)
-    assert checkpoint['meta']['epoch'] == 1 and checkpoint['meta']['iter'] == 3
+    # 2 epochs (the cosine step begins at epoch 1), 12 training clips, 2 a step on each of 2 processes:
+    # 3 steps an epoch (one process would take 6)
+    assert checkpoint['meta']['epoch'] == 2 and checkpoint['meta']['iter'] == 6
     log = next(work.glob('*/*.log')).read_text()
     assert 'Distributed training: True' in log

@@ -66,7 +66,9 @@ def test_the_fine_tuned_network_exports_to_an_int8_ir_that_computes_the_same(qat
         torch_qat, torch_fp32 = net(torch.from_numpy(fresh)).numpy(), fp32(torch.from_numpy(fresh)).numpy()
     error = parity.output_error([torch_qat], [ir])
     assert error.relative < 0.1, error  # INT8 kernels round like the fake quantizers, within a step or so
-    assert (ir.argmax(1) == torch_qat.argmax(1)).all()
+    top2 = np.sort(torch_qat, axis=1)[:, -2:]
+    clear = top2[:, 1] - top2[:, 0] > 2 * np.abs(ir - torch_qat).max()  # not a tie within the INT8 error
+    assert clear.any() and (ir.argmax(1) == torch_qat.argmax(1))[clear].all()
     # the IR holds the fine-tuned network, not the one quantization started from
     assert np.abs(ir - torch_fp32).max() > 5 * np.abs(ir - torch_qat).max()
 
