@@ -39,20 +39,20 @@ def _script(name: str, argv: list[str]) -> None:
 
 
 def refused_without_switch(names: list[str]) -> str:
-    """Download each hub name as a user would: miniature fixtures must be refused (size floor)."""
+    """Download each hub name as a user would: miniature fixtures must be refused (size floor or type)."""
     refused = []
     for name in names:
         try:
             dl.download(name, progress=False)
-        except dl.DownloadError as err:
-            if not isinstance(err, dl.ChecksumError) and not isinstance(err.__cause__,
-                                                                          dl.ChecksumError):
+        except dl.DownloadError as err:  # refused by its size floor, or (a zip named .rar) its type
+            refusals = (dl.ChecksumError, dl.WrongContentError)
+            if not isinstance(err, refusals) and not isinstance(err.__cause__, refusals):
                 raise
             refused.append(dl.HUB[name].filename)
         else:
             raise DryRunError(f'the miniature {dl.HUB[name].filename} passed verification without '
                               'the test switch: its size floor is missing or broken')
-    return f'size floors refused the miniatures ({", ".join(refused)}), then accepted by the switch'
+    return f'size floors or type checks refused the miniatures ({", ".join(refused)}), then accepted by the switch'
 
 
 def place(files: dict[str, Path], served: Path) -> None:

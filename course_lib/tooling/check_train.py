@@ -13,7 +13,9 @@ def dry_run_options(cfg, work_dir: Path) -> None:
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(key):
             cfg[key].num_workers, cfg[key].persistent_workers = 0, False
-    cfg.train_dataloader.batch_size = 64  # every miniature training sample in one batch
+    cfg.train_dataloader.batch_size = 8  # one step of 8 samples (51 HMDB51 clips at 224 px in one: > 24 GB)
+    if not {'dataset', 'datasets'} & set(cfg.train_dataloader.dataset):  # not a dataset wrapper
+        cfg.train_dataloader.dataset.indices = 8  # mmengine's BaseDataset: the first 8 samples only
     cfg.train_dataloader.drop_last = False  # (BMN's recipe drops incomplete batches)
     cfg.train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1, val_begin=1, val_interval=1)
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1, save_last=False)
