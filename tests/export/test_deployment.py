@@ -14,10 +14,13 @@ from torch import nn
 from course_lib.configs import for_lesson
 from course_lib.errors import FileFormatError, InputError
 from course_lib import machine
+from course_lib.machine import instruction_sets
 from course_lib.export import benchmark, benchmark_app, deploy_models, deploy_timing, deployment
 from course_lib.export.convert import to_ir
 
 REPO = Path(__file__).resolve().parents[2]
+VNNI = instruction_sets('fpu avx2 avx512f avx512_vnni')   # the speed bars are asserted
+AVX2 = instruction_sets('fpu avx avx2 fma')               # the speed bars are reported
 
 
 # ---- input sizes come from the full configs --------------------------------------------------------
@@ -70,8 +73,10 @@ def test_an_unknown_model_is_named_with_the_choices():
 
 # ---- bars ----------------------------------------------------------------------------------------
 
-def _model(key='recognizer', eager=4110.0, fp32=1370.0, int8=673.0, throughput=(0.5, 1.4, 2.9)):
+def _model(key='recognizer', eager=4110.0, fp32=1370.0, int8=673.0, throughput=(0.5, 1.4, 2.9),
+           int8_mb=64.1):
     return {'key': key, 'label': deploy_models.model_spec(key).label,
+            'size_mb': {'PyTorch FP32': 254.5, 'OpenVINO FP32': 254.3, 'OpenVINO INT8': int8_mb},
             'latency_ms': {'PyTorch FP32': {'median': eager, 'iqr': 10.0, 'repeats': 5},
                            'OpenVINO FP32': {'median': fp32, 'iqr': 5.0, 'repeats': 5},
                            'OpenVINO INT8': {'median': int8, 'iqr': 3.0, 'repeats': 5}},
@@ -80,30 +85,42 @@ def _model(key='recognizer', eager=4110.0, fp32=1370.0, int8=673.0, throughput=(
                            for r, v in zip(deployment.RUNTIMES, throughput)}}
 
 
-def _passed(models):
-    return [b['passed'] for b in deployment.check_bars(models)]
+def _passed(models, cpu=VNNI):
+    return [b['passed'] for b in deployment.check_bars(models, cpu)]
 
 
 def test_bars_pass_on_the_issue_authors_timings():
-    bars = deployment.check_bars([_model(), _model('x3d', 186, 84, 50)])
-    assert [b['passed'] for b in bars] == [True, True, True, True]
+    bars = deployment.check_bars([_model(), _model('x3d', 186, 84, 50)], VNNI)
+    assert [b['passed'] for b in bars] == [True, True, True, True, True]
     assert bars[0]['value'] == pytest.approx(4110 / 673, abs=1e-3)
     assert bars[1]['value'] == pytest.approx(1370 / 673, abs=1e-3)
 
 
 def test_bars_fail_when_int8_is_too_slow_against_either_baseline():
-    assert _passed([_model(int8=800)]) == [True, False, True]       # 5.1x eager, 1.71x FP32
-    assert _passed([_model(eager=2500)]) == [False, True, True]     # 3.7x eager
-    assert _passed([_model(eager=4000, fp32=1800, int8=1000)]) == [True, True, True]  # exactly 4x, 1.8x
+    assert _passed([_model(int8=800)]) == [True, False, True, True]       # 5.1x eager, 1.71x FP32
+    assert _passed([_model(eager=2500)]) == [False, True, True, True]     # 3.7x eager
+    assert _passed([_model(eager=4000, fp32=1800, int8=1000)]) == [True, True, True, True]  # 4x, 1.8x
+
+
+def test_without_int8_dot_products_speed_is_reported_and_size_still_checked():
+    slow = _model(eager=1500, fp32=700, int8=680)   # an AVX2-only CPU: INT8 about as fast as FP32
+    assert _passed([slow], VNNI) == [False, False, True, True]
+    bars = deployment.check_bars([slow], AVX2)
+    assert [b['passed'] for b in bars] == [None, None, True, True]
+    assert [b.get('reported') for b in bars[:2]] == [True, True]
+    assert 'reported, not asserted' in bars[1]['text'] and '1.03x' in bars[1]['text']
+    assert _passed([_model(int8_mb=200.0)], AVX2) == [None, None, False, True]  # FP32 weights left
+    assert _passed([_model(int8_mb=200.0)], VNNI) == [True, True, False, True]
 
 
 def test_bars_fail_without_throughput_or_without_the_recognizer():
-    assert _passed([_model(), _model('BMN', throughput=(3.0, 0.0, 9.0))]) == [True, True, True, False]
+    assert _passed([_model(), _model('BMN', throughput=(3.0, 0.0, 9.0))]) == [True, True, True, True,
+                                                                               False]
     broken = _model('detector')
     del broken['throughput']['OpenVINO INT8']
-    assert 'missing: OpenVINO INT8' in deployment.check_bars([broken])[-1]['text']
+    assert 'missing: OpenVINO INT8' in deployment.check_bars([broken], VNNI)[-1]['text']
     assert _passed([_model('x3d')]) == [None, None, True]  # R(2+1)D-34 left out: not checked
-    assert 'not measured' in deployment.check_bars([_model('x3d')])[0]['text']
+    assert 'not measured' in deployment.check_bars([_model('x3d')], VNNI)[0]['text']
 
 
 # ---- throughput mode on a tiny IR ---------------------------------------------------------------
@@ -175,9 +192,8 @@ def _record(date='2026-12-01', models=None):
     models = models or [_model(), _model('x3d', 186, 84, 50)]
     for m in models:
         m.update(config='cfg_full', input='8 x 224 x 224', input_note='note', gflops=75.3,
-                 params=63_700_000, size_mb={r: 10.0 for r in deployment.RUNTIMES},
-                 fake_quantize_ops=100, calibration_items=10)
-    bars = deployment.check_bars(models)
+                 params=63_700_000, fake_quantize_ops=100, calibration_items=10)
+    bars = deployment.check_bars(models, VNNI)
     return {'kind': 'deployment', 'date': date, 'time_utc': '01:00', 'command': 'make x',
             'weights': deployment.WEIGHTS_LABEL,
             'machine': {'model': 'Made-up CPU', 'cores': 2,
@@ -204,9 +220,17 @@ def test_record_round_trip_names_the_date_cpu_and_weights(tmp_path):
                    'random weights', '1.5/1.0/0.5', '2.5/1.0/0.5', 'torch 2.0', 'openvino 2024',
                    'nncf 2.1', 'make x', '4110.0 (10.0)', '6.11x', '2.04x', '650.0 ms'):
         assert needed in text, needed
-    assert text.count('PASS') == 4 and 'FAIL' not in text
+    assert text.count('PASS') == 5 and 'FAIL' not in text
     caption = deployment.record_caption(back)
     assert '2026-12-01' in caption and 'Made-up CPU' in caption and 'random weights' in caption
+    assert 'int8 dot-product instructions: none' in caption  # the record's CPU: AVX2 only
+
+
+def test_a_record_of_an_avx2_only_cpu_reports_its_speed_bars():
+    record = _record(models=[_model(eager=1500, fp32=700, int8=680)])
+    record['bars'] = deployment.check_bars(record['models'], AVX2)
+    text = deployment.record_markdown(record)
+    assert text.count('REPORTED') == 2 and text.count('PASS') == 2 and 'FAIL' not in text
 
 
 
@@ -279,3 +303,43 @@ def test_the_script_returns_the_number_of_failed_bars(monkeypatch, capsys, int8,
     assert f'{failed} bar(s) failed' in out
     assert 'no record written' in out  # a run of one model keeps the day's full record
     assert script.run_cli(script.main, ['--deployment', '--models', 'slowfast']) == 1
+
+
+# ---- lesson 08's benchmark rows ------------------------------------------------------------------
+
+class _TwoInputs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, image, scale):
+        return self.conv(image) * scale.mean()
+
+
+@pytest.mark.parametrize('two_inputs', [False, True])
+def test_bench_rows_time_every_runner_and_keep_size_metric_and_complexity(tiny_ir, two_inputs):
+    from types import SimpleNamespace
+    from course_lib.complexity import model_complexity
+    net = _TwoInputs() if two_inputs else tiny_ir[0]
+    image = np.random.rand(1, 3, 16, 16).astype(np.float32)
+    bench_input = (image, np.ones(2, np.float32)) if two_inputs else image
+    case = SimpleNamespace(name='tiny', net=net, bench_input=bench_input, metric_name='top-1')
+    calls = {name: 0 for name in ('PyTorch FP32', 'OpenVINO FP32', 'OpenVINO INT8')}
+
+    def runner(name):
+        def run(x):
+            assert x is bench_input  # every runtime gets the same input
+            calls[name] += 1
+        return run
+    rows = deployment.bench_rows(case, {name: runner(name) for name in calls}, [1.5, 1.4, 0.4],
+                                 [0.9, 0.9, 0.8], warmup=2, repeats=5)
+    assert [r.runtime for r in rows] == list(calls) and all(r.model == 'tiny' for r in rows)
+    assert [(r.size_mb, r.metric) for r in rows] == [(1.5, 0.9), (1.4, 0.9), (0.4, 0.8)]
+    assert calls == {name: 7 for name in calls}
+    assert all(len(r.timing.times_ms) == 5 and r.timing.batch == 1 for r in rows)
+    inputs = bench_input if two_inputs else (bench_input,)
+    expected = model_complexity(net, *(torch.from_numpy(a) for a in inputs))
+    assert all(r.gflops == expected.gflops > 0 and r.params_m == expected.params_m for r in rows)
+    assert '| tiny | OpenVINO INT8 |' in benchmark.benchmark_table(rows)
+    with pytest.raises(InputError, match='3 runners, 2 sizes'):
+        deployment.bench_rows(case, {name: runner(name) for name in calls}, [1.5, 1.4], [0.9] * 3)
