@@ -51,7 +51,7 @@ TABLE: tuple[LessonConfig, ...] = (
     LessonConfig('05', 'bmn-cls', 'bmn_cls_1xb2-400x32-1e_activitynet-synthetic_smoke',
                  'bmn_cls_2xb8-400x100-9e_activitynet-feature_full',
                  'BMN with an action-class head (BMNwActionCls) on ActivityNet-format features'),
-    LessonConfig('05', 'raw-video', 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke', None,
+    LessonConfig('05', 'raw-video', 'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke', None,
                  'BMNwActionCls on recognizer features of untrimmed videos (two-stage pipeline)'),
     LessonConfig('06', 'detector', 'atss_mobilenetv2_fpn_bccd_smoke', 'atss_mobilenetv2_fpn_bccd_full',
                  'ATSS blood-cell detector (BCCD)'),
