@@ -14,6 +14,8 @@ import pickle
 import sys
 from pathlib import Path
 
+from course_lib.configs import differences  # also what lesson 04 prints its config diff with
+
 
 def resolved(name: str) -> dict:
     """The resolved dict of a course config, without fields that name the file itself."""
@@ -21,25 +23,6 @@ def resolved(name: str) -> dict:
     cfg = configs.load_config(name).to_dict()
     cfg.pop('filename', None)
     return cfg
-
-
-def differences(old, new, path: str = '') -> list[str]:
-    """Every key path where two nested dicts / lists differ (type changes included)."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        out = []
-        for key in sorted(set(old) | set(new), key=str):
-            where = f'{path}.{key}' if path else str(key)
-            if key not in old:
-                out.append(f'{where}: added {new[key]!r}')
-            elif key not in new:
-                out.append(f'{where}: removed (was {old[key]!r})')
-            else:
-                out += differences(old[key], new[key], where)
-        return out
-    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)) and type(old) is type(new) \
-            and len(old) == len(new):
-        return [d for i, (a, b) in enumerate(zip(old, new)) for d in differences(a, b, f'{path}[{i}]')]
-    return [] if old == new and type(old) is type(new) else [f'{path}: {old!r} -> {new!r}']
 
 
 def main(argv: list[str] | None = None) -> int:

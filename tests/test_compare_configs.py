@@ -17,6 +17,14 @@ def test_differences_names_each_changed_key():
     assert compare_configs.differences(old, old) == []
 
 
+def test_ignored_keys_are_skipped_at_every_depth():
+    from course_lib.configs import differences
+    old = {'model': {'_scope_': None, 'depth': 18}, 'hooks': [{'type': 'A'}]}
+    new = {'model': {'_scope_': 'mmaction', 'depth': 34}, 'hooks': [{'type': 'A', '_scope_': 'mmaction'}]}
+    assert differences(old, new, ignore=('_scope_',)) == ['model.depth: 18 -> 34']
+    assert len(differences(old, new)) == 3  # without ignore: the two scopes too
+
+
 def test_dump_then_compare_finds_no_difference_and_then_one(tmp_path, capsys):
     assert compare_configs.main(['dump', str(tmp_path)]) == 0
     assert compare_configs.main(['compare', str(tmp_path)]) == 0

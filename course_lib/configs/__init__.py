@@ -3,6 +3,7 @@
     from course_lib import configs
     configs.for_lesson('06', 'detector')          # the config name in the active profile
     cfg = configs.load_config(configs.for_lesson('03', 'recognizer'), {'train_cfg.max_epochs': 3})
+    configs.differences(base.to_dict(), cfg.to_dict())  # every resolved key that differs
 
 The config files here are mmengine configs that inherit the installed packages' own configs
 (`_base_ = 'mmaction::...'` / `'mmdet::...'`); each smoke config is a small version of its full one.
@@ -15,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 from mmengine.config import Config
 from mmengine.logging import MMLogger
@@ -51,7 +53,7 @@ TABLE: tuple[LessonConfig, ...] = (
     LessonConfig('05', 'bmn-cls', 'bmn_cls_1xb2-400x32-1e_activitynet-synthetic_smoke',
                  'bmn_cls_2xb8-400x100-9e_activitynet-feature_full',
                  'BMN with an action-class head (BMNwActionCls) on ActivityNet-format features'),
-    LessonConfig('05', 'raw-video', 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke', None,
+    LessonConfig('05', 'raw-video', 'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke', None,
                  'BMNwActionCls on recognizer features of untrimmed videos (two-stage pipeline)'),
     LessonConfig('06', 'detector', 'atss_mobilenetv2_fpn_bccd_smoke', 'atss_mobilenetv2_fpn_bccd_full',
                  'ATSS blood-cell detector (BCCD)'),
@@ -111,6 +113,26 @@ def table_text() -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return '\n'.join('  '.join(cell.ljust(w) for cell, w in zip(row, widths + [0])).rstrip()
                      for row in rows)
+
+
+def differences(old: Any, new: Any, path: str = '', ignore: Sequence[str] = ()) -> list[str]:
+    """Every key path where two resolved configs (nested dicts / lists) differ, keys in `ignore` skipped."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted((set(old) | set(new)) - set(ignore), key=str):
+            where = f'{path}.{key}' if path else str(key)
+            if key not in old:
+                out.append(f'{where}: added {new[key]!r}')
+            elif key not in new:
+                out.append(f'{where}: removed (was {old[key]!r})')
+            else:
+                out += differences(old[key], new[key], where, ignore)
+        return out
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)) and type(old) is type(new) \
+            and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new))
+                for d in differences(a, b, f'{path}[{i}]', ignore)]
+    return [] if old == new and type(old) is type(new) else [f'{path}: {old!r} -> {new!r}']
 
 
 def config_path(config: str | os.PathLike) -> Path:

@@ -91,6 +91,24 @@ def _bar(ax, y: float, seg: Segment, color, alpha: float, text: str, duration: f
             ax.text(seg.start - gap, y, text, ha='right', va='center', fontsize=8, clip_on=True)
 
 
+def _iou_text(seg: Segment, gts: Sequence[Segment]) -> str:
+    """The IoU a row shows: with the closest GT segment of the prediction's class, when both are labelled.
+
+    A labelled prediction that overlaps only segments of other classes is no match: the text says
+    so ("IoU 0.62 with MoveLeft") instead of showing a bare IoU that reads as a hit.
+    """
+    if not gts:
+        return ''
+    if seg.label is None or all(g.label is None for g in gts):
+        return f'IoU {max(temporal_iou(seg, g) for g in gts):.2f}'
+    same = max((temporal_iou(seg, g) for g in gts if g.label == seg.label), default=0.0)
+    other, closest = max(((temporal_iou(seg, g), g) for g in gts if g.label != seg.label),
+                         key=lambda pair: pair[0], default=(0.0, None))
+    if same > 0 or other == 0:
+        return f'IoU {same:.2f}'
+    return f'IoU {other:.2f} with {closest.label}'
+
+
 def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] = (), *,
                   strip: np.ndarray | Sequence[np.ndarray] | None = None, top_k: int | None = 10,
                   min_score: float | None = None, show_iou: bool = True, title: str | None = None,
@@ -100,7 +118,8 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
 
     GT labels are written inside the visible part of their bars where they fit (not over another
     GT bar; colours and the legend name them all); a prediction's row gives its score, its label and
-    IoU with the closest GT segment. Pass the data set's `classes` to give each class the same
+    IoU with the closest GT segment (of its own class when both are labelled; "IoU x with <class>"
+    when it overlaps only another class's segment). Pass the data set's `classes` to give each class the same
     colour in every figure.
     """
     if not duration or duration <= 0:
@@ -129,9 +148,7 @@ def plot_timeline(duration: float, gt: Sequence[Any] = (), pred: Sequence[Any] =
         ticks.append(gt_name)
     for i, seg in enumerate(preds):
         y = len(ticks)
-        iou = max((temporal_iou(seg, g) for g in gts), default=None)
-        text = ' '.join(x for x in (seg.label or '',
-                                    f'IoU {iou:.2f}' if show_iou and iou is not None else '') if x)
+        text = ' '.join(x for x in (seg.label or '', _iou_text(seg, gts) if show_iou else '') if x)
         alpha = 0.35 + 0.6 * min(1.0, max(0.0, seg.score)) if seg.score is not None else 0.8
         _bar(ax, y, seg, colors[seg.label], alpha, text, duration, outside=True)
         ticks.append(f'#{i + 1}' + (f'  {seg.score:.2f}' if seg.score is not None else ''))

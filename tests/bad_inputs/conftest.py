@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 RECOGNIZER = 'r2plus1d_r18_motion_smoke'
-RAW_BMN = 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke'
+RAW_BMN = 'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke'
 
 
 def moving_square(n: int = 24, size: int = 48) -> np.ndarray:

@@ -149,7 +149,7 @@ def bmn_checkpoint():
         from mmaction.registry import MODELS
 
         from course_lib.train import load_config
-        cfg = load_config('bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke')
+        cfg = load_config('bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke')
         model = MODELS.build(cfg.model)
         path = TMP / 'bmn.pth'
         torch.save({'state_dict': model.state_dict(), 'meta': {}}, path)
@@ -163,7 +163,7 @@ def detector():
         from course_lib.inference.localization import TemporalActionDetector
         _, _, rec = recognizer()
         _cache['det'] = TemporalActionDetector.from_configs(
-            'r2plus1d_r18_motion_smoke', rec, 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke',
+            'r2plus1d_r18_motion_smoke', rec, 'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke',
             bmn_checkpoint())
     return _cache['det']
 
@@ -515,7 +515,7 @@ def cases() -> list[Case]:
         Case(W, 'TemporalActionDetector: recognizer checkpoint as the BMN checkpoint',
              lambda: __import__('course_lib.inference.localization', fromlist=['x'])
              .TemporalActionDetector.from_configs('r2plus1d_r18_motion_smoke', recognizer()[2],
-                                                  'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke',
+                                                  'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke',
                                                   recognizer()[2]), words=('does not fit',)),
         Case(W, 'load_recognizer: a BMN checkpoint', lambda: load_recognizer_with(bmn_checkpoint()),
              words=('does not fit',)),

@@ -113,7 +113,8 @@ def test_localization_refuses_float_and_short_videos(recognizer, bmn_checkpoint)
     from course_lib.inference.localization import TemporalActionDetector
     _, _, rec_ckpt = recognizer
     det = TemporalActionDetector.from_configs('r2plus1d_r18_motion_smoke', rec_ckpt,
-                                              'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke', bmn_checkpoint)
+                                              'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke',
+                                              bmn_checkpoint)
     frames = moving_square(48)
     with pytest.raises(InputError, match=r'\(frames \* 255\)'):
         det(frames.astype(np.float32) / 255, fps=8)

@@ -14,7 +14,7 @@ from course_lib.inference import localization as loc
 from course_lib.video import load_frames
 from course_lib.segments import Segment
 
-REC, BMN = 'r2plus1d_r18_motion_smoke', 'bmn_cls_1xb4-128x32-3e_motion-untrimmed_smoke'
+REC, BMN = 'r2plus1d_r18_motion_smoke', 'bmn_cls_1xb4-128x32-10e_motion-untrimmed_smoke'
 
 
 @pytest.fixture(scope='module')

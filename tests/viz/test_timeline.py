@@ -123,3 +123,17 @@ def test_a_label_that_would_leave_the_axis_goes_before_its_bar():
     text = next(t for t in fig.axes[0].texts if t.get_text().startswith('Long jump IoU'))
     assert text.get_ha() == 'right' and text.get_position()[0] < 90
     plt.close(fig)
+
+
+def test_a_labelled_prediction_counts_only_its_own_class_as_a_match():
+    # [52, 90] lies on the Long jump segment (IoU 38/40): labelled Surfing, it is no hit, and the row
+    # says whose segment it overlaps; labelled Long jump, it shows the IoU bare
+    pred = [{'segment': [52.0, 90.0], 'label': 'Surfing', 'score': 0.9},
+            {'segment': [50.0, 90.0], 'label': 'Long jump', 'score': 0.8},
+            {'segment': [10.0, 90.0], 'label': 'Surfing', 'score': 0.7}]
+    fig = tl.plot_timeline(100.0, GT, pred, figsize=(30, 3))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert 'Surfing IoU 0.95 with Long jump' in texts
+    assert 'Long jump IoU 1.00' in texts
+    assert 'Surfing IoU 0.25' in texts  # 20/80 with the Surfing segment, not 40/80 with Long jump
+    plt.close(fig)
