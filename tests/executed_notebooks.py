@@ -110,7 +110,7 @@ def silenced(source: str) -> bool:
 
 def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: float,
                    failed: list[int]) -> nbformat.NotebookNode:
-    """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing.
+    """Return the executed notebook: nbval's outputs are already in its cells; add widgets, timing, machine.
 
     A widget closed during the run (a tqdm bar with leave=False) is dropped, as JupyterLab drops it.
     """
@@ -120,8 +120,24 @@ def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: flo
                             if o.get('data', {}).get(WIDGET_VIEW_MIME, {}).get('model_id') not in widgets.closed]
     if widgets.models:
         nb.metadata['widgets'] = widgets.to_metadata()
-    nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed}
+    nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed,
+                                       'machine': machine_facts()}
     return nb
+
+
+def machine_facts() -> dict:
+    """The CPU model, usable cores and load average of the machine that ran the notebook (for its times).
+
+    course_lib/machine.py is loaded by its path: it is standard library only, and importing the package
+    would load torch and the OpenMMLab stack into this process for three facts.
+    """
+    import importlib.util
+    path = Path(__file__).resolve().parents[1] / 'course_lib' / 'machine.py'
+    spec = importlib.util.spec_from_file_location('_course_machine', path)
+    machine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(machine)
+    cpu = machine.cpu_info()
+    return {'cpu': cpu['model'], 'cores': cpu['cores'], 'load_average': machine.load_average()}
 
 
 class _Record:
