@@ -5,6 +5,7 @@ import datetime as _dt
 import html
 import json
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -148,9 +149,9 @@ def expected_record(key: str, value: float, text: str, unit: str = '', tolerance
     if not found or found.group(1) not in {x.number for x in LESSONS}:
         raise InputError(f'expected-value key {key!r}: write "NN.name" with NN a lesson of LESSONS and name '
                          'in lower case, e.g. "03.top1"')
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):  # numpy too
         raise InputError(f'{key}: the value {value!r} is not a finite number; pass float(...) of the result')
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0:
+    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not tolerance >= 0:
         raise InputError(f'{key}: tolerance {tolerance!r} must be a number >= 0 (in the unit of the value)')
     if not isinstance(text, str) or not text.strip() or '|' in text + unit or '\n' in text + unit:
         raise InputError(f'{key}: describe the value in one line without "|" (it becomes a table cell), '

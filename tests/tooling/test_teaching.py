@@ -50,6 +50,9 @@ def test_a_record_that_cannot_be_a_table_row_is_refused(args):
 def test_a_record_carries_the_profile_and_expect_outside_a_kernel_writes_nothing(capsys):
     record = expected_record('03.top1', 0.97, ' trained top-1 ', tolerance=0.03)
     assert record == _record('03.top1', 0.97, 'trained top-1', tolerance=0.03)
+    import numpy as np
+    assert expected_record('03.top1', np.float32(0.5), 'x')['value'] == 0.5, 'numpy numbers are numbers'
+    assert type(expected_record('02.frames', np.int64(115), 'x')['value']) is float
     expect('03.top1', 0.97, 'trained top-1', tolerance=0.03)
     assert capsys.readouterr().out == ''
 
