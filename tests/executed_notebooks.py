@@ -3,7 +3,9 @@
 Loaded with `-p tests.executed_notebooks`. After a notebook's last cell ran, it writes the notebook
 with the outputs nbval received (figures, tables, videos, errors) and the final state of its
 widgets (tqdm bars, sliders, toggles) to `build/executed/NN_topic.ipynb` (`--executed-dir` moves
-it). `make book` renders those files (course_lib/tooling/book.py), so CI executes every lesson once.
+it), with its time and the machine that ran it. `make book` renders those files
+(course_lib/tooling/book.py), so CI executes every lesson once; `course_lib/tooling/teaching.py` reads
+their times and published values into docs/TEACHING.md.
 
 nbval reads the kernel's messages and keeps only outputs; widget state arrives in comm messages,
 which it drops. `WidgetState` keeps them the way nbclient does (the notebook format's
