@@ -183,15 +183,26 @@ def parse(block: str) -> Notes:
     return Notes(times, values)
 
 
-def merged(notes: Notes, runs: dict[str, Run]) -> Notes:
-    """Return the notes with the executed lessons' rows replaced by their runs (other lessons kept)."""
-    times = {n: t for n, t in notes.times.items() if n not in runs}
+def loaded(run: Run) -> bool:
+    """True when the machine was busy with more than the lesson (1-minute load above its cores + 1 at the end)."""
+    cores = re.match(r'(\d+) cores', run.machine)
+    return bool(cores) and run.load is not None and run.load > int(cores.group(1)) + 1
+
+
+def merged(notes: Notes, runs: dict[str, Run], any_load: bool = False) -> Notes:
+    """Return the notes with the executed lessons' rows replaced by their runs (other lessons kept).
+
+    The time of a run on a loaded machine is not an idle machine's: the notes keep the time they had,
+    unless any_load.
+    """
+    times = {n: t for n, t in notes.times.items() if n not in runs or (loaded(runs[n]) and not any_load)}
     values = {k: v for k, v in notes.values.items() if k[:2] not in runs}
     for number, run in runs.items():
         if run.failed:
             raise InputError(f'lesson {number} failed in cells {run.failed} of this run: the notes give a '
                              'healthy run; fix the lesson and run `make notebooks` again')
-        times[number] = (round(run.seconds), run.machine)
+        if any_load or not loaded(run):
+            times[number] = (round(run.seconds), run.machine)
         values.update({k: {f: v[f] for f in ('key', 'text', 'value', 'unit', 'tolerance')}
                        for k, v in run.values.items()})
     return Notes(times, values)
@@ -251,9 +262,10 @@ def warnings_for(runs: dict[str, Run]) -> list[str]:
         cores = re.match(r'(\d+) cores', run.machine)
         if cores and int(cores.group(1)) != 2:
             out.append(f'lesson {number} ran on {run.machine}; the course states times for 2 cores')
-        if run.load is not None and cores and run.load > int(cores.group(1)) + 1:
-            out.append(f'lesson {number} ended at a load average of {run.load:g} on {run.machine}: its time is '
-                       'not an idle machine\'s; regenerate after `make notebooks` on an idle machine')
+        if loaded(run):
+            out.append(f'lesson {number} ended at a load average of {run.load:g} on {run.machine}: its time '
+                       f'({run.seconds:.0f} s) is not an idle machine\'s and was not written (--any-load writes it); '
+                       'run `make notebooks` on an idle machine, then this command again')
     return out
 
 
@@ -270,14 +282,15 @@ def overstated(notes: Notes) -> list[str]:
     return out
 
 
-def update(notes_path: Path = NOTES, executed: Path = EXECUTED_DIR) -> tuple[Notes, list[str]]:
+def update(notes_path: Path = NOTES, executed: Path = EXECUTED_DIR,
+           any_load: bool = False) -> tuple[Notes, list[str]]:
     """Rewrite the notes' generated block from the executed lessons; return the notes and warnings."""
     text = notes_path.read_text(encoding='utf-8')
     runs = read_executed(executed)
     if not runs:
         raise MissingFileError(f'{executed}: no executed lessons in it; run `make notebooks` first')
     block = block_of(text, notes_path)
-    notes = merged(parse(block), runs)
+    notes = merged(parse(block), runs, any_load)
     with writing(notes_path):
         notes_path.write_text(text.replace(block, render(notes)), encoding='utf-8')
     return notes, warnings_for(runs) + disagreements(render(notes), {}) + overstated(notes)
@@ -291,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
                         help='folder of executed lessons (default: build/executed, written by make notebooks)')
     parser.add_argument('--notes', type=Path, default=NOTES, help='the notes to update (default: docs/TEACHING.md)')
     parser.add_argument('--check', action='store_true', help='only list disagreements (exit 1 if any)')
+    parser.add_argument('--any-load', action='store_true',
+                        help='write the times of runs on a loaded machine too (by default they are not written)')
     args = parser.parse_args(argv)
     if not args.notes.is_file():
         raise MissingFileError(f'{args.notes}: no such file; pass the teacher notes with --notes')
@@ -299,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = disagreements(block_of(args.notes.read_text(encoding='utf-8'), args.notes), runs)
         print('\n'.join(problems) if problems else f'{args.notes} agrees with the {len(runs)} executed lesson(s)')
         return 1 if problems else 0
-    notes, warnings = update(args.notes, args.executed)
+    notes, warnings = update(args.notes, args.executed, args.any_load)
     for warning in warnings:
         print(f'warning: {warning}')
     measured = sorted(n for n, t in notes.times.items() if t)

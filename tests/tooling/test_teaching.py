@@ -111,6 +111,21 @@ def test_update_rewrites_only_the_block_and_keeps_lessons_not_run(tmp_path):
     assert sorted(notes.values) == ['03.top1', '04.ar100']
 
 
+def test_the_time_of_a_run_on_a_loaded_machine_is_not_written(tmp_path):
+    executed = tmp_path / 'executed'
+    busy = {**MACHINE, 'load_average': [9.5, 8.0, 7.0]}
+    _executed(executed, '03', 340, [_record('03.top1', 0.98, 'trained top-1')], machine=busy)
+    notes_path = _notes(tmp_path)
+    notes, warnings = teaching.update(notes_path, executed)
+    assert '03' not in notes.times and '03.top1' in notes.values, 'the values are written, the time is not'
+    assert any('load average of 9.5' in w and '340 s' in w for w in warnings)
+    assert teaching.update(notes_path, executed, any_load=True)[0].times['03'] == (340, '2 cores of AMD EPYC')
+    _executed(executed, '03', 70, [_record('03.top1', 0.98, 'trained top-1')])
+    teaching.update(notes_path, executed)
+    _executed(executed, '03', 340, [_record('03.top1', 0.98, 'trained top-1')], machine=busy)
+    assert teaching.update(notes_path, executed)[0].times['03'] == (70, '2 cores of AMD EPYC'), 'idle time kept'
+
+
 def test_a_failed_lesson_is_not_a_reference(tmp_path):
     _executed(tmp_path / 'executed', '03', 70, failed=[12])
     with pytest.raises(InputError, match='failed in cells'):
