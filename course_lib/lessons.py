@@ -4,8 +4,13 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
+import math
+import numbers
+import re
 from dataclasses import dataclass
 
+from .dryrun import active as _dry_run
+from .errors import InputError
 from .settings import data_dir, profile
 
 
@@ -131,3 +136,34 @@ class CourseMap:
 def course_map(with_progress: bool = True) -> CourseMap:
     """Return the course map (display it in a notebook, print it in a terminal)."""
     return CourseMap(with_progress)
+
+
+# --- the values a healthy run gives, for docs/TEACHING.md (course_lib/tooling/teaching.py reads them) ---
+EXPECTED_MIME = 'application/vnd.video-course.expected+json'
+_KEY = re.compile(r'^(\d\d)\.[a-z][a-z0-9_]*$')
+
+
+def expected_record(key: str, value: float, text: str, unit: str = '', tolerance: float = 0.0) -> dict:
+    """Return the record `expect` publishes, after checking it (key 'NN.name' of a lesson of LESSONS)."""
+    found = _KEY.match(key) if isinstance(key, str) else None
+    if not found or found.group(1) not in {x.number for x in LESSONS}:
+        raise InputError(f'expected-value key {key!r}: write "NN.name" with NN a lesson of LESSONS and name '
+                         'in lower case, e.g. "03.top1"')
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):  # numpy too
+        raise InputError(f'{key}: the value {value!r} is not a finite number; pass float(...) of the result')
+    if isinstance(tolerance, bool) or not isinstance(tolerance, numbers.Real) or not tolerance >= 0:
+        raise InputError(f'{key}: tolerance {tolerance!r} must be a number >= 0 (in the unit of the value)')
+    if not isinstance(text, str) or not text.strip() or '|' in text + unit or '\n' in text + unit:
+        raise InputError(f'{key}: describe the value in one line without "|" (it becomes a table cell), '
+                         f'got {text!r} / unit {unit!r}')
+    return {'key': key, 'value': float(value), 'text': text.strip(), 'unit': unit, 'tolerance': float(tolerance),
+            'profile': profile(), 'dry_run': _dry_run() is not None}
+
+
+def expect(key: str, value: float, text: str, unit: str = '', tolerance: float = 0.0) -> None:
+    """Publish one value of this run for the teacher's notes, in the cell's output (it shows nothing)."""
+    record = expected_record(key, value, text, unit, tolerance)
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    if InteractiveShell.initialized():  # a notebook's kernel; outside one there is no output to hold it
+        display({EXPECTED_MIME: record, 'text/plain': ''}, raw=True)

@@ -3,7 +3,9 @@
 Loaded with `-p tests.executed_notebooks`. After a notebook's last cell ran, it writes the notebook
 with the outputs nbval received (figures, tables, videos, errors) and the final state of its
 widgets (tqdm bars, sliders, toggles) to `build/executed/NN_topic.ipynb` (`--executed-dir` moves
-it). `make book` renders those files (course_lib/tooling/book.py), so CI executes every lesson once.
+it), with its time and the machine that ran it. `make book` renders those files
+(course_lib/tooling/book.py), so CI executes every lesson once; `course_lib/tooling/teaching.py` reads
+their times and published values into docs/TEACHING.md.
 
 nbval reads the kernel's messages and keeps only outputs; widget state arrives in comm messages,
 which it drops. `WidgetState` keeps them the way nbclient does (the notebook format's
@@ -110,7 +112,7 @@ def silenced(source: str) -> bool:
 
 def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: float,
                    failed: list[int]) -> nbformat.NotebookNode:
-    """Return the executed notebook: nbval's outputs are already in its cells; add widgets and timing.
+    """Return the executed notebook: nbval's outputs are already in its cells; add widgets, timing, machine.
 
     A widget closed during the run (a tqdm bar with leave=False) is dropped, as JupyterLab drops it.
     """
@@ -120,8 +122,24 @@ def saved_notebook(nb: nbformat.NotebookNode, widgets: WidgetState, seconds: flo
                             if o.get('data', {}).get(WIDGET_VIEW_MIME, {}).get('model_id') not in widgets.closed]
     if widgets.models:
         nb.metadata['widgets'] = widgets.to_metadata()
-    nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed}
+    nb.metadata['course_execution'] = {'seconds': round(seconds, 1), 'failed_cells': failed,
+                                       'machine': machine_facts()}
     return nb
+
+
+def machine_facts() -> dict:
+    """The CPU model, usable cores and load average of the machine that ran the notebook (for its times).
+
+    course_lib/machine.py is loaded by its path: it is standard library only, and importing the package
+    would load torch and the OpenMMLab stack into this process for three facts.
+    """
+    import importlib.util
+    path = Path(__file__).resolve().parents[1] / 'course_lib' / 'machine.py'
+    spec = importlib.util.spec_from_file_location('_course_machine', path)
+    machine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(machine)
+    cpu = machine.cpu_info()
+    return {'cpu': cpu['model'], 'cores': cpu['cores'], 'load_average': machine.load_average()}
 
 
 class _Record:

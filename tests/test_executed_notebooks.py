@@ -93,4 +93,6 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     assert captured[0]['outputs'] == [{'output_type': 'stream', 'name': 'stdout', 'text': 'inside the widget\n'}]
     assert [o.output_type for o in output.outputs] == ['execute_result'], 'the print went to the widget'
     assert saved.metadata.course_execution['failed_cells'] == [4]
+    machine = saved.metadata.course_execution['machine']  # whose times they are (docs/TEACHING.md)
+    assert machine['cores'] == len(os.sched_getaffinity(0)) and machine['cpu'] and len(machine['load_average']) == 3
     nbformat.validate(saved)

@@ -93,11 +93,16 @@ def test_course_map_and_profile_text_use_the_same_times():
 
 
 def test_teaching_notes_give_the_times_of_lessons():
+    """TEACHING.md states the times once, in the block course_lib/tooling/teaching.py generates."""
+    from course_lib.tooling.teaching import block_of
     notes = (ROOT / 'docs' / 'TEACHING.md').read_text()
-    healthy = notes.split('## What a healthy run prints')[1].split('\n## ')[0]
-    rows = {line.split('|')[1].strip(): line for line in healthy.splitlines() if re.match(r'\|\s*\d\d\s*\|', line)}
+    block = block_of(notes)
+    rows = {line.split('|')[1].strip(): line for line in block.splitlines()
+            if re.match(r'\|\s*\d\d\s*\| \d+ min \|', line)}
     assert sorted(rows) == [x.number for x in LESSONS]
     for x in LESSONS:
-        assert f'| {x.minutes_smoke} min |' in rows[x.number], f'TEACHING.md, lesson {x.number}'
+        assert f'| {x.minutes_smoke} min |' in rows[x.number], f'TEACHING.md, lesson {x.number}: regenerate the block'
+    outside = notes.replace(block, '')
+    assert not re.search(r'\|\s*\d\d\s*\|\s*\d+ min\s*\|', outside), 'a lesson time outside the generated block'
     assert not ABOUT_MINUTES.search(notes.split('## What a healthy run prints')[0]), \
         'the set-up notes point at the table instead of giving one time for every lesson'

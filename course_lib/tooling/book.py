@@ -21,7 +21,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from ..errors import MissingFileError, run_cli
-from ..lessons import LESSONS, LOADED_MACHINE_NOTE, Lesson
+from ..lessons import EXPECTED_MIME, LESSONS, LOADED_MACHINE_NOTE, Lesson
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXECUTED_DIR = REPO_ROOT / 'build' / 'executed'
@@ -250,6 +250,9 @@ def render_lesson(nb: nbformat.NotebookNode, nav: str, title: str = '') -> str:
     """Return one executed lesson as a standalone HTML page (images embedded, no network)."""
     if title:
         nb.metadata['title'] = title
+    for cell in nb.cells:  # the values a lesson publishes for the teacher's notes show nothing
+        if cell.get('outputs'):
+            cell.outputs = [o for o in cell.outputs if EXPECTED_MIME not in o.get('data', {})]
     exporter = HTMLExporter(template_name='lab', template_file='course_book.html.j2',
                             extra_loaders=[jinja2.DictLoader({'course_book.html.j2': TEMPLATE})],
                             preprocessors=[StaticWidgets])

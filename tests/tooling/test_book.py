@@ -48,7 +48,9 @@ def _lesson(widgets: bool = True) -> nbformat.NotebookNode:
                 nbformat.v4.new_code_cell('train()', outputs=[
                     _view('bar', 'training:   0%|          | 0/190 [00:00<?, ?it/s]'),
                     nbformat.v4.new_output('stream', name='stdout', text='top-1 0.97\n'),
-                    nbformat.v4.new_output('display_data', data={'image/png': PNG, 'text/plain': 'fig'})]),
+                    nbformat.v4.new_output('display_data', data={'image/png': PNG, 'text/plain': 'fig'}),
+                    nbformat.v4.new_output('display_data', data={book.EXPECTED_MIME: {'key': '03.top1'},
+                                                                 'text/plain': ''})]),
                 nbformat.v4.new_code_cell('toggle', outputs=[_view('box', "VBox(children=(ToggleButtons(...),))")]),
                 nbformat.v4.new_code_cell('slider', outputs=[_view('frames', 'VBox(...)')]),
                 nbformat.v4.new_code_cell('gone', outputs=[_view('missing', 'IntSlider(value=3)')])]
@@ -95,6 +97,7 @@ def test_widgets_are_drawn_from_their_final_state_without_the_network(site):
     assert 'IntSlider(value=3)' in page and 'state was not saved' in page
     assert not re.search(r'''(src|href)=["']?https?:|url\(["']?https?:|@import''', page), 'no CDN'
     assert book.WIDGET_VIEW_MIME not in page and book.WIDGET_STATE_MIME not in page
+    assert '<pre></pre>' not in page, "a teacher's-notes record (it shows nothing) left an empty output"
 
 
 def test_static_widgets_keep_the_text_when_no_state_was_saved():
