@@ -82,6 +82,14 @@ def capped(count: int, cap_name: str) -> int:
     return min(count, getattr(_ACTIVE, cap_name))
 
 
+def frame_scale(reference: int = 224) -> float:
+    """The factor frames shrink by before a model that takes whole frames (input_size / reference
+    in the dry run, at most 1; outside it, 1): what input_size does to the configs' crops."""
+    if _ACTIVE is None or _ACTIVE.input_size is None:
+        return 1.0
+    return min(1.0, _ACTIVE.input_size / reference)
+
+
 def capped_spec(spec, **caps: str):
     """A generated data set's spec (a dataclass) with counts capped, e.g. `num_train='generated_samples'`.
 
