@@ -256,7 +256,7 @@ def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_d
     `source` names the recognizer checkpoint: a new one makes new features. The test videos are
     also written as MPEG-4 files (root/videos) for the raw-video demo.
     """
-    spec = capped_spec(spec or UntrimmedSpec(), num_train='generated_samples', num_test='eval_samples')
+    spec = capped_spec(spec or UntrimmedSpec(), num_train='split_samples', num_test='eval_samples')
     root = Path(root)
     stamp = root / 'feature_set.json'
     wanted = dict(spec=asdict(spec), temporal_dim=temporal_dim, windows=asdict(windows),
