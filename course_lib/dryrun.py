@@ -5,9 +5,10 @@ CI executes every lesson with COURSE_PROFILE=full against a loopback mirror of t
 `make notebooks-full` (tests/full_dry_run.py, course_lib/tooling/lesson_dry_run.py). In that run the
 kernel holds one `DryRun`, which caps training iterations, evaluation samples, the calibration and
 accuracy-control subsets, benchmark durations, the spatial input size and the size of the data
-sets the course generates or converts; everything else runs the code a real full run runs. A learner's kernel never holds one: `active()` is None and nothing
-here changes a run. Only `course_lib.tooling.lesson_dry_run.enter_dry_run` sets it, from a ticket file the
-test harness writes outside the repository (no environment variable, argument or config reaches it).
+sets the course generates or converts; everything else runs the code a real full run runs. A
+learner's kernel never holds one: `active()` is None and nothing here changes a run. Only
+`course_lib.tooling.lesson_dry_run.enter_dry_run` sets it, from a ticket file the test harness
+writes outside the repository (no environment variable, argument or config reaches it).
 
 Fake weights cannot pass a lesson's quality bars, so lessons state their bars through
 `quality_bar(ok, what)`: asserted normally, printed as not asserted in the dry run.
@@ -29,7 +30,7 @@ class DryRun:
     benchmark_seconds: float = 1.0  # each benchmark's duration (benchmark_app -t)
     benchmark_repeats: int = 2  # warm-up and timed repeats of each in-process benchmark
     input_size: int | None = 64  # the spatial crop size models see (None: the configs' own sizes)
-    split_samples: int = 4  # items of each split (or class) of a data set the course generates or converts
+    split_samples: int = 4  # items of each split (or class) of a set the course generates or converts
     mirror: str = ''  # the loopback URL the hub is redirected to
 
     def scale(self, pixels: int, reference: int = 224) -> int:
@@ -98,7 +99,8 @@ def capped_spec(spec, **caps: str):
     """
     if _ACTIVE is None:
         return spec
-    return dataclasses.replace(spec, **{name: capped(getattr(spec, name), cap) for name, cap in caps.items()})
+    return dataclasses.replace(spec, **{name: capped(getattr(spec, name), cap)
+                                        for name, cap in caps.items()})
 
 
 # --- the caps applied to a loaded mmengine config (course_lib.configs.load_config) ---

@@ -82,7 +82,8 @@ def test_a_generated_set_is_capped_in_the_dry_run_only(tmp_path):
     from course_lib.data.synthetic.motion_clips import MotionSetSpec, generate_motion_clips
     from course_lib.data.synthetic.untrimmed_motion import UntrimmedSpec
     spec = MotionSetSpec(classes=('MoveLeft', 'Grow'), train_per_class=6, val_per_class=5, size=32, frames=4)
-    assert generate_motion_clips(tmp_path / 'real', spec, progress=False).counts() == {'train': 12, 'test': 10}
+    real = generate_motion_clips(tmp_path / 'real', spec, progress=False)
+    assert real.counts() == {'train': 12, 'test': 10}
     assert dryrun.capped_spec(spec, train_per_class='split_samples') is spec
     dryrun._set_active(dryrun.DryRun(split_samples=2, eval_samples=1))
     try:
