@@ -128,6 +128,31 @@ def allow_cpu_torchrun() -> None:
     APPLIED.append('mmengine torchrun on CPU (no cuda.set_device)')
 
 
+_FORMATTED: dict[tuple, tuple] = {}
+
+
+def format_each_config_once() -> None:
+    """mmengine's Config.pretty_text runs yapf over the whole config at every call (the Runner's
+    config dump, the visualizer, each checkpoint's meta): seconds to minutes of CPU for a long config,
+    the same text each time. Remember yapf's result per input text (the output is unchanged)."""
+    from mmengine.config import config as mm_config
+    if getattr(mm_config.FormatCode, 'course_cached', False):
+        return
+    original = mm_config.FormatCode
+
+    def format_code(text, style_config=None, **kwargs):
+        key = (text, repr(style_config), repr(sorted(kwargs.items())))
+        if key not in _FORMATTED:
+            if len(_FORMATTED) >= 32:  # a few configs per kernel; never grow without bound
+                _FORMATTED.clear()
+            _FORMATTED[key] = original(text, style_config=style_config, **kwargs)
+        return _FORMATTED[key]
+
+    format_code.course_cached = True
+    mm_config.FormatCode = format_code
+    APPLIED.append('mmengine config text formatted once per content (yapf)')
+
+
 def quiet_pkg_resources_warning() -> None:
     """Hide setuptools' pkg_resources deprecation warning, raised by `import mmengine` on every run."""
     import warnings
@@ -250,5 +275,6 @@ def apply_all() -> list[str]:
         restore_numpy_nan_alias()
         allow_mmengine_checkpoints()
         allow_cpu_torchrun()
+        format_each_config_once()
         quiet_known_upstream_notices()
     return list(APPLIED)

@@ -4,10 +4,11 @@ CI executes every lesson with COURSE_PROFILE=full against a loopback mirror of t
 (fake checkpoints with the real key names, miniature data sets in their real layouts):
 `make notebooks-full` (tests/full_dry_run.py, course_lib/tooling/lesson_dry_run.py). In that run the
 kernel holds one `DryRun`, which caps training iterations, evaluation samples, the calibration and
-accuracy-control subsets, benchmark durations and the spatial input size; everything else runs
-the code a real full run runs. A learner's kernel never holds one: `active()` is None and nothing
-here changes a run. Only `course_lib.tooling.lesson_dry_run.enter_dry_run` sets it, from a ticket file the
-test harness writes outside the repository (no environment variable, argument or config reaches it).
+accuracy-control subsets, benchmark durations, the spatial input size and the size of the data
+sets the course generates or converts; everything else runs the code a real full run runs. A
+learner's kernel never holds one: `active()` is None and nothing here changes a run. Only
+`course_lib.tooling.lesson_dry_run.enter_dry_run` sets it, from a ticket file the test harness
+writes outside the repository (no environment variable, argument or config reaches it).
 
 Fake weights cannot pass a lesson's quality bars, so lessons state their bars through
 `quality_bar(ok, what)`: asserted normally, printed as not asserted in the dry run.
@@ -29,6 +30,7 @@ class DryRun:
     benchmark_seconds: float = 1.0  # each benchmark's duration (benchmark_app -t)
     benchmark_repeats: int = 2  # warm-up and timed repeats of each in-process benchmark
     input_size: int | None = 64  # the spatial crop size models see (None: the configs' own sizes)
+    split_samples: int = 4  # items of each split (or class) of a set the course generates or converts
     mirror: str = ''  # the loopback URL the hub is redirected to
 
     def scale(self, pixels: int, reference: int = 224) -> int:
@@ -79,6 +81,26 @@ def capped(count: int, cap_name: str) -> int:
     if _ACTIVE is None:
         return count
     return min(count, getattr(_ACTIVE, cap_name))
+
+
+def frame_scale(reference: int = 224) -> float:
+    """The factor frames shrink by before a model that takes whole frames (input_size / reference
+    in the dry run, at most 1; outside it, 1): what input_size does to the configs' crops."""
+    if _ACTIVE is None or _ACTIVE.input_size is None:
+        return 1.0
+    return min(1.0, _ACTIVE.input_size / reference)
+
+
+def capped_spec(spec, **caps: str):
+    """A generated data set's spec (a dataclass) with counts capped, e.g. `num_train='split_samples'`.
+
+    A learner's run: spec itself. The dry run trains on iterations x 2 samples and evaluates
+    eval_samples, so generating more (and computing their features) is work nothing reads.
+    """
+    if _ACTIVE is None:
+        return spec
+    return dataclasses.replace(spec, **{name: capped(getattr(spec, name), cap)
+                                        for name, cap in caps.items()})
 
 
 # --- the caps applied to a loaded mmengine config (course_lib.configs.load_config) ---
@@ -145,8 +167,8 @@ def cap_config(cfg, run: DryRun | None = None) -> None:
             loader['drop_last'] = False
         else:
             loader['batch_size'] = 1
-            if cfg.get('default_scope') != 'mmdet':  # BCCD ships whole (lesson 06 matches every
-                dataset['indices'] = run.eval_samples  # image of a split): only its size is capped
+            if cfg.get('default_scope') != 'mmdet':  # BCCD (lesson 06 matches every image of a split)
+                dataset['indices'] = run.eval_samples  # is capped where it is converted: voc_to_coco
         if dataset.get('pipeline'):
             cap_pipeline(dataset['pipeline'], run)
     train_cfg = cfg.get('train_cfg')

@@ -114,6 +114,30 @@ def test_runner_resumes_from_its_checkpoint(tmp_path):
     assert (tmp_path / 'epoch_2.pth').exists()
 
 
+def test_mmengine_still_formats_the_whole_config_at_every_pretty_text_and_course_lib_once(monkeypatch):
+    import yapf.yapflib.yapf_api
+    from mmengine.config import Config
+    from mmengine.config import config as mm_config
+    calls = []
+
+    def counting(text, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    real = yapf.yapflib.yapf_api.FormatCode
+    cfg = Config(dict(model=dict(type='Net', depth=50), pipeline=[dict(type='Resize', scale=(8, 8))]))
+    monkeypatch.setattr(mm_config, 'FormatCode', counting)  # upstream's own call, without the fix
+    upstream = [cfg.pretty_text for _ in range(3)]
+    assert len(calls) == 3  # still once per call upstream
+    calls.clear()
+    monkeypatch.setattr(mm_config, 'FormatCode', counting)
+    course_lib.compat._FORMATTED.clear()
+    course_lib.compat.format_each_config_once()
+    assert [cfg.pretty_text for _ in range(3)] == upstream and len(calls) == 1  # same text, one yapf run
+    cfg.model.depth = 101
+    assert 'depth=101' in cfg.pretty_text and len(calls) == 2  # a changed config is formatted again
+
+
 def test_mmengine_still_raises_the_pkg_resources_warning_and_course_lib_hides_it():
     def stderr_of(code):
         return subprocess.run([sys.executable, '-W', 'default', '-c', code], capture_output=True,

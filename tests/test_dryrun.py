@@ -76,3 +76,21 @@ def test_capped_counts_and_unknown_settings():
         dryrun._set_active(None)
     with pytest.raises(ValueError, match='unknown dry-run settings'):
         dryrun.from_dict({'iterations': 1, 'skip_verification': True})
+
+
+def test_a_generated_set_is_capped_in_the_dry_run_only(tmp_path):
+    from course_lib.data.synthetic.motion_clips import MotionSetSpec, generate_motion_clips
+    from course_lib.data.synthetic.untrimmed_motion import UntrimmedSpec
+    spec = MotionSetSpec(classes=('MoveLeft', 'Grow'), train_per_class=6, val_per_class=5, size=32, frames=4)
+    real = generate_motion_clips(tmp_path / 'real', spec, progress=False)
+    assert real.counts() == {'train': 12, 'test': 10}
+    assert dryrun.capped_spec(spec, train_per_class='split_samples') is spec
+    dryrun._set_active(dryrun.DryRun(split_samples=2, eval_samples=1))
+    try:
+        split = generate_motion_clips(tmp_path / 'dry', spec, progress=False)
+        capped = dryrun.capped_spec(UntrimmedSpec(), num_train='split_samples', num_test='eval_samples')
+    finally:
+        dryrun._set_active(None)
+    assert split.counts() == {'train': 4, 'test': 4} and split.classes == ['MoveLeft', 'Grow']
+    assert len(list((tmp_path / 'dry' / 'videos').rglob('*.mp4'))) == 8
+    assert (capped.num_train, capped.num_test) == (2, 1) and capped.size == UntrimmedSpec().size

@@ -62,7 +62,7 @@ def test_x3d_detector_overfits_one_batch(tmp_path):
     model = build_model(cfg).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     losses = []
-    for _ in range(25):
+    for _ in range(10):  # Adam at 1e-3 brings it below 0.3 of the start in about 5 steps
         data = model.data_preprocessor(batch, True)
         loss, _ = model.parse_losses(model(**data, mode='loss'))
         optimizer.zero_grad()

@@ -27,6 +27,7 @@ from mmaction.structures import ActionDataSample
 from tqdm.auto import tqdm
 
 from .._util import same_spec
+from ..dryrun import capped_spec
 from ..data.activitynet import write_annotations, write_features
 from ..data.synthetic.untrimmed_motion import UntrimmedSpec, render_untrimmed, video_info, video_name
 from ..errors import InputError
@@ -255,7 +256,7 @@ def build_feature_set(root: str | os.PathLike, recognizer, spec=None, temporal_d
     `source` names the recognizer checkpoint: a new one makes new features. The test videos are
     also written as MPEG-4 files (root/videos) for the raw-video demo.
     """
-    spec = spec or UntrimmedSpec()
+    spec = capped_spec(spec or UntrimmedSpec(), num_train='split_samples', num_test='eval_samples')
     root = Path(root)
     stamp = root / 'feature_set.json'
     wanted = dict(spec=asdict(spec), temporal_dim=temporal_dim, windows=asdict(windows),

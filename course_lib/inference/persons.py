@@ -19,6 +19,7 @@ import numpy as np
 from mmengine.config import Config
 from tqdm.auto import tqdm
 
+from ..dryrun import active as dry_run, cap_pipeline, frame_scale
 from ..errors import MissingFileError
 from ..metrics.threshold import box_iou
 from ..settings import device as default_device  # cuda in the full profile on a GPU
@@ -67,6 +68,9 @@ class FaceCascadePersonDetector:
     def detect_faces(self, frame: np.ndarray) -> np.ndarray:
         """Return face boxes (N, 5): pixel x1, y1, x2, y2 and votes, merged over the angle passes."""
         gray = cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY)
+        factor = frame_scale()  # 1, except in CI's dry run of the full profile (its input size)
+        if factor < 1:
+            gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         h, w = gray.shape
         found = []
         for angle in self.angles:
@@ -80,7 +84,9 @@ class FaceCascadePersonDetector:
             for (x, y, bw, bh), v in zip(boxes, votes):
                 cx, cy = inverse @ np.array([x + bw / 2, y + bh / 2, 1.0])  # centre, back upright
                 found.append([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, float(v)])
-        return _merge(np.array(found, dtype=float).reshape(-1, 5))
+        found = np.array(found, dtype=float).reshape(-1, 5)
+        found[:, :4] /= factor  # back to the frame's pixels
+        return _merge(found)
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Return head-and-shoulders person boxes (N, 5) in pixels, score in [0, 1]."""
@@ -112,6 +118,8 @@ class MMDetPersonDetector:
         """`cat_id`: the detector's class id of a person (COCO: 0), as the demo's --det-cat-id."""
         from mmdet.apis import init_detector  # here: mmdet.apis builds every detector's modules
         cfg = Config.fromfile(str(installed_config(config)))
+        if dry_run() is not None:  # CI's dry run of the full profile: its small input size
+            cap_pipeline(cfg.test_dataloader.dataset.pipeline, dry_run())
         state = None
         if checkpoint is not None:
             from ..checkpoints import read_state_dict

@@ -46,9 +46,19 @@ def test_unknown_profile(monkeypatch, value):
     assert validate.environment()[0][0] == 'COURSE_PROFILE'
 
 
-def _run(args: list[str], **env) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT), **env))
+def _start(args: list[str], **env) -> subprocess.Popen:
+    """Start a course command as a learner does (its result: _finish); several may run at once."""
+    return subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env))
+
+
+def _finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    try:
+        out, err = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 @pytest.mark.parametrize('script', ['generate_blood_cells', 'prepare_bccd', 'generate_motion_clips'])
@@ -64,12 +74,14 @@ def test_help_works_with_an_unusable_data_dir(script, monkeypatch, capsys):
 
 
 def test_a_script_prints_one_message_and_exits_1_without_traceback():
-    done = _run(['data_scripts/generate_ava_actions.py', '--train-videos', '1'], COURSE_DATA_DIR=__file__)
+    # both interpreters start at once: each spends most of its time importing the course
+    plain = _start(['data_scripts/generate_ava_actions.py', '--train-videos', '1'], COURSE_DATA_DIR=__file__)
+    debug = _start(['data_scripts/generate_ava_actions.py', '--debug'], COURSE_DATA_DIR=__file__)
+    done, debug = _finish(plain), _finish(debug)
     assert done.returncode == 1
     assert 'Traceback' not in done.stderr
     assert done.stderr.startswith(f'error: COURSE_DATA_DIR={__file__}: cannot use it')
     assert '--debug' in done.stderr
-    debug = _run(['data_scripts/generate_ava_actions.py', '--debug'], COURSE_DATA_DIR=__file__)
     assert debug.returncode == 1 and 'Traceback' in debug.stderr  # --debug shows it
 
 

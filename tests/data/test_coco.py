@@ -109,6 +109,21 @@ def test_voc_to_coco_uses_bccd_splits_and_reports_bad_records(tmp_path):
         assert coco.validate_coco(tmp_path / 'out' / split / coco.ANNOTATION_FILE) == []
 
 
+def test_in_the_dry_run_each_split_keeps_its_first_images(tmp_path):
+    from course_lib import dryrun
+    write_bccd(tmp_path / 'src', RECORDS, SPLITS)
+    dryrun._set_active(dryrun.DryRun(split_samples=1))
+    try:
+        voc.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)
+    finally:
+        dryrun._set_active(None)
+    train = json.loads((tmp_path / 'out/train' / coco.ANNOTATION_FILE).read_text())
+    assert [i['file_name'] for i in train['images']] == ['BloodImage_00000.jpg']  # of 00000, 00001
+    assert not (tmp_path / 'out/train/BloodImage_00001.jpg').exists()
+    for split in coco.SPLITS:
+        assert coco.validate_coco(tmp_path / 'out' / split / coco.ANNOTATION_FILE) == []
+
+
 def test_voc_to_coco_without_image_sets_splits_at_random(tmp_path):
     write_bccd(tmp_path / 'src', RECORDS)
     voc.voc_to_coco(tmp_path / 'src', tmp_path / 'out', progress=False)

@@ -24,10 +24,21 @@ def _script(name):
     return module
 
 
-def _run_script(name, *args):
-    """Run a data script as a learner does; check it fails in one line without a traceback."""
-    done = subprocess.run([sys.executable, str(SCRIPTS / f'{name}.py'), *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+def _start_script(name, *args) -> subprocess.Popen:
+    """Start a data script as a learner does (in the background: its interpreter mostly imports the
+    course, while the test goes on in process); _failed_in_one_line(process) collects it."""
+    return subprocess.Popen([sys.executable, str(SCRIPTS / f'{name}.py'), *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _failed_in_one_line(process: subprocess.Popen) -> str:
+    """Wait for a started script; check it failed in one line without a traceback; its stderr."""
+    try:
+        _, stderr = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    done = subprocess.CompletedProcess(process.args, process.returncode, '', stderr)
     assert done.returncode != 0 and 'Traceback' not in done.stderr
     assert done.stderr.strip().count('\n') == 0, done.stderr
     return done.stderr
@@ -353,6 +364,9 @@ def test_a_folder_mixing_layouts_or_a_data_set_root_is_explained(tutorial_split,
 
 
 def test_convert_script_both_ways_and_one_line_errors(tmp_path, capsys):
+    # the default --fps 30 on this layout: one line, the file and line, the fix; no traceback
+    failing = _start_script('convert_ava_cvat', 'cvat2ava', '--cvat', FIXTURE / 'train', '--ann',
+                            tmp_path / 'b.csv')
     main = _script('convert_ava_cvat').main
     assert main(['cvat2ava', '--cvat', str(FIXTURE / 'train'), '--ann', str(tmp_path / 'a.csv'),
                  '--frames', str(tmp_path / 'rawframes'), '--fps', '1', '--timestamp-start', '0']) == 0
@@ -363,18 +377,17 @@ def test_convert_script_both_ways_and_one_line_errors(tmp_path, capsys):
                  '--proposals', str(tmp_path / 'ava_dense_proposals_train.pkl'),
                  '--out', str(tmp_path / 'otx' / 'train'), '--fps', '1', '--timestamp-start', '0']) == 0
     assert (tmp_path / 'otx' / 'train.pkl').is_file()
-    # the default --fps 30 on this layout: one line, the file and line, the fix; no traceback
-    err = _run_script('convert_ava_cvat', 'cvat2ava', '--cvat', FIXTURE / 'train', '--ann',
-                      tmp_path / 'b.csv')
+    err = _failed_in_one_line(failing)
     assert 'annotations.xml, line' in err and '--fps 1' in err
 
 
 def test_prepare_jhmdb_script_reads_the_otx_subset(tmp_path):
+    failing = _start_script('prepare_jhmdb_ava', '--otx', tmp_path / 'nowhere', '--root', tmp_path / 'j2')
     main = _script('prepare_jhmdb_ava').main
     assert main(['--otx', str(FIXTURE), '--root', str(tmp_path / 'jhmdb')]) == 0
     labels = ava.read_label_map(tmp_path / 'jhmdb' / 'annotations' / 'ava_action_list.pbtxt')
     assert len(labels) == 21 and labels[21] == 'wave'  # JHMDB's ids, whatever the subset holds
     rows = ava.read_csv(tmp_path / 'jhmdb' / 'annotations' / 'ava_train.csv', labels)
     assert rows and {labels[r.action_id] for r in rows} <= {'wave', 'walk', 'jump'}
-    err = _run_script('prepare_jhmdb_ava', '--otx', tmp_path / 'nowhere', '--root', tmp_path / 'j2')
+    err = _failed_in_one_line(failing)
     assert 'nowhere' in err

@@ -48,6 +48,23 @@ def test_boxes_are_drawn_on_the_written_video(carphone, tmp_path):
     assert edge[:, 0].mean() > 170 and edge[:, 1].mean() < 90  # red line
 
 
+def test_in_the_dry_run_the_cascade_sees_frames_at_its_input_size(carphone):
+    import cv2
+
+    from course_lib import dryrun
+    detector = persons.FaceCascadePersonDetector()
+    small = detector(carphone[0])
+    big = cv2.resize(carphone[0], None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+    dryrun._set_active(dryrun.DryRun(input_size=112))  # frames shrink by 112 / 224 before the cascade
+    try:
+        seen = detector(big)
+    finally:
+        dryrun._set_active(None)
+    assert len(small) == len(seen) == 1
+    np.testing.assert_allclose(seen[:, :4], 2 * small[:, :4], atol=2)  # in the big frame's pixels
+    assert seen[0, 4] == small[0, 4]
+
+
 def test_head_and_shoulders_widens_and_clips():
     box = persons.head_and_shoulders([40, 20, 60, 40], (200, 100))  # 20 px face, frame 100 wide
     np.testing.assert_allclose(box, [24, 10, 76, 84])

@@ -27,6 +27,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ..._util import same_spec
+from ...dryrun import capped_spec
 from ...errors import InputError, SetupError
 from ...video import write_video
 from ..annotation_lists import VideoEntry
@@ -149,6 +150,7 @@ def clip_name(motion: str, index: int, per_group: int = 4) -> str:
 def generate_motion_clips(root: str | os.PathLike, spec: MotionSetSpec = MotionSetSpec(),
                           progress: bool = True) -> Split:
     """Write the videos and UCF101-format split files of a motion set; skip clips already written."""
+    spec = capped_spec(spec, train_per_class='split_samples', val_per_class='split_samples')
     root = Path(root)
     if not same_spec(root / SPEC_FILE, asdict(spec), refuse='a motion set'):
         root.mkdir(parents=True, exist_ok=True)
