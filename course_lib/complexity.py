@@ -62,6 +62,14 @@ def model_complexity(model: torch.nn.Module, *inputs: torch.Tensor) -> Complexit
     return Complexity(gflops=flops / 1e9, params=int(parameter_count(model)['']))
 
 
+def count_parameters(model: torch.nn.Module, trainable_only: bool = False) -> int:
+    """The number of parameters of a model (each shared tensor once); `trainable_only`: those with requires_grad."""
+    if not isinstance(model, torch.nn.Module):
+        raise InputError(f'count_parameters needs a torch.nn.Module (e.g. MODELS.build(cfg.model)); '
+                         f'got {type(model).__name__}.')
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
 def complexity_of_config(config: Any, input_shape: Sequence[int]) -> Complexity:
     """GFLOPs and parameters of a config's model (built with random weights) on one zero input.
 

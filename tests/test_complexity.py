@@ -75,3 +75,15 @@ def test_the_model_keeps_its_mode():
     model.train()
     model_complexity(model, torch.zeros(1, 3, 4, 4))
     assert model.training
+
+
+def test_count_parameters_counts_by_hand_shared_once_and_trainable():
+    from course_lib.complexity import count_parameters
+    linear = torch.nn.Linear(4, 3)
+    net = torch.nn.Sequential(torch.nn.Conv3d(3, 2, 1), linear, linear)  # the Linear is shared
+    assert count_parameters(net) == (3 * 2 + 2) + (4 * 3 + 3)
+    linear.requires_grad_(False)
+    assert count_parameters(net, trainable_only=True) == 3 * 2 + 2
+    assert count_parameters(net) == model_complexity(net[0], torch.zeros(1, 3, 1, 1, 1)).params + 4 * 3 + 3
+    with pytest.raises(InputError, match='torch.nn.Module'):
+        count_parameters({'weight': torch.zeros(3)})
