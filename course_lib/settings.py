@@ -185,6 +185,15 @@ def verification_lines(stamp: dict | None = None, installed: dict[str, str] | No
     return lines
 
 
+def code_to_html(text: str) -> str:
+    """Escape text for HTML and turn its `code` spans (Markdown's backticks) into <code> elements."""
+    parts = text.split('`')
+    if len(parts) % 2 == 0:  # an unpaired backtick: show it as a character, not as markup
+        parts = text.replace('`', "'").split('`')
+    return ''.join(f'<code>{html.escape(part)}</code>' if i % 2 else html.escape(part)
+                   for i, part in enumerate(parts))
+
+
 @dataclass
 class Banner:
     """The profile banner shown at the top of every lesson."""
@@ -217,7 +226,7 @@ class Banner:
 
     def _repr_html_(self) -> str:
         color = '#e8f4ea' if profile() == 'smoke' else '#fdf1e0'
-        head, *rest = (html.escape(line) for line in self.lines())
+        head, *rest = (code_to_html(line) for line in self.lines())
         body = '<br>'.join(rest)
         return (f'<div style="background:{color};padding:8px 12px;border-radius:6px">'
                 f'<b>{head}</b><br>{body}</div>')

@@ -78,3 +78,30 @@ def test_the_dry_run_profile_switch_leaves_an_unset_profile_unset(monkeypatch):
     with full_profile_smoke_view():
         assert p.profile() == 'smoke'
     assert p.setting('COURSE_PROFILE') is None
+
+
+@pytest.mark.parametrize('profile', p.PROFILES)
+@pytest.mark.parametrize('stamp', [{}, {'date': '2026-01-02', 'command': 'make stamp', 'versions': {'torch': '0.0.1'}}])
+def test_every_lesson_banner_renders_its_code_spans_as_html(monkeypatch, tmp_path, profile, stamp):
+    import ast
+    import json
+
+    from course_lib.lessons import LESSONS
+    from tests.test_lesson_times import banner_call
+    monkeypatch.setenv('COURSE_PROFILE', profile)
+    monkeypatch.setattr(p, 'STAMP', tmp_path / 'verified.json')
+    (tmp_path / 'verified.json').write_text(json.dumps(stamp))
+    for lesson in LESSONS:
+        call = banner_call(lesson.notebook)
+        args = [ast.literal_eval(a) for a in call.args]
+        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        banner = p.banner(*args, **kwargs)
+        html = banner._repr_html_()
+        assert '`' in str(banner), 'the plain text keeps its Markdown'
+        assert '`' not in html, f'lesson {lesson.number}: a Markdown backtick reached the HTML: {html}'
+        assert '<code>COURSE_PROFILE=full make lab</code>' in html
+
+
+def test_code_to_html_escapes_and_never_leaves_a_backtick():
+    assert p.code_to_html('run `a<b` now') == 'run <code>a&lt;b</code> now'
+    assert p.code_to_html('a lone ` here') == "a lone &#x27; here"

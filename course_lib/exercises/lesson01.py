@@ -36,13 +36,14 @@ def _x3d_params(num_classes: int) -> int:
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
 
+    from ..complexity import count_parameters
     from ..inference import installed_config
     from ..inference.recognition import RECOGNIZER_CONFIG
     cfg = Config.fromfile(str(installed_config(RECOGNIZER_CONFIG)))
     cfg.merge_from_dict({'model.cls_head.num_classes': num_classes})
     init_default_scope('mmaction')
     from mmaction.registry import MODELS
-    return sum(p.numel() for p in MODELS.build(cfg.model).parameters())
+    return count_parameters(MODELS.build(cfg.model))
 
 
 @exercise('01.2', 'Give the parameter count of X3D-S with a 10-class head.', starter=None,
@@ -50,7 +51,7 @@ def _x3d_params(num_classes: int) -> int:
 def x3d_ten_classes(answer) -> str | None:
     """Right when the count equals the 10-class X3D-S built from the installed config."""
     if answer is None:
-        return 'build the model with MODELS.build(cfg.model) and count with p.numel().'
+        return 'build the model with MODELS.build(cfg.model) and count its parameters with count_parameters, as the lesson did.'
     expected = _x3d_params(10)
     if whole(answer) == _x3d_params(400):
         return 'that is the 400-class model: did merge_from_dict run before MODELS.build?'

@@ -68,4 +68,17 @@ def installed_config(name: str) -> Path:
     return path
 
 
-__all__ = ['Weights', 'installed_config', 'zoo_weights']
+def model_families(task: str, package: str = 'mmaction') -> list[str]:
+    """The model families (config folders) an installed wheel ships for a task folder, e.g. 'recognition'."""
+    import importlib.util
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingFileError(f'package {package!r} is not installed (make setup).')
+    configs = Path(list(spec.submodule_search_locations)[0]) / '.mim' / 'configs'
+    tasks = sorted(p.name for p in configs.iterdir() if p.is_dir() and not p.name.startswith('_'))
+    if task not in tasks:
+        raise MissingFileError(f'{package} ships no configs for {task!r}: give one of {", ".join(tasks)}.')
+    return sorted(p.name for p in (configs / task).iterdir() if p.is_dir() and not p.name.startswith('_'))
+
+
+__all__ = ['Weights', 'installed_config', 'model_families', 'zoo_weights']

@@ -138,3 +138,15 @@ def test_clips_of_a_variable_rate_file_are_sampled_by_time(tmp_path):
     assert np.allclose(np.diff(times), np.diff(times).mean(), atol=1 / 6 + 1e-3)  # evenly spaced in time
     assert times[0] > 2.0  # the middle of 12 s lies in the slow part; by frame index it would be frame ~60
     assert [frame_number(f) for f in sample['array']] == source.at_times(times).tolist()
+
+
+def test_model_families_are_the_config_folders_of_a_task():
+    from course_lib.errors import MissingFileError
+    from course_lib.inference import installed_config, model_families
+    families = model_families('recognition')
+    assert {'x3d', 'tsn', 'r2plus1d'} <= set(families) and families == sorted(families)
+    assert not any(f.startswith('_') for f in families)
+    assert installed_config('mmaction::recognition/x3d/metafile.yml').parent.name in families
+    assert 'bmn' in model_families('localization') and 'bmn' not in families
+    with pytest.raises(MissingFileError, match="no configs for 'spotting'"):
+        model_families('spotting')
