@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import torch
-from mmengine.analysis import FlopAnalyzer, parameter_count
+from mmengine.analysis import FlopAnalyzer
+from mmengine.analysis import parameter_count as _parameter_table
 from mmengine.model import BaseModel
 
 from .errors import InputError
@@ -31,6 +32,11 @@ class Complexity:
 
     def __str__(self) -> str:
         return f'{self.gflops:.3g} GFLOPs, {self.params_m:.3g} M parameters'
+
+
+def parameter_count(model: torch.nn.Module) -> int:
+    """Number of parameters of a model (each shared parameter once), by mmengine's counter."""
+    return int(_parameter_table(model)[''])
 
 
 class _TensorForward(torch.nn.Module):
@@ -59,7 +65,7 @@ def model_complexity(model: torch.nn.Module, *inputs: torch.Tensor) -> Complexit
             flops = analyzer.total()
     finally:
         model.train(was_training)
-    return Complexity(gflops=flops / 1e9, params=int(parameter_count(model)['']))
+    return Complexity(gflops=flops / 1e9, params=parameter_count(model))
 
 
 def complexity_of_config(config: Any, input_shape: Sequence[int]) -> Complexity:
