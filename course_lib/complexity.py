@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import torch
-from mmengine.analysis import FlopAnalyzer, parameter_count
+from mmengine.analysis import FlopAnalyzer
 from mmengine.model import BaseModel
 
 from .errors import InputError
@@ -59,7 +59,7 @@ def model_complexity(model: torch.nn.Module, *inputs: torch.Tensor) -> Complexit
             flops = analyzer.total()
     finally:
         model.train(was_training)
-    return Complexity(gflops=flops / 1e9, params=int(parameter_count(model)['']))
+    return Complexity(gflops=flops / 1e9, params=count_parameters(model))
 
 
 def count_parameters(model: torch.nn.Module, trainable_only: bool = False) -> int:

@@ -61,7 +61,7 @@ LESSONS: tuple[Lesson, ...] = (
            '~6 h on a GPU', 'ActivityNet features (full); generated (smoke)',
            'synthetic feature sequences and untrimmed videos with known classes'),
     Lesson('06', '06_object_detection.ipynb', 'Object detection with mmdet',
-           'train ATSS on blood cells, evaluate COCO mAP, choose the confidence threshold', 5,
+           'train ATSS on blood cells, evaluate COCO mAP, choose the confidence threshold', 6,
            '~1 h on a GPU (BCCD)', 'BCCD, shipped with the course (both profiles)',
            'real BCCD images (MIT licence, in datasets/bccd); detector trained from scratch'),
     Lesson('07', '07_spatiotemporal_detection.ipynb', 'Spatio-temporal action detection',

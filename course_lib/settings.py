@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 PROFILE_TEXT = {
     'smoke': ('offline, on generated or shipped data, with small models trained from scratch; '
-              'each lesson runs in 1 to 5 minutes on 2 CPU cores. Pretrained checkpoints are not '
+              'each lesson runs in 1 to 6 minutes on 2 CPU cores. Pretrained checkpoints are not '
               'downloaded: where a lesson would use one, it says that its weights are random.'),
     'full': ('real data sets and pretrained checkpoints downloaded from the internet, full-size '
              'models and schedules; sized for a GPU (hours, not minutes, on a CPU).'),

@@ -50,6 +50,7 @@ def measure(name: str, config: str) -> dict:
     from mmengine.analysis import get_model_complexity_info
 
     from course_lib import configs
+    from course_lib.complexity import count_parameters
     from course_lib.data import ava
     from course_lib.export import stdet
     from course_lib.train import train
@@ -69,7 +70,7 @@ def measure(name: str, config: str) -> dict:
         flops = get_model_complexity_info(net, inputs=example, show_table=False,
                                           show_arch=False)['flops']
     return dict(name=name, config=config, per_class={labels[c]: ap for c, ap in per_class.items()},
-                overall=overall, params=sum(p.numel() for p in model.parameters()),
+                overall=overall, params=count_parameters(model),
                 gflops=flops / 1e9, cpu_s=seconds, clip=tuple(items[0].clip.shape[2:]))
 
 

@@ -51,11 +51,11 @@ def _mean_sizes(root, cfg):
 
 
 def solve_06_2():
-    """Anchors are stride x octave_base_scale; divide each class's mean size at input by the smallest."""
+    """Anchors are stride x octave_base_scale; each class's mean size at input, to the nearest by ratio."""
     root, cfg = _data_and_config()
     anchors = cfg.model.bbox_head.anchor_generator
-    smallest = min(anchors.strides) * anchors.octave_base_scale
-    return {name: size / smallest for name, size in _mean_sizes(root, cfg).items()}
+    return {name: min(anchors.strides, key=lambda s: abs(math.log(size / (s * anchors.octave_base_scale))))
+            for name, size in _mean_sizes(root, cfg).items()}
 
 
 def solve_06_3():

@@ -51,4 +51,11 @@ def proposal_recall(gt_rows, proposals, iou_thr=0.5):
     return hit / total
 
 
-SOLUTIONS = {'07.1': lambda: frame_ap_one_class, '07.2': lambda: proposal_recall}
+def keyframes_with_both_actions():
+    """A clip spans 8 frames every 2nd at 8 fps: 14 frames, ~1 s before and after its keyframe."""
+    switch, span_before, span_after = 903.3, 8 / 8, 6 / 8  # frames t-8, t-6, ..., t+6
+    return [t for t in range(901, 906) if t - span_before < switch < t + span_after]
+
+
+SOLUTIONS = {'07.1': lambda: frame_ap_one_class, '07.2': lambda: proposal_recall,
+             '07.3': keyframes_with_both_actions}

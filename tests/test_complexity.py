@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from course_lib.complexity import model_complexity
+from course_lib.complexity import model_complexity, count_parameters
 from course_lib.errors import InputError
 
 
@@ -12,6 +12,14 @@ def test_conv3d_counted_by_hand():
     c = model_complexity(conv, torch.zeros(1, 3, 4, 8, 8))
     assert c.gflops * 1e9 == pytest.approx(8 * 4 * 8 * 8 * 3 * 27)
     assert c.params == 8 * 3 * 27
+
+
+def test_parameter_count_by_hand_and_shared_weights_once():
+    linear = torch.nn.Linear(3, 5)
+    assert count_parameters(linear) == 3 * 5 + 5
+    tied = torch.nn.Sequential(linear, torch.nn.ReLU(), torch.nn.Linear(5, 3), linear)
+    assert tied(torch.zeros(2, 3)).shape == (2, 5)  # the same module twice: its parameters count once
+    assert count_parameters(tied) == (3 * 5 + 5) + (5 * 3 + 3)
 
 
 def test_batch_scales_flops_not_parameters():

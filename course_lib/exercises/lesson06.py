@@ -117,41 +117,50 @@ def _anchor_sizes(generator) -> list[float]:
     return sorted(sizes)
 
 
-def _close(a: float, b: float, rel: float = 0.03) -> bool:
-    return math.isclose(a, b, rel_tol=rel)
+def _nearest_strides(sizes: dict[str, float], cfg) -> dict[str, int]:
+    """For each class, the stride of the level whose anchor is nearest its size (as a ratio)."""
+    anchors = cfg.model.bbox_head.anchor_generator
+    octave = float(anchors.octave_base_scale)
+    return {name: min(anchors.strides, key=lambda s: abs(math.log(size / (s * octave))))
+            for name, size in sizes.items()}
 
 
-@exercise('06.2', 'For each class, divide the mean box size (sqrt(w * h)) of the training split, in '
-          'the pixels the detector sees, by the size of the smallest anchor: answer '
-          '{class name: ratio}.', starter={},
-          shape='a dict {class name: ratio (a number)}')
-def size_to_anchor_ratios(answer: dict) -> str | None:
-    """Right when each ratio is within 3 % of mean training box size / smallest anchor size."""
+@exercise('06.2', 'For each class, take its mean box size (sqrt(w * h)) in the training split, in '
+          'the pixels the detector sees, and give the stride of the level whose anchor is nearest '
+          'to it as a ratio (the larger size divided by the smaller): answer {class name: stride}.',
+          starter={}, shape='a dict {class name: stride (an integer)}')
+def nearest_anchor_level(answer: dict) -> str | None:
+    """Right when each class maps to the stride whose anchor is nearest its mean size at input."""
     root, config = _lesson_data()
     cfg = load_config(config)
     if not isinstance(answer, dict) or set(answer) != set(cfg.classes):
-        return f'answer with a dict holding one ratio per class: keys {list(cfg.classes)}.'
+        return f'answer with a dict holding one stride per class: keys {list(cfg.classes)}.'
+    anchors = cfg.model.bbox_head.anchor_generator
+    octave = float(anchors.octave_base_scale)
+    given = {name: answer[name] for name in cfg.classes}
+    if any(isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating))
+           for v in given.values()):
+        return 'give each class a number: the stride of a level (one of those printed in section 2).'
+    if {float(v) for v in given.values()} <= {float(s * octave) for s in anchors.strides} - \
+            {float(s) for s in anchors.strides}:
+        return 'these are anchor sizes; answer with the stride of the level that has that anchor.'
+    if not {float(v) for v in given.values()} <= {float(s) for s in anchors.strides}:
+        return f'each value is one of the strides printed in section 2: {list(anchors.strides)}.'
     sizes = _mean_box_sizes(cfg, root)
-    smallest = _anchor_sizes(_anchors(cfg))[0]
-    octave = float(cfg.model.bbox_head.anchor_generator.octave_base_scale)
-    given = {name: float(answer[name]) for name in cfg.classes}
-    expected = {name: sizes[name] / smallest for name in cfg.classes}
-    if all(_close(given[n], expected[n]) for n in cfg.classes):
+    expected = _nearest_strides(sizes, cfg)
+    if all(int(given[n]) == expected[n] for n in cfg.classes):
         return None
-    if all(v > 0 and _close(1 / given[n], expected[n]) for n, v in given.items()):
-        return 'the other way round: box size divided by anchor size.'
     from ..metrics.resolution import resize_scale
     scale = resize_scale(cfg, 640, 480)  # BCCD's image size
-    if scale != 1 and all(_close(given[n] * scale, expected[n]) for n in cfg.classes):
-        return ('these are the sizes in the original 640 x 480 pixels; the detector sees the image '
+    original = _nearest_strides({n: v / scale for n, v in sizes.items()}, cfg)
+    if scale != 1 and all(int(given[n]) == original[n] for n in cfg.classes):
+        return ('these fit the sizes in the original 640 x 480 pixels; the detector sees the image '
                 'resized (the factor printed in section 2): scale the box sizes first.')
-    if octave != 1 and all(_close(given[n], expected[n] * octave) for n in cfg.classes):
-        return ('you divided by the smallest stride; the anchor is stride x octave_base_scale '
-                '(the lesson printed the anchor sizes in section 2).')
-    wrong = [n for n in cfg.classes if not _close(given[n], expected[n])]
-    return (f'{len(wrong)} of {len(given)} ratios are off (e.g. {wrong[0]!r}). Use the mean of '
-            'sqrt(w * h) over the training boxes (the table of section 1) times the resize factor, '
-            'and the smallest of the anchor sizes printed in section 2.')
+    wrong = [n for n in cfg.classes if int(given[n]) != expected[n]]
+    return (f'{len(wrong)} of {len(given)} levels are off (e.g. {wrong[0]!r}). Compare the class\'s '
+            'mean size at the input with every anchor size as a ratio, larger / smaller: a 30-px '
+            'box is 1.5 x a 20-px anchor and 40 / 30 = 1.33 x below a 40-px one, so the 40-px '
+            'anchor is the nearer.')
 
 
 def _resize_scales(loader) -> list[tuple]:

@@ -1,4 +1,4 @@
-"""Checkers for lesson 07's exercises (spatio-temporal detection: frame AP by hand, proposal recall)."""
+"""Checkers for lesson 07's exercises (frame AP by hand, proposal recall, clips across a change of action)."""
 from __future__ import annotations
 
 import numpy as np
@@ -135,3 +135,43 @@ def proposal_recall(answer) -> str | None:
                     '(key "video_id,TTTT", columns x1, y1, x2, y2[, score]) and count it if the best '
                     'IoU is >= iou_thr.')
     return None
+
+
+# ---- 07.3: which keyframes' clips hold two actions --------------------------------------------------
+
+SWITCH_SECOND = 903.3  # the exercise's figure waves until second 903.3, then jumps
+KEYFRAMES = (901, 902, 903, 904, 905)
+# The clip of a keyframe at second t: 8 frames, every 2nd, at 8 fps, centred on t: from t - 1 s to
+# t + 0.75 s (mmaction's sampling puts it one frame later: t - 0.875 s to t + 0.875 s). The switch is
+# 0.3 s after 903 and 0.7 s before 904: the answer is the same under either convention.
+CLIP_BEFORE, CLIP_AFTER = 1.0, 0.75
+
+
+def _both_actions() -> set[int]:
+    """Keyframes whose clip holds frames before and after the switch."""
+    return {t for t in KEYFRAMES if t - CLIP_BEFORE < SWITCH_SECOND < t + CLIP_AFTER}
+
+
+@exercise('07.3', 'A figure waves until second 903.3, then jumps; keyframes are seconds 901-905. Give '
+          'the keyframes whose clip (8 frames, every 2nd, at 8 fps, around the keyframe) shows both '
+          'actions, as a list of seconds.', starter=[], shape='a list of whole seconds, e.g. [901]')
+def keyframes_with_both_actions(answer) -> str | None:
+    """Right when the answer is exactly the keyframes whose clip spans the change of action."""
+    if isinstance(answer, (int, float)) and not isinstance(answer, bool):
+        answer = [answer]
+    if not isinstance(answer, (list, tuple, set)) or not all(
+            isinstance(t, (int, float)) and not isinstance(t, bool) and float(t) == int(t) for t in answer):
+        return 'answer with a list of whole seconds (the keyframes\' timestamps), e.g. [901, 902].'
+    given, want = {int(t) for t in answer}, _both_actions()
+    if given == want:
+        return None
+    if not given:
+        return ('a clip is not a single frame: at 8 fps, 8 frames taken every 2nd span about 2 '
+                'seconds around the keyframe. Which keyframes have 903.3 inside that span?')
+    if not given <= set(KEYFRAMES):
+        return f'the keyframes are the whole seconds {list(KEYFRAMES)}.'
+    if given < want:
+        return ('the clip reaches about 1 second to both sides of its keyframe: a keyframe before '
+                'the change can see it coming, a keyframe after it still sees the end of the wave.')
+    return ('a keyframe whose whole clip lies on one side of 903.3 shows one action only: 8 frames '
+            'every 2nd at 8 fps span 14 frames, 1.75 seconds, about 1 second before and after.')

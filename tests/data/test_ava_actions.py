@@ -160,3 +160,43 @@ def test_figure_boxes_find_every_annotated_figure(tmp_path):
         for box, _, _ in persons:
             assert _iou(np.array(box) * size, boxes[:, :4]).max() >= 0.6
     assert aa.figure_boxes(np.full((64, 96, 3), 40, np.uint8)).shape == (0, 5)  # background only
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_a_switching_figure_changes_action_once_between_keyframes(seed):
+    spec = aa.AVASetSpec(switch=1.0)
+    _, figures = aa.make_video(np.random.default_rng(seed), spec)
+    for fig in figures:
+        changes = np.flatnonzero(np.diff(fig.actions)) + 1
+        assert len(changes) == 1 and fig.action_at(0) != fig.action_at(spec.frames - 1)
+        second = changes[0] / spec.fps
+        assert 1 < second < spec.seconds - 1 and abs(second - round(second)) >= 0.1  # between keyframes
+        at = changes[0]
+        assert abs(fig.x[at] - fig.x[at - 1]) < 3 and abs(fig.y[at] - fig.y[at - 1]) < 9  # no teleport
+    _, still = aa.make_video(np.random.default_rng(seed), aa.AVASetSpec(switch=0.0))
+    assert all(f.actions is None and f.action_at(5) == f.action_id for f in still)
+
+
+def test_switching_persons_get_the_action_of_each_keyframe(tmp_path):
+    spec = aa.AVASetSpec(train_videos=1, val_videos=3, switch=1.0)
+    rows = ava.read_csv(aa.generate_ava_actions(tmp_path / 'set', spec, progress=False).csv('val'))
+    tracks = {}
+    for r in rows:
+        tracks.setdefault((r.video_id, r.person_id), []).append((r.timestamp, r.action_id))
+    for track in tracks.values():
+        actions = [a for _, a in sorted(track)]
+        assert len(set(actions)) == 2  # one change ...
+        assert sum(a != b for a, b in zip(actions, actions[1:])) == 1  # ... once, in keyframe order
+
+
+@pytest.mark.parametrize('seed', range(5))
+def test_look_alike_motions_are_smaller_than_the_action(seed):
+    spec = aa.AVASetSpec()
+    track = lambda a: aa._figure(a, np.random.default_rng(seed), spec.frames, spec.fps, spec.width,  # noqa: E731
+                                 spec.height, (0, spec.width), look_alike=1.0)
+    wave, walk, jump = (track(a) for a in (1, 2, 3))
+    wave_swing = max(np.ptp(wave.arm_l), np.ptp(wave.arm_r))
+    for other in (walk, jump):  # an arm swings, less than a wave's
+        assert 0.4 < max(np.ptp(other.arm_l), np.ptp(other.arm_r)) <= 1.0 < wave_swing
+    for other in (wave, jump):  # steps on the spot: legs move, the body does not slide
+        assert np.ptp(other.legs) > 0.3 and np.ptp(other.x) == 0

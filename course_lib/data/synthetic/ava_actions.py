@@ -13,10 +13,14 @@ It stands in for AVA / JHMDB in the smoke profile (lesson 07):
 
 Each video shows one or two stick figures on a noisy background for `seconds` seconds at `fps`
 frames per second, AVA-style: second 900 is the video's first frame, keyframes are the whole
-seconds inside it. Every figure does one action for the whole video, and the action is visible
-only in the motion: *wave* (one arm swings, the body stays), *walk* (the figure slides sideways,
-legs scissoring), *jump* (it bounces up and down). Arm and leg angles are random in every
-class, so a single frame does not tell the action. Used in lesson 07.
+seconds inside it. An action is visible only in the motion: *wave* (one arm swings, the body
+stays), *walk* (the figure slides sideways, legs scissoring), *jump* (it bounces up and down). Arm
+and leg angles are random in every class, so a single frame does not tell the action, and figures
+may also make a smaller motion of another action (`look_alike`: an arm swinging a little, steps on
+the spot), so only its size or the body moving tells the actions apart. A share of
+the figures (`switch`) changes action once, at a random moment between two keyframes: the clip
+around a keyframe next to that moment holds both motions, and only its middle says which action
+the keyframe is annotated with (as in real video, where actions start and end). Used in lesson 07.
 """
 from __future__ import annotations
 
@@ -52,6 +56,8 @@ class AVASetSpec:
     max_persons: int = 2
     noise: float = 5.0  # std of the per-frame pixel noise (0-255 scale)
     proposal_jitter: float = 0.04  # std of proposal corners, as a fraction of the box size
+    switch: float = 0.5  # share of figures that change action once, between two keyframes
+    look_alike: float = 0.5  # chance of a smaller motion of another action (an arm swing, steps)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -62,6 +68,9 @@ class AVASetSpec:
                              f'got {self.seconds}.')
         if self.max_persons not in (1, 2):
             raise InputError(f'max_persons is 1 or 2, got {self.max_persons}.')
+        for name in ('switch', 'look_alike'):
+            if not 0 <= getattr(self, name) <= 1:
+                raise InputError(f'{name} is a share of the figures, from 0 to 1, got {getattr(self, name)}.')
         from ...validate import positive
         for name in ('train_videos', 'val_videos', 'fps'):
             positive(name, getattr(self, name))
@@ -88,9 +97,9 @@ def keyframe_index(timestamp: int, fps: int, timestamp_start: int = TIMESTAMP_ST
 
 @dataclass
 class Figure:
-    """One stick figure's track: its action and per-frame pose."""
+    """One stick figure's track: its action(s) and per-frame pose."""
 
-    action_id: int
+    action_id: int  # the action of frame 0
     x: np.ndarray  # (T,) hip centre
     y: np.ndarray  # (T,) hip centre
     arm_l: np.ndarray  # (T,) angle from straight down, radians
@@ -98,6 +107,11 @@ class Figure:
     legs: np.ndarray  # (T,) half spread of the legs, radians (signed for walking)
     scale: float
     color: tuple[int, int, int]
+    actions: np.ndarray | None = None  # (T,) the action of each frame, if it changes; else action_id
+
+    def action_at(self, i: int) -> int:
+        """Return the action the figure does at frame i."""
+        return self.action_id if self.actions is None else int(self.actions[i])
 
     def joints(self, i: int) -> dict[str, np.ndarray]:
         """Return the figure's points at frame i (hip, neck, head, hands, feet) in pixels."""
@@ -124,10 +138,16 @@ class Figure:
 
 
 def _figure(action_id: int, rng: np.random.Generator, frames: int, fps: int, width: int,
-            height: int, x_range: tuple[float, float]) -> Figure:
-    """Draw a random figure doing one action, inside the horizontal band x_range."""
+            height: int, x_range: tuple[float, float], look_alike: float = 0.0,
+            grounded_at: int | None = None) -> Figure:
+    """Draw a random figure doing one action, inside the horizontal band x_range.
+
+    With probability `look_alike` each, a figure that does not wave swings an arm a little and one
+    that does not walk steps on the spot: smaller motions of another action. A jump is on the ground
+    at frame `grounded_at` if it is given.
+    """
     t = np.arange(frames) / fps  # seconds
-    scale = rng.uniform(1.3, 1.6)
+    scale = min(rng.uniform(1.3, 1.6), (0.75 * height - 2) / 23)  # it fits below the top quarter
     half_h = 13 * scale
     lo, hi = x_range[0] + 8 * scale, x_range[1] - 8 * scale
     x0 = rng.uniform(lo, hi)
@@ -154,7 +174,18 @@ def _figure(action_id: int, rng: np.random.Generator, frames: int, fps: int, wid
         legs = 0.45 * np.sin(2 * math.pi * rng.uniform(1.2, 1.8) * t + phase)
     else:  # jump
         freq, amp = rng.uniform(1.0, 1.4), rng.uniform(7, 9) * scale
+        if grounded_at is not None:
+            phase = -math.pi * freq * t[grounded_at]
         y = y0 - amp * np.abs(np.sin(math.pi * freq * t + phase))
+    # look-alike motions: only the size of the swing, or the body moving, tells the actions apart
+    if look_alike and ACTIONS[action_id] != 'wave' and rng.random() < look_alike:
+        idle = rng.uniform(0.25, 0.5) * np.sin(2 * math.pi * rng.uniform(1.2, 1.8) * t + phase)
+        if rng.random() < 0.5:
+            arm_r = arm_r + idle
+        else:
+            arm_l = arm_l + idle
+    if look_alike and ACTIONS[action_id] != 'walk' and rng.random() < look_alike:
+        legs = rng.uniform(0.2, 0.4) * np.sin(2 * math.pi * rng.uniform(1.2, 1.8) * t + phase)
     color = tuple(int(c) for c in rng.integers(150, 256, 3))
     return Figure(action_id, x, y, arm_l, arm_r, legs, scale, color)  # type: ignore[arg-type]
 
@@ -174,12 +205,43 @@ def _draw(canvas: np.ndarray, fig: Figure, i: int) -> None:
     cv2.circle(canvas, centre, int(round(3.0 * fig.scale * 8)), fig.color, -1, cv2.LINE_AA, shift=3)
 
 
+def _switched(fig: Figure, rng: np.random.Generator, spec: AVASetSpec,
+              band: tuple[float, float]) -> Figure:
+    """Return the figure changing to another action at a random frame between two keyframes.
+
+    The second action's track is drawn like any figure's, then moved so that the body does not jump:
+    it starts where the first one stands at the switch (on the ground, for a jump).
+    """
+    gaps = [(k + 0.15, k + 0.85) for k in range(1, spec.seconds - 1)]  # not at a keyframe
+    windows = [np.arange(int(math.ceil(low * spec.fps)), int(high * spec.fps) + 1) for low, high in gaps]
+    if ACTIONS[fig.action_id] == 'jump':  # a jump ends on the ground: its lowest frame of any window
+        frames = np.concatenate(windows)
+        at = int(frames[np.argmax(fig.y[frames])])
+    else:
+        at = int(rng.choice(windows[int(rng.integers(len(windows)))]))
+    other = int(rng.choice([a for a in ACTIONS if a != fig.action_id]))
+    nxt = _figure(other, rng, spec.frames, spec.fps, spec.width, spec.height, band, spec.look_alike,
+                  grounded_at=at)  # a jump starts from the ground
+    standing = lambda f, i: f.y.max() if ACTIONS[f.action_id] == 'jump' else f.y[i]  # noqa: E731
+    dx, dy = fig.x[at] - nxt.x[at], standing(fig, at) - standing(nxt, at)
+    lo, hi = band[0] + 8 * fig.scale, band[1] - 8 * fig.scale
+    x_next = np.clip(nxt.x + dx, lo, hi)
+    before = np.arange(spec.frames) < at
+    pick = lambda a, b: np.where(before, a, b)  # noqa: E731
+    return Figure(fig.action_id, pick(fig.x, x_next), pick(fig.y, nxt.y + dy),
+                  pick(fig.arm_l, nxt.arm_l), pick(fig.arm_r, nxt.arm_r), pick(fig.legs, nxt.legs),
+                  fig.scale, fig.color, pick(fig.action_id, other).astype(int))
+
+
 def make_video(rng: np.random.Generator, spec: AVASetSpec) -> tuple[np.ndarray, list[Figure]]:
     """Render one video (T, H, W, 3 uint8 BGR) with 1..max_persons figures; return it and them."""
     count = int(rng.integers(1, spec.max_persons + 1))
     bands = [(0, spec.width)] if count == 1 else [(0, spec.width / 2), (spec.width / 2, spec.width)]
     figures = [_figure(int(rng.integers(1, len(ACTIONS) + 1)), rng, spec.frames, spec.fps,
-                       spec.width, spec.height, band) for band in bands]
+                       spec.width, spec.height, band, spec.look_alike) for band in bands]
+    if spec.switch and spec.seconds >= 3:
+        figures = [_switched(fig, rng, spec, band) if rng.random() < spec.switch else fig
+                   for fig, band in zip(figures, bands)]
     top, bottom = rng.integers(0, 70, 3), rng.integers(0, 70, 3)
     ramp = np.linspace(0, 1, spec.height)[:, None, None]
     background = (top * (1 - ramp) + bottom * ramp).repeat(spec.width, axis=1)
@@ -331,7 +393,7 @@ def generate_ava_actions(root: str | os.PathLike, spec: AVASetSpec = AVASetSpec(
             f = keyframe_index(ts, spec.fps)
             for pid, fig in enumerate(figures):
                 rows[split].append(ava.AVARow(video_id, ts, fig.box(f, spec.width, spec.height),
-                                              fig.action_id, pid))
+                                              fig.action_at(f), pid))
     ava.write_label_map(paths.label_map, ACTIONS)
     rng = np.random.default_rng([spec.seed, 7])
     for split in ('train', 'val'):

@@ -30,7 +30,8 @@ FRAMES, ANNOTATED = 8, range(1, 7)
 def write_otx_clip(root: str | os.PathLike, split: str = 'train', seed: int = 0,
                    index: int = 0) -> Path:
     """Write one synthetic stick-figure clip in OTX's CVAT layout under root/split; return its XML."""
-    spec = AVASetSpec(width=96, height=64, seconds=4, fps=2, noise=0.0, seed=seed)
+    spec = AVASetSpec(width=96, height=64, seconds=4, fps=2, noise=0.0, switch=0.0,
+                      look_alike=0.0, seed=seed)
     rng = np.random.default_rng([seed, index])
     video, figures = make_video(rng, spec)
     name = '_'.join(ACTIONS[f.action_id] for f in figures) + f'_stick_figures_{seed}_{index}'
