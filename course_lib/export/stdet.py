@@ -146,34 +146,40 @@ class Keyframe:
         return self.clip, self.boxes
 
 
-def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
-                     proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
-    """Every keyframe of a split (or `limit` spread over it) through the config's val pipeline."""
+def keyframe_stream(cfg, split: str = 'val', limit: int | None = None,
+                    proposal_file: str | os.PathLike | None = None):
+    """The keyframes of a split (or `limit` spread over it) through the config's val pipeline, as a
+    `tasks.Stream`: each Keyframe is made when the stream is iterated (none kept in memory)."""
     from mmengine.registry import init_default_scope
 
     from mmaction.registry import DATASETS
 
-    def ids(n: int) -> list[int]:
-        return list(range(n)) if limit is None or limit >= n else \
-            sorted({int(i) for i in np.linspace(0, n - 1, limit)})
+    from .tasks import Stream, spread_indices
     loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
     dataset_cfg = copy.deepcopy(dict(loader.dataset))
     dataset_cfg.update(pipeline=copy.deepcopy(cfg.val_dataloader.dataset.pipeline), test_mode=True)
     if proposal_file is not None:
         dataset_cfg['proposal_file'] = str(proposal_file)
     init_default_scope('mmaction')
-    with quiet():  # AVADataset logs its frame counts; mmengine warns about FileClient
+    with quiet():  # AVADataset logs its frame counts
         dataset = DATASETS.build(dataset_cfg)
-        data = [dataset[i] for i in ids(len(dataset))]
-    out = []
-    for item in data:
+
+    def make(i: int) -> Keyframe:
+        with quiet():  # mmengine warns about FileClient
+            item = dataset[i]
         sample = item['data_samples']
         clip = item['inputs'].float().numpy()
-        out.append(Keyframe(clip.reshape(1, *clip.shape[-4:]),
-                            sample.proposals.bboxes.float().numpy().reshape(-1, 4),
-                            sample.metainfo['video_id'], int(sample.metainfo['timestamp']),
-                            tuple(sample.metainfo['img_shape'])))
-    return out
+        return Keyframe(clip.reshape(1, *clip.shape[-4:]),
+                        sample.proposals.bboxes.float().numpy().reshape(-1, 4),
+                        sample.metainfo['video_id'], int(sample.metainfo['timestamp']),
+                        tuple(sample.metainfo['img_shape']))
+    return Stream(make, spread_indices(len(dataset), limit))
+
+
+def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
+                     proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
+    """Every keyframe of a split (or `limit` spread over it), in memory (the metric's split)."""
+    return list(keyframe_stream(cfg, split, limit, proposal_file))
 
 
 def detections(run: Callable[[Inputs], list], items: Sequence[Keyframe],
