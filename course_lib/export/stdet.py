@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from ..data import ava
+from ..errors import MissingFileError
 from ..metrics.ava_frame_map import frame_ap
 from ..output import quiet
 from ..standalone_demo import RT_SECTION
@@ -174,6 +175,35 @@ def keyframe_stream(cfg, split: str = 'val', limit: int | None = None,
                         sample.metainfo['video_id'], int(sample.metainfo['timestamp']),
                         tuple(sample.metainfo['img_shape']))
     return Stream(make, spread_indices(len(dataset), limit))
+
+
+def video_proposals(cfg, split: str = 'val', video: int = 0) -> tuple[Path, dict[int, np.ndarray]]:
+    """One video of a split (its frame folder) and the person boxes of its keyframes, in pixels with
+    their scores ((N, 5)), from the config's own annotation and proposal files (mmaction's AVADataset):
+    what a person detector would give, in every profile. Keys: 0-based frame indices (AVA's rule)."""
+    import cv2
+    from mmengine.registry import init_default_scope
+
+    from mmaction.registry import DATASETS
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    init_default_scope('mmaction')
+    with quiet():
+        dataset = DATASETS.build(dict(copy.deepcopy(dict(loader.dataset)), pipeline=[], test_mode=True))
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    videos = sorted({info['video_id'] for info in infos})
+    if not videos:
+        raise MissingFileError(f'{loader.dataset.ann_file}: no keyframe in the {split} split.')
+    chosen = [info for info in infos if info['video_id'] == videos[video % len(videos)]]
+    frame_dir = Path(chosen[0]['frame_dir'])
+    first = sorted(p for p in frame_dir.iterdir() if p.suffix.lower() in ('.jpg', '.jpeg', '.png'))[0]
+    h, w = cv2.imread(str(first)).shape[:2]
+    boxes = {}
+    for info in chosen:
+        props = np.asarray(info['proposals'], np.float32).reshape(-1, 4) * np.float32([w, h, w, h])
+        scores = np.asarray(info.get('scores', np.ones(len(props))), np.float32).reshape(-1, 1)
+        key = int(info['fps'] * (info['timestamp'] - info['timestamp_start']))
+        boxes[key] = np.concatenate([props, scores], 1)
+    return frame_dir, dict(sorted(boxes.items()))
 
 
 def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
