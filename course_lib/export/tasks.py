@@ -249,6 +249,14 @@ def bmn_proposals(bmn: nn.Module, run: ArrayFn, features: np.ndarray, samples: l
     return type(bmn).predict(_WithForward(bmn, forward), torch.from_numpy(features), samples)
 
 
+def bmn_inputs(cfg, split: str = 'train', limit: int | None = None) -> Stream:
+    """A split's features (1, C, T) through the val pipeline, made lazily (BMN's calibration set)."""
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    dataset = _build_dataset(cfg, dict(loader.dataset, pipeline=cfg.val_dataloader.dataset.pipeline,
+                                       test_mode=True))
+    return Stream(lambda i: dataset[i]['inputs'].float().numpy()[None], spread_indices(len(dataset), limit))
+
+
 def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
     """Validation features (1, C, T) with their data samples."""
     dataset = _build_dataset(cfg, cfg.val_dataloader.dataset)
