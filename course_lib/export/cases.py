@@ -139,7 +139,7 @@ def bmn_case(config: str | None = None, calibration_size: int = 60) -> Case:
 def stdet_case(config: str | None = None, calibration_size: int = 60,
                validation_size: int | None = None) -> Case:
     """The lesson-07 spatio-temporal detector: frame-mAP@0.5 on the validation keyframes (their own
-    proposals), calibration streaming `calibration_size` training keyframes; inputs are (clip, person boxes)."""
+    proposals), calibration streaming `calibration_size` training keyframes; inputs: (clip, boxes)."""
     from ..data import ava
     from . import stdet
     config, cfg, checkpoint = _trained(config, 'stdet')

@@ -49,7 +49,7 @@ def ov_runner(compiled) -> ArrayFn:
     return run
 
 
-def _build_dataset(cfg, dataset_cfg: dict):
+def _build_dataset(cfg, dataset_cfg: dict):  # pipelines: the loaders' (the dry run caps those)
     """Build a dataset from the config's registry scope (mmaction or mmdet)."""
     scope = cfg.get('default_scope', 'mmaction')
     init_default_scope(scope)
@@ -98,7 +98,7 @@ class Stream:
 def recognizer_stream(cfg, split: str = 'val', limit: int | None = None) -> Stream:
     """A split's (clip (1, 3, T, H, W) float 0..255, label) items through the val pipeline, made lazily."""
     loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
-    dataset_cfg = dict(loader.dataset, pipeline=cfg.val_pipeline, test_mode=True)
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.val_dataloader.dataset.pipeline, test_mode=True)
     dataset = _build_dataset(cfg, dataset_cfg)
 
     def make(i: int) -> tuple[np.ndarray, int]:
@@ -178,7 +178,7 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
     """Run the config's test pipeline and the model's data preprocessor over a split."""
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
-    dataset_cfg = dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.test_dataloader.dataset.pipeline, test_mode=True,
                        filter_cfg=None)
     dataset = _build_dataset(cfg, dataset_cfg)
     evaluator_cfg = dict(cfg.test_evaluator if split == 'test' else cfg.val_evaluator)
@@ -195,11 +195,11 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
 
 
 def detection_inputs(model: nn.Module, cfg, split: str = 'train', limit: int | None = None) -> Stream:
-    """A split's model inputs (1, 3, H, W) through the test pipeline and the data preprocessor, made lazily."""
+    """A split's model inputs (1, 3, H, W) through the test pipeline and data preprocessor, made lazily."""
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
-    dataset = _build_dataset(cfg, dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
-                                       filter_cfg=None))
+    dataset = _build_dataset(cfg, dict(loader.dataset, pipeline=cfg.test_dataloader.dataset.pipeline,
+                                       test_mode=True, filter_cfg=None))
 
     def make(i: int) -> np.ndarray:
         with torch.no_grad():
