@@ -93,7 +93,7 @@ def export_stdet(model: nn.Module, cfg, xml_path: str | os.PathLike,
 
 def short_side(cfg) -> int | None:
     """The short side the val pipeline resizes frames to (`Resize` with scale (-1, S)); None if none."""
-    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
+    pipeline = cfg.val_dataloader.dataset.pipeline  # the loader's: the one the dry run caps
     for step in pipeline:
         if step['type'] == 'Resize' and tuple(step.get('scale', ()))[:1] == (-1,):
             return int(step['scale'][1])
