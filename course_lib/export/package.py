@@ -224,7 +224,7 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
     metric = case.metric(run)
     cfg = load_config(case.config)
     if task == 'recognizer':
-        labels = list(cfg.classes)
+        labels = list(tasks.recognizer_test_video(cfg)[2])  # the data set's classes.txt (every profile)
         config = recognizer_settings(cfg)
         usage = 'VIDEO'
     else:
