@@ -39,6 +39,13 @@ def load_average() -> list[float]:
         return []
 
 
+def peak_memory_gb() -> float:
+    """Peak resident memory of this process (a lesson's kernel) and of its finished children, in GB."""
+    import resource  # Unix; ru_maxrss is in KB on Linux
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024 ** 2
+
+
 # the packages the course's results depend on: the banner's stamp, the doctor, the benchmark records
 PACKAGES = ('torch', 'mmengine', 'mmcv', 'mmaction2', 'mmdet', 'openvino', 'nncf')
 

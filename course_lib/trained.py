@@ -16,7 +16,8 @@ from .data.synthetic import anet_features
 from .data import bccd
 from .data.synthetic.ava_actions import generate_ava_actions
 from .data.synthetic.motion_clips import MotionSetSpec, build_motion_set
-from .settings import data_dir, work_dir
+from .errors import MissingFileError
+from .settings import REPO_ROOT, data_dir, work_dir
 from .train import last_checkpoint, train
 
 
@@ -65,19 +66,36 @@ def prepare_data(config: str) -> Path:
 def finished_checkpoint(config: str) -> Path | None:
     """The last checkpoint of `config`'s finished training run in the data dir, or None (none, or interrupted)."""
     checkpoint = last_checkpoint(work_dir(config))
-    finished = f'epoch_{configs.load_config(config).train_cfg.max_epochs}.pth'
-    return checkpoint if checkpoint is not None and checkpoint.name == finished else None
+    if checkpoint is None:
+        return None
+    finished = f'epoch_{configs.load_config(config).train_cfg.max_epochs}.pth'  # the dry run's cap in CI
+    return checkpoint if checkpoint.name == finished else None
+
+
+def _not_trained_error(config: str) -> MissingFileError:
+    """The error for a full-profile model no earlier run finished: which lesson and command make it."""
+    lessons = sorted({row.lesson for row in configs.TABLE if config in (row.smoke, row.full)})
+    notebooks = ', '.join(p.name for lesson in lessons
+                          for p in sorted((REPO_ROOT / 'notebooks').glob(f'{lesson}_*.ipynb')))
+    made_by = f'lesson {" or ".join(lessons)} ({notebooks}) trains it' if lessons else 'no lesson trains it'
+    return MissingFileError(
+        f'{config}: no finished training run in {work_dir(config)} ({made_by}). The course trains only '
+        f'its smoke models on demand (a full-profile model is hours of GPU time): run that lesson first, '
+        f'or `python -m course_lib.train {config}` (an interrupted run resumes).')
 
 
 def trained_checkpoint(config: str, quiet: bool = True) -> Path:
     """The checkpoint an earlier lesson trained for `config`; trains (or finishes) a smoke one when missing.
 
-    `quiet=False` shows the training log instead of the progress bar alone.
+    A full-profile config (any config without a smoke data recipe) is never trained here: a missing
+    run raises MissingFileError naming the lesson and the command. `quiet=False` shows the training log.
     """
     checkpoint = finished_checkpoint(config)
+    smoke = {configs.for_lesson(lesson, role, 'smoke'): recipe for (lesson, role), recipe in RECIPES.items()}
+    if checkpoint is None and config not in smoke:
+        raise _not_trained_error(config)
     if checkpoint is None:  # an interrupted run resumes
-        recipe = _recipe(config)
-        recipe()
+        smoke[config]()
         print(f'{config}: no checkpoint from the earlier lesson, training it now (smoke profile)')
         train(config, quiet=quiet)
         checkpoint = last_checkpoint(work_dir(config))

@@ -69,7 +69,7 @@ def requirements_text() -> str:
 
 def recognizer_settings(cfg) -> dict:
     """config.json of a recognizer package: the val pipeline's sampling and size, the normalisation."""
-    steps = {step['type']: step for step in cfg.val_pipeline}
+    steps = {step['type']: step for step in cfg.val_dataloader.dataset.pipeline}  # the dry run's caps apply
     sample, resize = steps['SampleFrames'], steps.get('Resize', {})
     pre = cfg.model.data_preprocessor
     return {'task': 'recognizer', 'model': 'model.xml', 'config': Path(cfg.filename).stem,
@@ -90,7 +90,7 @@ def detector_settings(model, cfg, threshold: float, f1: float) -> dict:
         raise InputError(f'{type(model).__name__}: demo.py decodes anchor-based heads with sigmoid '
                          'scores and the DeltaXYWHBBoxCoder (ATSS, RetinaNet); export this one with '
                          'its own post-processing.')
-    resize = next(step for step in cfg.test_pipeline if step['type'] == 'Resize')
+    resize = next(step for step in cfg.test_dataloader.dataset.pipeline if step['type'] == 'Resize')
     if not resize.get('keep_ratio', False):
         raise InputError('demo.py resizes keeping the aspect ratio, as the course\'s detector '
                          'configs do; this config\'s test Resize has keep_ratio=False.')
@@ -224,7 +224,7 @@ def build_package(task: str, out: str | Path, int8: str | Path | None = None,
     metric = case.metric(run)
     cfg = load_config(case.config)
     if task == 'recognizer':
-        labels = list(cfg.classes)
+        labels = list(tasks.recognizer_test_video(cfg)[2])  # the data set's classes.txt (every profile)
         config = recognizer_settings(cfg)
         usage = 'VIDEO'
     else:

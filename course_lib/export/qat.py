@@ -80,12 +80,10 @@ def quantize_torch(net: nn.Module, calibration: Sequence[np.ndarray], subset_siz
 
     from ..compat import nncf_torch_native_quantizers
     nncf_torch_native_quantizers()
-    items = list(calibration)
-    if not items:
-        raise InputError('The calibration set is empty: pass training clips / images.')
-    dataset = nncf.Dataset(items, lambda x: torch.from_numpy(np.ascontiguousarray(x, np.float32)))
+    size = quantize.calibration_count(calibration, subset_size)  # a list or a lazily made tasks.Stream
+    dataset = nncf.Dataset(calibration, lambda x: torch.from_numpy(np.ascontiguousarray(x, np.float32)))
     with quiet(stdout=False, level=quantize.NNCF_LEVEL, loggers=('nncf',)):
-        return nncf.quantize(copy.deepcopy(net).eval(), dataset, subset_size=subset_size or len(items))
+        return nncf.quantize(copy.deepcopy(net).eval(), dataset, subset_size=size)
 
 
 def recognizer_qat_model(case: cases.Case, net: nn.Module) -> QATModel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence, Sized
 
 import numpy as np
 
@@ -29,16 +29,24 @@ def read_model(model):
     return model
 
 
+def calibration_count(calibration: Sized, subset_size: int | None) -> int:
+    """How many calibration items NNCF reads (all of a sized set, or fewer); an empty set is an error."""
+    if not len(calibration):
+        raise InputError('The calibration set is empty: pass training clips / images.')
+    return min(subset_size or len(calibration), len(calibration))
+
+
 def quantize_int8(model, calibration: Sequence, transform: Callable | None = None,
                   subset_size: int | None = None, **kwargs):
-    """`nncf.quantize` an IR with calibration items (each item, or transform(item), is the input)."""
+    """`nncf.quantize` an IR with calibration items (each item, or transform(item), is the input).
+
+    `calibration` is any sized iterable (a list, or a `tasks.Stream` that makes each item when NNCF
+    reads it): NNCF reads it once, item by item, so memory holds one item at a time."""
     import nncf
-    items = list(calibration)
-    if not items:
-        raise InputError('The calibration set is empty: pass training clips / images.')
+    size = calibration_count(calibration, subset_size)
     with quiet(stdout=False, level=NNCF_LEVEL, loggers=('nncf',)):
-        return nncf.quantize(read_model(model), nncf.Dataset(items, transform),
-                             subset_size=subset_size or len(items), **kwargs)
+        return nncf.quantize(read_model(model), nncf.Dataset(calibration, transform),
+                             subset_size=size, **kwargs)
 
 
 def quantize_with_accuracy_control(model, calibration: Sequence, validation: Sequence,
@@ -49,12 +57,14 @@ def quantize_with_accuracy_control(model, calibration: Sequence, validation: Seq
     """`nncf.quantize_with_accuracy_control` with an absolute metric drop budget (0.01 = 1 point)."""
     import nncf
     from nncf.quantization.advanced_parameters import AdvancedAccuracyRestorerParameters
-    calibration, validation = list(calibration), list(validation)
+    size = calibration_count(calibration, subset_size)
+    if not len(validation):
+        raise InputError('The validation set is empty: pass validation clips / images.')
     with quiet(stdout=False, level=NNCF_LEVEL, loggers=('nncf',)):
         return nncf.quantize_with_accuracy_control(
             read_model(model), nncf.Dataset(calibration, transform), nncf.Dataset(validation),
             validation_fn=validate, max_drop=max_drop, drop_type=nncf.DropType.ABSOLUTE,
-            subset_size=subset_size or len(calibration),
+            subset_size=size,
             advanced_accuracy_restorer_parameters=AdvancedAccuracyRestorerParameters(
                 max_num_iterations=max_iterations), **kwargs)
 

@@ -25,6 +25,7 @@ import torch
 from torch import nn
 
 from ..data import ava
+from ..errors import MissingFileError
 from ..metrics.ava_frame_map import frame_ap
 from ..output import quiet
 from ..standalone_demo import RT_SECTION
@@ -92,7 +93,7 @@ def export_stdet(model: nn.Module, cfg, xml_path: str | os.PathLike,
 
 def short_side(cfg) -> int | None:
     """The short side the val pipeline resizes frames to (`Resize` with scale (-1, S)); None if none."""
-    pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline
+    pipeline = cfg.val_dataloader.dataset.pipeline  # the loader's: the one the dry run caps
     for step in pipeline:
         if step['type'] == 'Resize' and tuple(step.get('scale', ()))[:1] == (-1,):
             return int(step['scale'][1])
@@ -146,34 +147,69 @@ class Keyframe:
         return self.clip, self.boxes
 
 
-def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
-                     proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
-    """Every keyframe of a split (or `limit` spread over it) through the config's val pipeline."""
+def keyframe_stream(cfg, split: str = 'val', limit: int | None = None,
+                    proposal_file: str | os.PathLike | None = None):
+    """The keyframes of a split (or `limit` spread over it) through the config's val pipeline, as a
+    `tasks.Stream`: each Keyframe is made when the stream is iterated (none kept in memory)."""
     from mmengine.registry import init_default_scope
 
     from mmaction.registry import DATASETS
 
-    def ids(n: int) -> list[int]:
-        return list(range(n)) if limit is None or limit >= n else \
-            sorted({int(i) for i in np.linspace(0, n - 1, limit)})
+    from .tasks import Stream, spread_indices
     loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
     dataset_cfg = copy.deepcopy(dict(loader.dataset))
     dataset_cfg.update(pipeline=copy.deepcopy(cfg.val_dataloader.dataset.pipeline), test_mode=True)
     if proposal_file is not None:
         dataset_cfg['proposal_file'] = str(proposal_file)
     init_default_scope('mmaction')
-    with quiet():  # AVADataset logs its frame counts; mmengine warns about FileClient
+    with quiet():  # AVADataset logs its frame counts
         dataset = DATASETS.build(dataset_cfg)
-        data = [dataset[i] for i in ids(len(dataset))]
-    out = []
-    for item in data:
+
+    def make(i: int) -> Keyframe:
+        with quiet():  # mmengine warns about FileClient
+            item = dataset[i]
         sample = item['data_samples']
         clip = item['inputs'].float().numpy()
-        out.append(Keyframe(clip.reshape(1, *clip.shape[-4:]),
-                            sample.proposals.bboxes.float().numpy().reshape(-1, 4),
-                            sample.metainfo['video_id'], int(sample.metainfo['timestamp']),
-                            tuple(sample.metainfo['img_shape'])))
-    return out
+        return Keyframe(clip.reshape(1, *clip.shape[-4:]),
+                        sample.proposals.bboxes.float().numpy().reshape(-1, 4),
+                        sample.metainfo['video_id'], int(sample.metainfo['timestamp']),
+                        tuple(sample.metainfo['img_shape']))
+    return Stream(make, spread_indices(len(dataset), limit))
+
+
+def video_proposals(cfg, split: str = 'val', video: int = 0) -> tuple[Path, dict[int, np.ndarray]]:
+    """One video of a split (its frame folder) and the person boxes of its keyframes, in pixels with
+    their scores ((N, 5)), from the config's own annotation and proposal files (mmaction's AVADataset):
+    what a person detector would give, in every profile. Keys: 0-based frame indices (AVA's rule)."""
+    import cv2
+    from mmengine.registry import init_default_scope
+
+    from mmaction.registry import DATASETS
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    init_default_scope('mmaction')
+    with quiet():
+        dataset = DATASETS.build(dict(copy.deepcopy(dict(loader.dataset)), pipeline=[], test_mode=True))
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    videos = sorted({info['video_id'] for info in infos})
+    if not videos:
+        raise MissingFileError(f'{loader.dataset.ann_file}: no keyframe in the {split} split.')
+    chosen = [info for info in infos if info['video_id'] == videos[video % len(videos)]]
+    frame_dir = Path(chosen[0]['frame_dir'])
+    first = sorted(p for p in frame_dir.iterdir() if p.suffix.lower() in ('.jpg', '.jpeg', '.png'))[0]
+    h, w = cv2.imread(str(first)).shape[:2]
+    boxes = {}
+    for info in chosen:
+        props = np.asarray(info['proposals'], np.float32).reshape(-1, 4) * np.float32([w, h, w, h])
+        scores = np.asarray(info.get('scores', np.ones(len(props))), np.float32).reshape(-1, 1)
+        key = int(info['fps'] * (info['timestamp'] - info['timestamp_start']))
+        boxes[key] = np.concatenate([props, scores], 1)
+    return frame_dir, dict(sorted(boxes.items()))
+
+
+def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
+                     proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
+    """Every keyframe of a split (or `limit` spread over it), in memory (the metric's split)."""
+    return list(keyframe_stream(cfg, split, limit, proposal_file))
 
 
 def detections(run: Callable[[Inputs], list], items: Sequence[Keyframe],

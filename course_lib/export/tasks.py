@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import torch
@@ -49,7 +49,7 @@ def ov_runner(compiled) -> ArrayFn:
     return run
 
 
-def _build_dataset(cfg, dataset_cfg: dict):
+def _build_dataset(cfg, dataset_cfg: dict):  # pipelines: the loaders' (the dry run caps those)
     """Build a dataset from the config's registry scope (mmaction or mmdet)."""
     scope = cfg.get('default_scope', 'mmaction')
     init_default_scope(scope)
@@ -57,27 +57,61 @@ def _build_dataset(cfg, dataset_cfg: dict):
     return registry.build(copy.deepcopy(dataset_cfg))
 
 
-def _spread(n: int, limit: int | None) -> list[int]:
+def spread_indices(n: int, limit: int | None) -> list[int]:
     """`limit` indices spread evenly over range(n) (all of them when limit is None)."""
     if limit is None or limit >= n:
         return list(range(n))
     return sorted({int(i) for i in np.linspace(0, n - 1, limit)})
 
 
+class Stream:
+    """A subset of a data set whose items are made one at a time while it is iterated (none kept).
+
+    Sized and iterable again and again, so `nncf.Dataset(stream)` calibrates and validates from it
+    while memory holds one item, whatever the split's size: the calibration and accuracy-control sets
+    of lesson 08. `make(index)` makes the item at a data set index."""
+
+    def __init__(self, make: Callable[[int], object], indices: Sequence[int]):
+        self.make, self.indices = make, [int(i) for i in indices]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self):
+        return (self.make(i) for i in self.indices)
+
+    def __getitem__(self, position: int):
+        return self.make(self.indices[position])
+
+    def map(self, fn: Callable) -> 'Stream':
+        """The same items passed through fn (still made one at a time)."""
+        make = self.make
+        return Stream(lambda i: fn(make(i)), self.indices)
+
+    def spread(self, limit: int | None) -> 'Stream':
+        """`limit` of these items spread evenly (all of them when limit is None)."""
+        return Stream(self.make, [self.indices[j] for j in spread_indices(len(self), limit)])
+
+
 # ---- recognizer ------------------------------------------------------------------------------
+
+def recognizer_stream(cfg, split: str = 'val', limit: int | None = None) -> Stream:
+    """A split's (clip (1, 3, T, H, W) float 0..255, label) items through the val pipeline, made lazily."""
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.val_dataloader.dataset.pipeline, test_mode=True)
+    dataset = _build_dataset(cfg, dataset_cfg)
+
+    def make(i: int) -> tuple[np.ndarray, int]:
+        item = dataset[i]
+        return item['inputs'].float().numpy()[:1], int(item['data_samples'].gt_label.item())
+    return Stream(make, spread_indices(len(dataset), limit))
+
 
 def recognizer_clips(cfg, split: str = 'val', limit: int | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Clips (N, 3, T, H, W, float 0..255) and labels of a split, through the val pipeline."""
-    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
-    dataset_cfg = dict(loader.dataset, pipeline=cfg.val_pipeline, test_mode=True)
-    dataset = _build_dataset(cfg, dataset_cfg)
-    clips, labels = [], []
-    for i in tqdm(_spread(len(dataset), limit), desc=f'{split} clips', leave=False):
-        item = dataset[i]
-        clips.append(item['inputs'].float().numpy()[:1])  # (num_clips=1, 3, T, H, W)
-        labels.append(int(item['data_samples'].gt_label.item()))
-    return np.concatenate(clips), np.array(labels)
+    """Clips (N, 3, T, H, W, float 0..255) and labels of a split, all in memory (small splits only)."""
+    items = list(tqdm(recognizer_stream(cfg, split, limit), desc=f'{split} clips', leave=False))
+    return np.concatenate([c for c, _ in items]), np.array([y for _, y in items])
 
 
 def recognizer_test_video(cfg) -> tuple[os.PathLike, int, list[str]]:
@@ -93,6 +127,20 @@ def recognizer_test_video(cfg) -> tuple[os.PathLike, int, list[str]]:
     classes = (ann_file.parent / 'classes.txt').read_text().splitlines()
     video, label = videos.read_text().splitlines()[-1].rsplit(maxsplit=1)
     return ann_file.parent.parent / 'videos' / video, int(label), classes
+
+
+def top1_items(run: ArrayFn, items: Iterable, batch_size: int = 16) -> tuple[float, list[float]]:
+    """top1 over (clip (1, 3, T, H, W), label) items read one batch at a time (e.g. a Stream)."""
+    correct, clips, labels = [], [], []
+    for clip, label in items:
+        clips.append(clip)
+        labels.append(label)
+        if len(clips) == batch_size:
+            correct += top1(run, np.concatenate(clips), np.array(labels), batch_size)[1]
+            clips, labels = [], []
+    if clips:
+        correct += top1(run, np.concatenate(clips), np.array(labels), batch_size)[1]
+    return (float(np.mean(correct)) if correct else 0.0), correct
 
 
 def top1(run: ArrayFn, clips: np.ndarray, labels: np.ndarray, batch_size: int = 16
@@ -130,7 +178,7 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
     """Run the config's test pipeline and the model's data preprocessor over a split."""
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
-    dataset_cfg = dict(loader.dataset, pipeline=cfg.test_pipeline, test_mode=True,
+    dataset_cfg = dict(loader.dataset, pipeline=cfg.test_dataloader.dataset.pipeline, test_mode=True,
                        filter_cfg=None)
     dataset = _build_dataset(cfg, dataset_cfg)
     evaluator_cfg = dict(cfg.test_evaluator if split == 'test' else cfg.val_evaluator)
@@ -138,12 +186,25 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
         evaluator_cfg['ann_file'] = os.path.join(dataset.data_root, dataset.ann_file) \
             if not os.path.isabs(dataset.ann_file) else dataset.ann_file
     out = DetectionSet(evaluator_cfg=evaluator_cfg, metainfo=dict(dataset.metainfo))
-    for i in tqdm(_spread(len(dataset), limit), desc=f'{split} images', leave=False):
+    for i in tqdm(spread_indices(len(dataset), limit), desc=f'{split} images', leave=False):
         with torch.no_grad():
             data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
         out.images.append(data['inputs'].float().numpy())
         out.samples.append(data['data_samples'])
     return out
+
+
+def detection_inputs(model: nn.Module, cfg, split: str = 'train', limit: int | None = None) -> Stream:
+    """A split's model inputs (1, 3, H, W) through the test pipeline and data preprocessor, made lazily."""
+    loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
+              'test': cfg.test_dataloader}[split]
+    dataset = _build_dataset(cfg, dict(loader.dataset, pipeline=cfg.test_dataloader.dataset.pipeline,
+                                       test_mode=True, filter_cfg=None))
+
+    def make(i: int) -> np.ndarray:
+        with torch.no_grad():
+            return model.data_preprocessor(pseudo_collate([dataset[i]]), False)['inputs'].float().numpy()
+    return Stream(make, spread_indices(len(dataset), limit))
 
 
 def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> list:
@@ -188,11 +249,19 @@ def bmn_proposals(bmn: nn.Module, run: ArrayFn, features: np.ndarray, samples: l
     return type(bmn).predict(_WithForward(bmn, forward), torch.from_numpy(features), samples)
 
 
+def bmn_inputs(cfg, split: str = 'train', limit: int | None = None) -> Stream:
+    """A split's features (1, C, T) through the val pipeline, made lazily (BMN's calibration set)."""
+    loader = cfg.train_dataloader if split == 'train' else cfg.val_dataloader
+    dataset = _build_dataset(cfg, dict(loader.dataset, pipeline=cfg.val_dataloader.dataset.pipeline,
+                                       test_mode=True))
+    return Stream(lambda i: dataset[i]['inputs'].float().numpy()[None], spread_indices(len(dataset), limit))
+
+
 def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
     """Validation features (1, C, T) with their data samples."""
     dataset = _build_dataset(cfg, cfg.val_dataloader.dataset)
     items = []
-    for i in _spread(len(dataset), limit):
+    for i in spread_indices(len(dataset), limit):
         item = dataset[i]
         items.append((item['inputs'].float().numpy()[None], [item['data_samples']]))
     return items

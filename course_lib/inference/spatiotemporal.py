@@ -337,10 +337,13 @@ class SpatioTemporalDetector:
     The same steps as `run_demo` (keyframes every `stepsize` frames, persons on each, actions of
     each person box), returning a SpatioTemporalResult; `show` renders it to an MP4 for the player.
     `model` may also be the IR exported in lesson 08 (`standalone_demo.ActionDetectorIR`,
-    with `cfg=None`), as `recognize` takes an `IRRecognizer`.
+    with `cfg=None`), as `recognize` takes an `IRRecognizer`. `person_detector` is a function
+    (frame -> (N, 5) boxes + scores) or a mapping {keyframe index: (N, 5)} of boxes known beforehand
+    (a data set's proposals, `course_lib.export.stdet.video_proposals`): its keys are the keyframes.
     """
 
-    def __init__(self, model, cfg, person_detector: PersonDetector, label_map: Mapping[int, str],
+    def __init__(self, model, cfg, person_detector: PersonDetector | Mapping[int, np.ndarray],
+                 label_map: Mapping[int, str],
                  stepsize: int = 8, short_side: int | None = 256, action_thr: float = 0.5) -> None:
         from ..validate import fraction_value, positive
         positive('stepsize', stepsize)
@@ -373,7 +376,9 @@ class SpatioTemporalDetector:
         """Detect persons on the keyframes and score their actions (one streaming pass)."""
         clip_len, interval = self.sampling()
         source = self.source(video, fps)
-        keys = keyframes(len(source), clip_len, interval, self.stepsize)
+        known = isinstance(self.person_detector, Mapping)  # boxes given per keyframe (a data set's proposals)
+        keys = sorted(k for k in map(int, self.person_detector) if 0 <= k < len(source)) if known else \
+            keyframes(len(source), clip_len, interval, self.stepsize)
         if not keys:
             raise InputError(f'{source.name} has {len(source)} frames; the model needs at least '
                              f'{clip_len * interval} (clip_len {clip_len} x frame_interval {interval}). '
@@ -381,7 +386,8 @@ class SpatioTemporalDetector:
         persons, predictions = {}, []
         bar = progress_bar(len(source), 'persons and actions', disable=not progress)
         for k, frames, first in keyframe_windows(source, keys, clip_len, interval, bar):
-            persons[k] = np.asarray(self.person_detector(frames[k - first]), dtype=float).reshape(-1, 5)
+            boxes = self.person_detector[k] if known else self.person_detector(frames[k - first])
+            persons[k] = np.asarray(boxes, dtype=float).reshape(-1, 5)
             pred = predict_actions(self.model, frames, {k - first: persons[k]}, clip_len, interval,
                                    self.short_side, progress=False)[0]
             predictions.append(KeyframeActions(k, pred.boxes, pred.scores))

@@ -170,3 +170,26 @@ def test_deployment_script_names_the_boxes_file_and_the_fix(tmp_path):
         assert str(bad) in str(err.value)
     bad.write_text('{"3": [[1, 2, 30, 40]]}')
     assert standalone_demo.read_boxes(bad)[3].shape == (1, 4)
+
+
+def test_video_proposals_are_the_data_sets_own_boxes_at_its_keyframes(tmp_path, monkeypatch):
+    """Section 10's person boxes come from the config's annotation and proposal files (every profile):
+    on the synthetic set they sit on the figures the frame-based detector finds, at AVA's keyframes."""
+    import course_lib as cl
+    from course_lib.configs import load_config
+    from course_lib.data.synthetic import ava_actions
+    monkeypatch.setenv('COURSE_DATA_DIR', str(tmp_path))
+    ava_actions.generate_ava_actions(tmp_path / 'ava_actions', progress=False)
+    cfg = load_config(CONFIG, work_dir_=str(tmp_path / 'work'))
+    frame_dir, boxes = stdet.video_proposals(cfg)
+    assert frame_dir.parent == tmp_path / 'ava_actions' / 'rawframes'
+    fps, start = cfg.val_dataloader.dataset.fps, cfg.val_dataloader.dataset.timestamp_start
+    rows = [line.split(',') for line in Path(cfg.val_dataloader.dataset.ann_file).read_text().splitlines()]
+    assert sorted(boxes) == sorted({ava_actions.keyframe_index(int(r[1]), fps, start)
+                                    for r in rows if r[0] == frame_dir.name})
+    frames, _ = cl.video.load_frames(frame_dir)
+    for key, found in boxes.items():
+        figures = ava_actions.figure_boxes(frames[key])
+        assert found.shape[1] == 5 and len(found) == len(figures)
+        for box in found[:, :4]:  # each proposal lies on one figure (within a few pixels)
+            assert np.abs(figures[:, :4] - box).max(1).min() < 8

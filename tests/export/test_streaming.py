@@ -1,0 +1,80 @@
+"""Lesson 08's calibration and accuracy-control sets stream from the data set: an item is made when
+NNCF reads it, NNCF reads only the subset it is given, and the dry run caps the subset sizes."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from course_lib import dryrun
+from course_lib.export import cases, quantize
+from course_lib.export.convert import to_ir
+from course_lib.export.tasks import Stream, top1_items
+
+
+class Counted:
+    """make(index) for a Stream that records which indices were made."""
+
+    def __init__(self):
+        self.made = []
+
+    def __call__(self, i):
+        self.made.append(i)
+        return np.random.default_rng(i).normal(size=(1, 8)).astype(np.float32)
+
+
+@pytest.fixture(scope='module')
+def mlp_xml(tmp_path_factory):
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3)).eval()
+    return to_ir(net, torch.zeros(1, 8), tmp_path_factory.mktemp('ir') / 'mlp.xml')
+
+
+def test_a_stream_makes_nothing_until_read_and_each_item_when_read():
+    make = Counted()
+    stream = Stream(make, range(1000))
+    assert len(stream) == 1000 and make.made == []
+    sub = stream.spread(5)
+    assert len(sub) == 5 and make.made == []
+    assert [i for i, _ in zip(sub.indices, sub)] == [0, 249, 499, 749, 999]
+    assert make.made == [0, 249, 499, 749, 999]
+    assert list(sub.map(lambda x: x.shape)) == [(1, 8)] * 5  # iterable again, made again
+
+
+def test_quantize_reads_only_the_calibration_subset_from_a_stream(mlp_xml):
+    make = Counted()
+    int8 = quantize.quantize_int8(mlp_xml, Stream(make, range(10_000)), subset_size=12)
+    assert quantize.fake_quantize_count(int8) >= 2
+    assert 0 < len(make.made) <= 12  # not the 10 000 items, and never a list of all of them
+
+
+def test_accuracy_control_streams_its_validation_items(mlp_xml):
+    calibration, made = Counted(), Counted()
+    validation = Stream(lambda i: (made(i), 0), range(30))
+    quantize.quantize_with_accuracy_control(mlp_xml, Stream(calibration, range(500)), validation,
+                                            quantize.top1_validation_fn, max_drop=1.0, subset_size=8)
+    assert len(calibration.made) <= 8
+    assert made.made and set(made.made) <= set(range(30))
+
+
+def test_top1_items_batches_a_stream_like_top1_on_arrays():
+    items = Stream(lambda i: (np.full((1, 2), float(i % 3)), i % 2), range(37))
+
+    def run(x):  # class 1 when the value is positive
+        return [np.stack([np.zeros(len(x)), x[:, 0]], 1)]
+    accuracy, correct = top1_items(run, items, batch_size=16)
+    expected = [float((i % 3 > 0) == (i % 2 == 1)) for i in range(37)]
+    assert correct == expected and accuracy == pytest.approx(np.mean(expected))
+
+
+def test_subset_sizes_are_the_named_parameters_or_the_dry_runs_caps(monkeypatch):
+    assert cases.subset_sizes(60, None) == (60, None)  # a learner: as given, None = whole split
+    assert cases.subset_sizes(60, 100) == (60, 100)
+    monkeypatch.setattr(dryrun, '_ACTIVE', dryrun.DryRun(calibration_samples=3,
+                                                         accuracy_control_samples=4))
+    assert cases.subset_sizes(60, None) == (3, 4)
+    assert cases.subset_sizes(2, 100) == (2, 4)
+
+
+def test_an_empty_stream_is_refused_by_name(mlp_xml):
+    with pytest.raises(ValueError, match='calibration set is empty'):
+        quantize.quantize_int8(mlp_xml, Stream(Counted(), []))
