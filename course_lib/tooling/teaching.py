@@ -116,7 +116,7 @@ def _seconds_text(seconds: float) -> str:
     return f'{seconds:.0f} s'
 
 
-def render(notes: Notes) -> str:
+def render_block(notes: Notes) -> str:
     """Return the generated block (markers included) for these measurements."""
     machines = sorted({t[1] for t in notes.times.values() if t})
     low, high = SLOWEST_FACTOR
@@ -216,7 +216,7 @@ def disagreements(block: str, runs: dict[str, Run]) -> list[str]:
     """Return every way the notes' block disagrees with LESSONS, itself or the executed lessons."""
     notes = parse(block)
     problems = []
-    if render(notes) != block:
+    if render_block(notes) != block:
         problems.append('the block is not what the tool writes (edited by hand, or the course map\'s times '
                         'changed)')
     for x in LESSONS:
@@ -292,8 +292,8 @@ def update(notes_path: Path = NOTES, executed: Path = EXECUTED_DIR,
     block = block_of(text, notes_path)
     notes = merged(parse(block), runs, any_load)
     with writing(notes_path):
-        notes_path.write_text(text.replace(block, render(notes)), encoding='utf-8')
-    return notes, warnings_for(runs) + disagreements(render(notes), {}) + overstated(notes)
+        notes_path.write_text(text.replace(block, render_block(notes)), encoding='utf-8')
+    return notes, warnings_for(runs) + disagreements(render_block(notes), {}) + overstated(notes)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -143,7 +143,7 @@ def test_the_notes_must_keep_their_markers(tmp_path):
 
 
 def _block(times, values):
-    return teaching.render(teaching.Notes(times, {r['key']: r for r in values}))
+    return teaching.render_block(teaching.Notes(times, {r['key']: r for r in values}))
 
 
 def test_disagreements_beyond_the_tolerances_are_listed_within_them_not(tmp_path):
