@@ -134,9 +134,11 @@ def machine_facts() -> dict:
     would load torch and the OpenMMLab stack into this process for three facts.
     """
     import importlib.util
+    import sys
     path = Path(__file__).resolve().parents[1] / 'course_lib' / 'machine.py'
     spec = importlib.util.spec_from_file_location('_course_machine', path)
     machine = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = machine  # dataclasses look their module up while the class is made
     spec.loader.exec_module(machine)
     cpu = machine.cpu_info()
     return {'cpu': cpu['model'], 'cores': cpu['cores'], 'load_average': machine.load_average()}
