@@ -96,3 +96,17 @@ def test_nbval_run_saves_outputs_and_final_widget_state(tmp_path):
     machine = saved.metadata.course_execution['machine']  # whose times they are (docs/TEACHING.md)
     assert machine['cores'] == len(os.sched_getaffinity(0)) and machine['cpu'] and len(machine['load_average']) == 3
     nbformat.validate(saved)
+
+
+def test_machine_facts_load_machine_py_by_its_path_in_a_fresh_process():
+    """The recorder reads machine.py without importing the package (a fresh process, no course_lib)."""
+    import json
+    code = ('import json, sys; sys.path.insert(0, "tests"); import executed_notebooks as e; '
+            'print(json.dumps(e.machine_facts())); print("course_lib" in sys.modules)')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=60,
+                         cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    facts_line, imported = out.stdout.strip().splitlines()[-2:]
+    facts = json.loads(facts_line)
+    assert facts['cores'] >= 1 and len(facts['load_average']) == 3 and facts['cpu']
+    assert imported == 'False'
