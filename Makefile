@@ -16,8 +16,8 @@ setup:  ## create .venv and install the pinned stack (mmcv's wheel is built once
 
 # The lessons run first: the unit tests that need a trained model (the deployable packages) then reuse the
 # checkpoints lessons 03 and 06 trained from scratch, instead of training the same models again.
-TEST_PHASES := notebooks unit check-full book-check=book
-test:  ## everything CI runs, each phase timed: every lesson in smoke, unit tests, the full profile's dry run, the book
+TEST_PHASES := notebooks unit check-full book-check=book notebooks-full
+test:  ## everything CI runs, each phase timed: every lesson in smoke, unit tests, the full profile's config dry run, the book, every lesson in the full profile's dry run
 	@MAKE=$(MAKE) bash scripts/phases.sh $(TEST_PHASES)
 
 # The book's browser test is book-check's (on the book `make book` built), not run here a second time.
@@ -31,7 +31,7 @@ notebooks:  ## execute every lesson top to bottom with nbval (lax: errors fail, 
 	COURSE_PROFILE=smoke $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.notebook_timings -p tests.executed_notebooks --executed-dir=$(EXECUTED) -q $(NOTEBOOKS)
 
-notebooks-full:  ## every lesson in the full profile, offline (loopback hub mirror, fake checkpoints, miniature data, capped work); not yet in make test: lesson 08 does not pass
+notebooks-full:  ## every lesson in the full profile, offline (loopback hub mirror, fake checkpoints, miniature data, capped work); the last phase of make test
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
 	  -p tests.full_dry_run --full-dry-run -p tests.executed_notebooks --executed-dir=build/executed-full \
 	  -q $(NOTEBOOKS)

@@ -16,7 +16,7 @@ import pytest
 from course_lib.lessons import LESSONS
 from course_lib.tooling.book import EXECUTED_DIR, build_book
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository (its /artifacts/ is git-ignored)
 CHROMIUM, DRIVER = shutil.which('chromium'), shutil.which('chromedriver')
 ARTIFACTS = ROOT / 'artifacts'
 
