@@ -60,7 +60,7 @@ def measure(name: str, config: str) -> dict:
     seconds = cpu_seconds() - start
     model = runner.model.eval()
     labels = ava.read_label_map(cfg.dataset_settings.label_file)
-    items = stdet.keyframe_samples(cfg, 'val')
+    items = stdet.keyframe_stream(cfg, 'val')  # each keyframe made when read
     net = stdet.STDetNet(model).eval()
     overall, per_class = stdet.frame_map(stdet.torch_runner(net), items,
                                          ava.read_csv(cfg.val_evaluator.ann_file, labels), labels)

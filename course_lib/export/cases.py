@@ -106,17 +106,17 @@ def detector_case(config: str | None = None, calibration_size: int = 60,
     calibration_size, validation_size = subset_sizes(calibration_size, validation_size)
     with quiet():
         model = convert.build_model(cfg, checkpoint)
-        val = tasks.detection_set(model, cfg, 'val')
+        val = tasks.detection_set(model, cfg, 'val')  # streamed: each image made when read
         train = tasks.detection_inputs(model, cfg, 'train', limit=calibration_size)
-        last_train = train[-1]
+        first_val, last_train = val[0][0], train[-1]
     xml = convert.export_detector(model, export_dir() / 'detector_fp32.xml',
-                                  image_shape=val.images[0].shape[1:])
+                                  image_shape=first_val.shape[1:])
     from .quantize import detection_validation_fn
     return Case('detector', config, checkpoint, model, convert.DetectorNet(model).eval(), xml,
                 'mAP@0.5', lambda run: tasks.detection_map(model, run, val)[0],
-                fresh_inputs=val.images[:2] + [last_train], calibration=train,
-                validation=tasks.spread_indices(len(val), validation_size),
-                validate=detection_validation_fn(model, val), bench_input=val.images[0], val_data=val)
+                fresh_inputs=[first_val, val[min(1, len(val) - 1)][0], last_train], calibration=train,
+                validation=val.items.spread(validation_size),
+                validate=detection_validation_fn(model, val), bench_input=first_val, val_data=val)
 
 
 def bmn_case(config: str | None = None, calibration_size: int = 60) -> Case:
@@ -126,14 +126,14 @@ def bmn_case(config: str | None = None, calibration_size: int = 60) -> Case:
     calibration_size, _ = subset_sizes(calibration_size, None)
     with quiet():
         model = convert.build_model(cfg, checkpoint)
-        items = tasks.bmn_set(cfg)
+        items = tasks.bmn_set(cfg)  # streamed: each video's features made when read
         train = tasks.bmn_inputs(cfg, 'train', limit=calibration_size)
+        first, last = items[0][0], items[-1][0]
     xml = convert.export_bmn(model, export_dir() / 'bmn_fp32.xml')
     out = export_dir() / 'bmn_results'
     return Case('BMN', config, checkpoint, model, convert.BMNNet(model).eval(), xml, 'AR@100',
                 lambda run: tasks.proposal_recall(model, run, items, cfg, out)[0],
-                fresh_inputs=[items[0][0], items[-1][0]],
-                calibration=train, bench_input=items[0][0])
+                fresh_inputs=[first, last], calibration=train, bench_input=first)
 
 
 def stdet_case(config: str | None = None, calibration_size: int = 60,
@@ -148,15 +148,14 @@ def stdet_case(config: str | None = None, calibration_size: int = 60,
     rows = ava.read_csv(cfg.val_evaluator.ann_file, labels)
     with quiet():
         model = convert.build_model(cfg, checkpoint)
-    val = stdet.keyframe_samples(cfg, 'val')
+    val = stdet.keyframe_stream(cfg, 'val')  # streamed: each keyframe's clip made when read
     train = stdet.keyframe_stream(cfg, 'train', limit=calibration_size)
+    first_val = val[0]
     xml = stdet.export_stdet(model, cfg, export_dir() / 'stdet_fp32.xml', labels,
-                             clip_shape=val[0].clip.shape[1:])
+                             clip_shape=first_val.clip.shape[1:])
     return Case('stdet', config, checkpoint, model, stdet.STDetNet(model).eval(), xml,
                 'frame-mAP@0.5', lambda run: stdet.frame_map(run, val, rows, labels)[0],
-                fresh_inputs=[val[0].inputs, train[-1].inputs],  # other clips, other boxes
-                calibration=train.map(lambda k: k.inputs),
-                validation=tasks.spread_indices(len(val), validation_size),
-                validate=stdet.frame_map_validation_fn(val, rows, labels),
-                bench_input=val[0].inputs, make_torch_runner=stdet.torch_runner,
-                make_ov_runner=stdet.ov_runner)
+                fresh_inputs=[first_val.inputs, train[-1].inputs],  # other clips, other boxes
+                calibration=train.map(lambda k: k.inputs), validation=val.spread(validation_size),
+                validate=stdet.frame_map_validation_fn(rows, labels), bench_input=first_val.inputs,
+                make_torch_runner=stdet.torch_runner, make_ov_runner=stdet.ov_runner)

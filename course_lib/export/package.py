@@ -119,7 +119,7 @@ def detection_threshold(case: cases.Case, run) -> tuple[float, float]:
     from ..metrics import threshold as th
     val = case.val_data
     predictions = {}
-    for image, samples in zip(val.images, val.samples):
+    for image, samples in val:  # streamed: each image made when read
         for sample in tasks.detect(case.model, run, image, samples):
             predictions[int(sample.img_id)] = th.to_image_boxes(sample)
     matches = th.match_split(val.evaluator_cfg['ann_file'], predictions, val.metainfo['classes'])

@@ -82,10 +82,10 @@ def top1_validation_fn(compiled, items: Iterable) -> tuple[float, list[float]]:
 
 
 def detection_validation_fn(model, data) -> Callable:
-    """NNCF validation function for a detector: items are indices into a DetectionSet; mAP@0.5."""
+    """NNCF validation function for a detector: items are (image, data samples) of a
+    `tasks.DetectionSet` (streamed); returns mAP@0.5 on them."""
     from .tasks import detection_map, ov_runner
 
     def validate(compiled, items: Iterable) -> float:
-        subset = data.subset([int(i) for i in items])
-        return detection_map(model, ov_runner(compiled), subset)[0]
+        return detection_map(model, ov_runner(compiled), data, items=items)[0]
     return validate

@@ -18,7 +18,7 @@ import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -208,41 +208,37 @@ def video_proposals(cfg, split: str = 'val', video: int = 0) -> tuple[Path, dict
 
 def keyframe_samples(cfg, split: str = 'val', limit: int | None = None,
                      proposal_file: str | os.PathLike | None = None) -> list[Keyframe]:
-    """Every keyframe of a split (or `limit` spread over it), in memory (the metric's split)."""
+    """Every keyframe of a split (or `limit` spread over it), in memory (small splits; else stream)."""
     return list(keyframe_stream(cfg, split, limit, proposal_file))
 
 
-def detections(run: Callable[[Inputs], list], items: Sequence[Keyframe],
-               action_thr: float = 0.002) -> list[ava.AVADetection]:
-    """Score every keyframe's boxes; boxes normalised by the clip size, as BBoxHeadAVA returns them."""
-    out = []
-    for item in items:
-        scores = run(item.inputs)[0]
-        h, w = item.img_shape
-        norm = item.boxes / np.array([w, h, w, h], np.float32)
-        for box, row in zip(norm, scores):
-            for action_id in range(1, len(row)):
-                if row[action_id] > action_thr:
-                    out.append(ava.AVADetection(item.video_id, item.timestamp,
-                                                tuple(float(v) for v in box), action_id,
-                                                float(row[action_id])))
-    return out
+def keyframe_detections(run: Callable[[Inputs], list], item: Keyframe,
+                        action_thr: float = 0.002) -> list[ava.AVADetection]:
+    """Score one keyframe's boxes; boxes normalised by the clip size, as BBoxHeadAVA returns them."""
+    scores = run(item.inputs)[0]
+    h, w = item.img_shape
+    norm = item.boxes / np.array([w, h, w, h], np.float32)
+    return [ava.AVADetection(item.video_id, item.timestamp, tuple(float(v) for v in box), action_id,
+                             float(row[action_id]))
+            for box, row in zip(norm, scores) for action_id in range(1, len(row))
+            if row[action_id] > action_thr]
 
 
-def frame_map(run: Callable[[Inputs], list], items: Sequence[Keyframe],
+def frame_map(run: Callable[[Inputs], list], items: Iterable[Keyframe],
               gt_rows: Sequence[ava.AVARow], label_map: Mapping[int, str]
               ) -> tuple[float, dict[int, float]]:
-    """Frame-mAP@0.5 (and AP per class) of a runner over keyframes, against their true rows only."""
-    keys = {ava.img_key(i.video_id, i.timestamp) for i in items}
-    per_class = frame_ap([r for r in gt_rows if r.img_key in keys], detections(run, items),
-                             label_map)
+    """Frame-mAP@0.5 (and AP per class) of a runner over keyframes (a list or a stream, each read
+    once), against their true rows only."""
+    keys, found = set(), []
+    for item in items:
+        keys.add(ava.img_key(item.video_id, item.timestamp))
+        found.extend(keyframe_detections(run, item))
+    per_class = frame_ap([r for r in gt_rows if r.img_key in keys], found, label_map)
     return (float(np.mean(list(per_class.values()))) if per_class else 0.0), per_class
 
 
-def frame_map_validation_fn(items: Sequence[Keyframe], gt_rows: Sequence[ava.AVARow],
-                            label_map: Mapping[int, str]) -> Callable:
-    """NNCF validation function: items are indices into `items`; returns frame-mAP@0.5."""
-    def validate(compiled, indices) -> float:
-        subset = [items[int(i)] for i in indices]
-        return frame_map(ov_runner(compiled), subset, gt_rows, label_map)[0]
+def frame_map_validation_fn(gt_rows: Sequence[ava.AVARow], label_map: Mapping[int, str]) -> Callable:
+    """NNCF validation function: items are Keyframes (streamed); returns frame-mAP@0.5 on them."""
+    def validate(compiled, items: Iterable[Keyframe]) -> float:
+        return frame_map(ov_runner(compiled), items, gt_rows, label_map)[0]
     return validate

@@ -157,25 +157,27 @@ def top1(run: ArrayFn, clips: np.ndarray, labels: np.ndarray, batch_size: int = 
 
 @dataclass
 class DetectionSet:
-    """Preprocessed images (model input tensors) with their data samples, and the evaluator cfg."""
+    """A split's model inputs with their data samples, made when read (a Stream: memory holds one
+    image whatever the split's size), and the evaluator config and metainfo its metric needs."""
 
-    images: list = field(default_factory=list)        # one (1, 3, H, W) float32 array per image
-    samples: list = field(default_factory=list)       # one list[DetDataSample] per image
+    items: 'Stream'                                   # (image (1, 3, H, W) float32, [DetDataSample])
     evaluator_cfg: dict = field(default_factory=dict)
     metainfo: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.images)
+        return len(self.items)
 
-    def subset(self, indices: Sequence[int]) -> 'DetectionSet':
-        """The images at `indices` (the evaluator still reads the whole annotation file)."""
-        return DetectionSet([self.images[i] for i in indices], [self.samples[i] for i in indices],
-                            self.evaluator_cfg, self.metainfo)
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, position: int) -> tuple:
+        return self.items[position]
 
 
 def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None = None
                   ) -> DetectionSet:
-    """Run the config's test pipeline and the model's data preprocessor over a split."""
+    """A split (or `limit` images spread over it) through the config's test pipeline and the model's
+    data preprocessor, each image made when read."""
     loader = {'train': cfg.train_dataloader, 'val': cfg.val_dataloader,
               'test': cfg.test_dataloader}[split]
     dataset_cfg = dict(loader.dataset, pipeline=cfg.test_dataloader.dataset.pipeline, test_mode=True,
@@ -185,13 +187,13 @@ def detection_set(model: nn.Module, cfg, split: str = 'val', limit: int | None =
     if split == 'train':
         evaluator_cfg['ann_file'] = os.path.join(dataset.data_root, dataset.ann_file) \
             if not os.path.isabs(dataset.ann_file) else dataset.ann_file
-    out = DetectionSet(evaluator_cfg=evaluator_cfg, metainfo=dict(dataset.metainfo))
-    for i in tqdm(spread_indices(len(dataset), limit), desc=f'{split} images', leave=False):
+
+    def make(i: int) -> tuple:
         with torch.no_grad():
             data = model.data_preprocessor(pseudo_collate([dataset[i]]), False)
-        out.images.append(data['inputs'].float().numpy())
-        out.samples.append(data['data_samples'])
-    return out
+        return data['inputs'].float().numpy(), data['data_samples']
+    return DetectionSet(Stream(make, spread_indices(len(dataset), limit)), evaluator_cfg,
+                        dict(dataset.metainfo))
 
 
 def detection_inputs(model: nn.Module, cfg, split: str = 'train', limit: int | None = None) -> Stream:
@@ -219,14 +221,17 @@ def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> 
 
 
 def detection_map(model: nn.Module, run: ArrayFn, data: DetectionSet,
-                  key: str = 'coco/bbox_mAP_50') -> tuple[float, dict]:
-    """COCO metrics (mmdet's CocoMetric from the config) of a runner; returns (metrics[key], all)."""
+                  key: str = 'coco/bbox_mAP_50', items: Iterable | None = None) -> tuple[float, dict]:
+    """COCO metrics (mmdet's CocoMetric from the config) of a runner over a split (or over `items`, a
+    part of it: NNCF's accuracy control); returns (metrics[key], all). Reads each image once."""
+    count = 0
     with quiet():
         evaluator = Evaluator(copy.deepcopy(data.evaluator_cfg))
         evaluator.dataset_meta = data.metainfo
-        for image, samples in zip(data.images, data.samples):
+        for image, samples in (data if items is None else items):
             evaluator.process(detect(model, run, image, samples))
-        metrics = evaluator.evaluate(len(data))
+            count += 1
+        metrics = evaluator.evaluate(count)
     return float(metrics[key]), metrics
 
 
@@ -257,27 +262,29 @@ def bmn_inputs(cfg, split: str = 'train', limit: int | None = None) -> Stream:
     return Stream(lambda i: dataset[i]['inputs'].float().numpy()[None], spread_indices(len(dataset), limit))
 
 
-def bmn_set(cfg, limit: int | None = None) -> list[tuple[np.ndarray, list]]:
-    """Validation features (1, C, T) with their data samples."""
+def bmn_set(cfg, limit: int | None = None) -> Stream:
+    """Validation videos' features (1, C, T) with their data samples, each made when read."""
     dataset = _build_dataset(cfg, cfg.val_dataloader.dataset)
-    items = []
-    for i in spread_indices(len(dataset), limit):
+
+    def make(i: int) -> tuple[np.ndarray, list]:
         item = dataset[i]
-        items.append((item['inputs'].float().numpy()[None], [item['data_samples']]))
-    return items
+        return item['inputs'].float().numpy()[None], [item['data_samples']]
+    return Stream(make, spread_indices(len(dataset), limit))
 
 
-def proposal_recall(bmn: nn.Module, run: ArrayFn, items: list, cfg, out_dir: os.PathLike,
+def proposal_recall(bmn: nn.Module, run: ArrayFn, items: Iterable, cfg, out_dir: os.PathLike,
                     key: str = 'AR@100') -> tuple[float, dict]:
     """mmaction's ANetMetric (AR@AN, AUC) of a runner on BMN validation items."""
     metric_cfg = dict(cfg.val_evaluator)
     metric_cfg['dump_config'] = dict(out=str(os.path.join(out_dir, 'proposals.json')),
                                      output_format='json')
     os.makedirs(out_dir, exist_ok=True)
+    count = 0
     with quiet():
         evaluator = Evaluator(metric_cfg)
-        for features, samples in items:
+        for features, samples in items:  # each video read once (a Stream: made when read)
             evaluator.process(bmn_proposals(bmn, run, features, samples),
                               data_batch={'data_samples': samples})
-        metrics = evaluator.evaluate(len(items))
+            count += 1
+        metrics = evaluator.evaluate(count)
     return float(metrics[key]), metrics

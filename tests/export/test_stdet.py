@@ -147,14 +147,14 @@ def test_int8_with_accuracy_control_keeps_frame_map_within_one_point(tmp_path):
         loss.backward()
         optimizer.step()
     model.eval()
-    val, train = stdet.keyframe_samples(cfg, 'val'), stdet.keyframe_samples(cfg, 'train')
+    val, train = stdet.keyframe_stream(cfg, 'val'), stdet.keyframe_stream(cfg, 'train')
     rows = ava.read_csv(cfg.val_evaluator.ann_file, LABELS)
     xml = stdet.export_stdet(model, cfg, tmp_path / 'fp32.xml', LABELS)
     fp32 = stdet.frame_map(stdet.ov_runner(parity.compile_ir(xml)), val, rows, LABELS)[0]
     assert fp32 == stdet.frame_map(stdet.torch_runner(stdet.STDetNet(model)), val, rows, LABELS)[0]
     int8_model = quantize.quantize_with_accuracy_control(
-        xml, [k.inputs for k in train], list(range(len(val))),
-        stdet.frame_map_validation_fn(val, rows, LABELS), max_drop=0.01)
+        xml, train.map(lambda k: k.inputs), val, stdet.frame_map_validation_fn(rows, LABELS),
+        max_drop=0.01)
     assert quantize.fake_quantize_count(int8_model) > 0
     int8 = stdet.frame_map(stdet.ov_runner(parity.compile_ir(int8_model)), val, rows, LABELS)[0]
     assert fp32 - int8 <= 0.01 + 1e-9, (fp32, int8)

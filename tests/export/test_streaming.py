@@ -78,3 +78,60 @@ def test_subset_sizes_are_the_named_parameters_or_the_dry_runs_caps(monkeypatch)
 def test_an_empty_stream_is_refused_by_name(mlp_xml):
     with pytest.raises(ValueError, match='calibration set is empty'):
         quantize.quantize_int8(mlp_xml, Stream(Counted(), []))
+
+
+def _keyframes(made: list) -> Stream:
+    """Eight keyframes (one box each, action 1 or 2 by index parity) made when read."""
+    from course_lib.export.stdet import Keyframe
+
+    def make(i):
+        made.append(i)
+        return Keyframe(np.full((1, 3, 2, 4, 4), float(i % 2), np.float32),
+                        np.array([[0, 0, 2, 2]], np.float32), f'v{i}', 902, (4, 4))
+    return Stream(make, range(8))
+
+
+def test_frame_map_reads_each_keyframe_once_and_equals_its_value_on_a_list():
+    from course_lib.data import ava
+    from course_lib.export import stdet
+    labels = {1: 'walk', 2: 'wave'}
+    rows = [ava.AVARow(f'v{i}', 902, (0.0, 0.0, 0.5, 0.5), 1 + i % 2) for i in range(8)]
+
+    def run(inputs):  # the right action for every keyframe
+        odd = inputs[0].mean() > 0.5
+        return [np.array([[0.0, 0.1, 0.9]] if odd else [[0.0, 0.9, 0.1]], np.float32)]
+    made = []
+    streamed = stdet.frame_map(run, _keyframes(made), rows, labels)
+    assert sorted(made) == list(range(8))  # one pass: every keyframe made exactly once
+    listed = stdet.frame_map(run, list(_keyframes([])), rows, labels)
+    assert streamed == listed and streamed[0] == pytest.approx(1.0)
+
+
+def test_the_detection_set_makes_no_image_until_read(monkeypatch):
+    from course_lib.export import tasks
+    made = []
+
+    class Dataset:
+        metainfo, data_root, ann_file = {'classes': ('cell',)}, '/d', 'a.json'
+
+        def __len__(self):
+            return 50
+
+        def __getitem__(self, i):
+            made.append(i)
+            return {'inputs': torch.zeros(3, 4, 4), 'data_samples': i}
+
+    class Preprocessor:
+        def __call__(self, batch, training):
+            return {'inputs': torch.stack(batch['inputs']), 'data_samples': batch['data_samples']}
+    monkeypatch.setattr(tasks, '_build_dataset', lambda cfg, dataset_cfg: Dataset())
+    model = type('Model', (), {'data_preprocessor': Preprocessor()})()
+    from mmengine.config import ConfigDict
+    loader = {'dataset': {'type': 'CocoDataset', 'pipeline': []}}
+    cfg = ConfigDict(val_dataloader=loader, test_dataloader=loader, train_dataloader=loader,
+                     val_evaluator={'type': 'CocoMetric'})
+    val = tasks.detection_set(model, cfg, 'val')
+    assert len(val) == 50 and made == []  # nothing made: memory does not grow with the split
+    image, samples = val[7]
+    assert image.shape == (1, 3, 4, 4) and samples == [7] and made == [7]
+    assert [s for _, s in val.items.spread(3)] == [[0], [24], [49]] and made == [7, 0, 24, 49]
