@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -121,7 +122,6 @@ def recognizer_test_video(cfg) -> tuple[os.PathLike, int, list[str]]:
     `lists/classes.txt` and `<set>_test_split_<n>_videos.txt` beside the rawframe lists, and the
     videos under `videos/`), so the same call serves every profile.
     """
-    from pathlib import Path
     ann_file = Path(cfg.test_dataloader.dataset.ann_file)
     videos = ann_file.with_name(ann_file.name.replace('_rawframes.txt', '_videos.txt'))
     classes = (ann_file.parent / 'classes.txt').read_text().splitlines()
@@ -207,6 +207,23 @@ def detection_inputs(model: nn.Module, cfg, split: str = 'train', limit: int | N
         with torch.no_grad():
             return model.data_preprocessor(pseudo_collate([dataset[i]]), False)['inputs'].float().numpy()
     return Stream(make, spread_indices(len(dataset), limit))
+
+
+def detection_test_image(cfg) -> Path:
+    """The first image of a detector config's test split, from its own COCO annotation file (so the
+    same call serves every profile)."""
+    import json
+
+    from ..errors import MissingFileError
+    dataset = cfg.test_dataloader.dataset
+    root = Path(dataset.get('data_root') or '')
+    ann_file = root / dataset.ann_file
+    if not ann_file.is_file():
+        raise MissingFileError(f'{ann_file} does not exist: prepare the data set first (lesson 06).')
+    images = json.loads(ann_file.read_text()).get('images') or []
+    if not images:
+        raise MissingFileError(f'{ann_file} lists no image: prepare the data set again (lesson 06).')
+    return root / dataset.get('data_prefix', {}).get('img', '') / images[0]['file_name']
 
 
 def detect(model: nn.Module, run: ArrayFn, image: np.ndarray, samples: list) -> list:
