@@ -225,6 +225,14 @@ def _human(size: int | None) -> str:
     return ''
 
 
+def size_text(name: str) -> str:
+    """A hub file's size for a listing: published or from its host, else its floor, else unknown."""
+    size = remote_size(name)
+    if size is None and HUB[name].min_size:
+        return f'>= {_human(HUB[name].min_size)}'  # the host did not say (offline, or a page)
+    return _human(size)
+
+
 def listing(lesson: str | None = None, sizes: bool = True) -> str:
     """What each lesson downloads in the full profile: name, file, size and whether it is cached."""
     lines = []
@@ -232,7 +240,7 @@ def listing(lesson: str | None = None, sizes: bool = True) -> str:
         lines.append(f'lesson {key}: ' + ('nothing to download' if not names else ''))
         for name in names:
             remote, cached = HUB[name], (cache_dir() / HUB[name].filename).exists()
-            size = _human(remote_size(name)) if sizes else ''
+            size = size_text(name) if sizes else ''
             lines.append(f'  {name:30s} {remote.filename[:60]:60s} {size:>12s}  '
                          f'{"in the cache" if cached else "to fetch"}')
         if key in BY_HAND:

@@ -101,7 +101,7 @@ def test_zoo_lists_sizes_from_the_host_and_fetches_a_lesson_from_the_loopback_mi
         assert 'lesson 04' in listed and listed.count('to fetch') == 3
         assert f'{sizes["anet_anno_action"] / 1000:.1f} kB' in listed  # what the host said (HEAD)
         assert f'{sizes["anet_video_info"]} B' in listed
-        assert 'size unknown' in listed  # Google Drive answers HEAD with a page, not the file
+        assert '>= 104.9 MB' in listed  # Google Drive answers HEAD with a page: the hub's floor
         assert course_lib.__main__.main(['zoo', 'fetch', '--lesson', '04']) == 1  # below the floors
         assert 'FAIL  anet_anno_action' in capsys.readouterr().out
         with loopback.dl.accept_fixtures():
@@ -112,3 +112,11 @@ def test_zoo_lists_sizes_from_the_host_and_fetches_a_lesson_from_the_loopback_mi
         assert capsys.readouterr().out.count('in the cache') == 3
     with pytest.raises(course_lib.errors.InputError, match='00 to 08'):
         zoo.main(['--list', '--lesson', '12'])
+
+
+def test_an_unreachable_host_lists_the_floor_or_says_the_size_is_unknown(monkeypatch):
+    monkeypatch.setattr(zoo, 'remote_size', lambda name, timeout=10: None)
+    assert zoo.size_text('hmdb51_videos') == '>= 1.0 GB'  # its floor: 1000 MiB
+    assert zoo.size_text('x3d_s_k400') == 'size unknown'  # no floor: checked by its sha256 prefix
+    monkeypatch.setattr(zoo, 'remote_size', lambda name, timeout=10: 2_000_000_000)
+    assert zoo.size_text('hmdb51_videos') == '2.0 GB'
