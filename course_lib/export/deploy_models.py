@@ -82,8 +82,8 @@ def _steps(cfg, pipeline: str) -> dict:
 
 
 def input_shape(spec: DeploymentModel, cfg) -> tuple[int, ...]:
-    """The input size the full config tests at: (T, H, W) for recognizers and the spatio-temporal
-    detector, (H, W) for the detector, (channels, temporal scale) for BMN; read from the config."""
+    """One inference's input size, read from the pipeline the spec names (its note says which): (T, H, W)
+    for recognizers and the spatio-temporal detector, (H, W) for the detector, (channels, steps) for BMN."""
     if spec.kind == 'bmn':
         return int(cfg.model.feat_dim), int(cfg.model.temporal_dim)
     steps = _steps(cfg, spec.pipeline)
