@@ -37,7 +37,9 @@ class FrameSource:
             rate = capture.get(cv2.CAP_PROP_FPS) or 25.0
             capture.release()
             if not times:
-                raise SystemExit(f'{path}: no frame could be decoded (not a video, or a missing codec).')
+                raise SystemExit(f'{path}: no frame could be decoded. Give a video file, an image '
+                                 f'({", ".join(IMAGE_SUFFIXES)}) or a folder of frame images; a video '
+                                 'OpenCV cannot decode plays after `ffmpeg -i IN -c:v libx264 OUT.mp4`.')
             times = np.asarray(times, np.float64)
             if len(times) > 1 and not np.all(np.diff(times) > 0):  # no usable timestamps
                 times = np.arange(len(times)) / rate

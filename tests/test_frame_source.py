@@ -50,7 +50,7 @@ def test_the_package_copy_refuses_what_it_cannot_read(tmp_path):
         FrameSource(tmp_path / 'empty')
     broken = tmp_path / 'broken.mp4'
     broken.write_bytes(b'not a video' * 50)
-    with pytest.raises(SystemExit, match='no frame could be decoded'):
+    with pytest.raises(SystemExit, match=r'no frame could be decoded\. Give a video file, an image \(\.jpg.*ffmpeg'):
         FrameSource(broken)
 
 
