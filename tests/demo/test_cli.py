@@ -99,3 +99,27 @@ def test_an_existing_output_is_kept_unless_forced(clip, demo_models, tmp_path, c
     assert js.read_text() == 'my notes' and '--force' in capsys.readouterr().err
     assert run_cli(main, ['recognize', str(clip), '--json', str(js), '--force', '--no-progress']) == 0
     assert json.loads(js.read_text())['task'] == 'recognize'
+
+
+def test_localize_runs_lesson_05s_smoke_chain_in_the_full_profile_too(monkeypatch, tmp_path):
+    """Lesson 05's section 10 runs the raw-video chain on its smoke configs in every profile; so does
+    the demo (it used to stop in the full profile, which has no raw-video row)."""
+    import argparse
+
+    from course_lib.configs import for_lesson
+    from course_lib.demo import models
+    from course_lib.inference import localization
+    monkeypatch.setenv('COURSE_PROFILE', 'full')
+    checkpoint = tmp_path / 'bmn.pth'
+    checkpoint.write_bytes(b'')
+    seen = {}
+    monkeypatch.setattr(models, '_trained', lambda config, given: tmp_path / 'rec.pth')
+    monkeypatch.setattr(models, '_raw_video_bmn', lambda config, rec: checkpoint)
+    monkeypatch.setattr(localization.TemporalActionDetector, 'from_configs',
+                        classmethod(lambda cls, *a, **k: seen.setdefault('args', a)))
+    args = argparse.Namespace(recognizer_config=None, recognizer_checkpoint=None, config=None,
+                              checkpoint=None, stride=None, device=None)
+    _, description = models.localizer(args)
+    rec, _, bmn, _ = seen['args']
+    assert (rec, bmn) == (for_lesson('03', 'recognizer', 'smoke'), for_lesson('05', 'raw-video', 'smoke'))
+    assert bmn in description
