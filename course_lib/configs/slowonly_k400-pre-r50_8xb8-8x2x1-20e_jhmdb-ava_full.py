@@ -20,6 +20,7 @@ classes = ('brush_hair', 'catch', 'clap', 'climb_stairs', 'golf', 'jump', 'kick_
 # recipe: JHMDB clips are ~40 frames long, so a 64-frame span would mostly repeat edge frames. The
 # weights' shapes do not depend on the clip length (make check-full loads them into this model).
 clip_len, frame_interval, fps = 8, 2, 1  # fps=1: a timestamp is a frame number
+video_fps = 30  # the rate JHMDB's frames play at (HMDB51's 30 fps videos); course_lib.data.ava.video_rate
 max_epochs, batch_size = 20, 8
 
 model = dict(

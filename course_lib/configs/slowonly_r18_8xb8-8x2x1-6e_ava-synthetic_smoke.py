@@ -14,6 +14,7 @@ data_root = '{{$COURSE_DATA_DIR:data}}/ava_actions'
 anno_root = f'{data_root}/annotations'
 classes = ('wave', 'walk', 'jump')  # label-map ids 1, 2, 3; id 0 is the background class
 clip_len, frame_interval, fps = 8, 2, 8  # a 2-second window around each keyframe
+video_fps = fps  # the generated videos play at their timestamps' rate
 max_epochs, batch_size, base_lr = 6, 8, 4e-3
 
 model = dict(

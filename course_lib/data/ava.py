@@ -376,6 +376,23 @@ def act_gt_to_ava_rows(gt: Mapping, videos: Iterable[str], keyframe_step: int = 
     return sorted(rows, key=lambda r: (r.video_id, r.timestamp, r.person_id, r.action_id))
 
 
+def video_rate(cfg) -> float:
+    """Frames per second the data set's frames play at: the config's `video_fps` (set where timestamps
+    count frames, fps=1: JHMDB's videos are 30 fps), else its timestamps' `fps`."""
+    return float(cfg.get('video_fps') or cfg.dataset_settings.fps)
+
+
+def keyframe_step(rows: Iterable[KeyframeBox], fps: float) -> int:
+    """Frames between two keyframes of a video: the smallest timestamp gap of the rows, in frames."""
+    by_video: dict[str, set[int]] = {}
+    for row in rows:
+        by_video.setdefault(row.video_id, set()).add(row.timestamp)
+    gaps = [b - a for stamps in by_video.values() for a, b in zip(sorted(stamps), sorted(stamps)[1:])]
+    if not gaps:
+        raise InputError('No video has two keyframes in these rows: the keyframe step is unknown.')
+    return max(1, int(round(min(gaps) * fps)))
+
+
 def clip_sampling(cfg) -> tuple[int, int]:
     """Return (clip_len, frame_interval) of an AVA config's SampleAVAFrames test step."""
     pipeline = cfg.get('val_pipeline') or cfg.val_dataloader.dataset.pipeline

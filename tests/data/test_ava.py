@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from course_lib.data import ava
+from course_lib.errors import InputError
 
 ROWS = [ava.AVARow('vid_a', 902, (0.1, 0.2, 0.5, 0.9), 12, 0),
         ava.AVARow('vid_a', 902, (0.1, 0.2, 0.5, 0.9), 15, 0),  # same person, second action
@@ -97,3 +98,21 @@ def test_proposals_validated_on_write_and_read(tmp_path):
     raw.write_bytes(b'not a pickle')
     with pytest.raises(ava.AVAFormatError, match='not a readable pickle'):
         ava.read_proposals(raw)
+
+
+def test_the_video_rate_is_the_frames_rate_not_the_timestamps_where_they_count_frames():
+    from course_lib.configs import for_lesson, config_path
+    from mmengine.config import Config
+    rates = {profile: ava.video_rate(Config.fromfile(str(config_path(for_lesson('07', 'detector', profile)))))
+             for profile in ('smoke', 'full')}
+    assert rates == {'smoke': 8.0, 'full': 30.0}  # JHMDB: timestamps are frames (fps=1), videos 30 fps
+
+
+def test_the_keyframe_step_is_the_smallest_keyframe_gap_in_frames():
+    rows = [ava.AVARow(v, t, (0.1, 0.1, 0.5, 0.5), 1) for v, t in
+            [('a', 1), ('a', 6), ('a', 11), ('a', 11), ('b', 3), ('b', 13)]]
+    assert ava.keyframe_step(rows, fps=1) == 5  # JHMDB's layout: a keyframe every 5th frame
+    seconds = [ava.AVARow('v', t, (0.1, 0.1, 0.5, 0.5), 2) for t in (902, 903, 905)]
+    assert ava.keyframe_step(seconds, fps=8) == 8  # one keyframe a second at 8 fps
+    with pytest.raises(InputError, match='two keyframes'):
+        ava.keyframe_step(rows[:1], fps=1)
