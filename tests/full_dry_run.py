@@ -5,8 +5,8 @@ Loaded with `-p tests.full_dry_run --full-dry-run` beside nbval and tests.execut
 course_lib.tooling.lesson_dry_run.DryRunSession: the loopback mirror of the hub (fake checkpoints,
 miniature data sets), the ticket in its temporary folder, COURSE_PROFILE=full for the kernels.
 Before a lesson's first cell it enters the dry run in that lesson's kernel (through the kernel
-client, not as a cell); after its last cell it reads the kernel's peak memory. The summary prints
-each lesson's time and peak memory. `--dry-run-input-size=0` keeps the configs' real input sizes
+client, not as a cell); after each cell it reads the kernel's peak memory. The summary prints
+each lesson's time and peak memory, and the cell that raised the peak most. `--dry-run-input-size=0` keeps the configs' real input sizes
 (`make check-full-scale`).
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-_state: dict = {'session': None, 'entered': set(), 'started': {}, 'rows': []}
+_state: dict = {'session': None, 'entered': set(), 'started': {}, 'rows': [], 'cells': {}}
 
 
 def pytest_addoption(parser):
@@ -79,21 +79,31 @@ def pytest_runtest_call(item):
         _state['started'][key] = time.perf_counter()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a lesson's last cell (its kernel still running): record its time and peak memory."""
-    if _state['session'] is None or not _is_nbval_cell(item):
-        return
-    if nextitem is not None and nextitem.parent is item.parent:
-        return
-    key = str(item.parent.fspath)
-    seconds = time.perf_counter() - _state['started'].get(key, time.perf_counter())
+def _kernel_peak_mb(item) -> float:
     try:
-        peak = float(_run_in_kernel(item, 'import course_lib.tooling.lesson_dry_run as _d; '
+        return float(_run_in_kernel(item, 'import course_lib.tooling.lesson_dry_run as _d; '
                                           'print(_d.peak_memory_mb()); del _d').strip().split()[-1])
     except Exception:  # a dead kernel: the lesson's own failure is reported by nbval
-        peak = float('nan')
-    _state['rows'].append((item.parent.fspath.basename, seconds, peak))
+        return float('nan')
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After each cell: the kernel's peak memory (to name the cell that raised it most); after a
+    lesson's last cell (its kernel still running): the lesson's time and peak memory."""
+    if _state['session'] is None or not _is_nbval_cell(item):
+        return
+    key = str(item.parent.fspath)
+    peak = _kernel_peak_mb(item)
+    before, biggest = _state['cells'].get(key, (peak, (0.0, 'no cell')))  # the first: the baseline
+    if peak - before > biggest[0]:
+        line = next((ln for ln in item.cell.source.splitlines() if ln.strip()), '')
+        biggest = (peak - before, f'the cell `{line.strip()[:60]}`')
+    _state['cells'][key] = (max(before, peak), biggest)
+    if nextitem is not None and nextitem.parent is item.parent:
+        return
+    seconds = time.perf_counter() - _state['started'].get(key, time.perf_counter())
+    _state['rows'].append((item.parent.fspath.basename, seconds, peak, biggest))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -103,5 +113,6 @@ def pytest_terminal_summary(terminalreporter):
     session = _state['session']
     size = getattr(getattr(session, 'run', None), 'input_size', None)
     terminalreporter.section(f'full-profile dry run (input size {size or "real"})')
-    for name, seconds, peak in _state['rows']:
-        terminalreporter.write_line(f'{name:40s} {seconds / 60:6.1f} min  peak memory {peak / 1024:5.2f} GB')
+    for name, seconds, peak, (rise, cell) in _state['rows']:
+        most = f'  (most added: +{rise / 1024:.2f} GB by {cell})' if rise >= 10 else ''
+        terminalreporter.write_line(f'{name:40s} {seconds / 60:6.1f} min  peak memory {peak / 1024:5.2f} GB{most}')
