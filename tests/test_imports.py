@@ -4,6 +4,7 @@ The graph is read from the source (AST), so imports inside functions count as mu
 top of a module. The layers are CONTRIBUTING.md's list; keep the two in step.
 """
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,13 @@ def _known(name: str, known: dict) -> str | None:
 
 
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the course_lib modules it imports anywhere in its code (functions included)."""
+    """Module -> the course_lib modules it imports anywhere in its code (functions included); a copy
+    of the graph read once per test session (every parametrized test reads it)."""
+    return {module: set(targets) for module, targets in _read_import_graph().items()}
+
+
+@functools.cache
+def _read_import_graph() -> dict[str, set[str]]:
     known = modules()
     graph = {}
     for name, path in known.items():
