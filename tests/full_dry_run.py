@@ -98,7 +98,7 @@ def pytest_runtest_teardown(item, nextitem):
     before, biggest = _state['cells'].get(key, (peak, (0.0, 'no cell')))  # the first: the baseline
     if peak - before > biggest[0]:
         line = next((ln for ln in item.cell.source.splitlines() if ln.strip()), '')
-        biggest = (peak - before, f'the cell `{line.strip()[:60]}`')
+        biggest = (peak - before, f'code cell {item.cell_num + 1} `{line.strip()[:60]}`')
     _state['cells'][key] = (max(before, peak), biggest)
     if nextitem is not None and nextitem.parent is item.parent:
         return
