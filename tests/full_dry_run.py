@@ -6,8 +6,8 @@ course_lib.tooling.lesson_dry_run.DryRunSession: the loopback mirror of the hub 
 miniature data sets), the ticket in its temporary folder, COURSE_PROFILE=full for the kernels.
 Before a lesson's first cell it enters the dry run in that lesson's kernel (through the kernel
 client, not as a cell); after each cell it reads the kernel's peak memory. The summary prints
-each lesson's time and peak memory, and the cell that raised the peak most. `--dry-run-input-size=0` keeps the configs' real input sizes
-(`make check-full-scale`).
+each lesson's time and peak memory, and the cell that raised the peak most.
+`--dry-run-input-size=0` keeps the configs' real input sizes (`make check-full-scale`).
 """
 from __future__ import annotations
 

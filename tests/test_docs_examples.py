@@ -86,7 +86,7 @@ def _help_commands() -> list:
 @pytest.fixture(scope='module')
 def help_runs() -> dict:
     """Every documented command's `--help`, three at a time: each process imports the stack (about 5 s
-    alone), so on two cores they finish in about half the time one after the other takes."""
+    alone), and their imports overlap on two cores."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     def run(argv):

@@ -387,7 +387,7 @@ def keyframe_step(rows: Iterable[KeyframeBox], fps: float) -> int:
     by_video: dict[str, set[int]] = {}
     for row in rows:
         by_video.setdefault(row.video_id, set()).add(row.timestamp)
-    gaps = [b - a for stamps in by_video.values() for a, b in zip(sorted(stamps), sorted(stamps)[1:])]
+    gaps = [b - a for stamps in map(sorted, by_video.values()) for a, b in zip(stamps, stamps[1:])]
     if not gaps:
         raise InputError('No video has two keyframes in these rows: the keyframe step is unknown.')
     return max(1, int(round(min(gaps) * fps)))

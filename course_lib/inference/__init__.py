@@ -49,19 +49,24 @@ def zoo_weights(name: str, download_if_missing: bool | None = None) -> Weights:
     return Weights(name, download(name) if download_if_missing else None)
 
 
+def _configs_root(package: str, what: str = '') -> Path:
+    """The `configs` folder an installed OpenMMLab wheel ships (`<package>/.mim/configs`)."""
+    import importlib.util
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingFileError(f'{what}package {package!r} is not installed (make setup).')
+    return Path(list(spec.submodule_search_locations)[0]) / '.mim' / 'configs'
+
+
 def installed_config(name: str) -> Path:
     """Return the file of a config shipped in an installed wheel (`mmaction::x.py`, `mmdet::x.py`)."""
-    import importlib.util
     package, sep, rel = name.partition('::')
     if not sep:
         path = Path(name)
         if path.is_file():
             return path
         raise MissingFileError(f'No config {name}: give a file or `mmaction::<path in configs>`.')
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingFileError(f'{name}: package {package!r} is not installed (make setup).')
-    path = Path(list(spec.submodule_search_locations)[0]) / '.mim' / 'configs' / rel
+    path = _configs_root(package, f'{name}: ') / rel
     if not path.is_file():
         raise MissingFileError(f'{name}: no such config in the installed {package} wheel '
                                 f'({path}). List them under {path.parents[len(Path(rel).parts) - 1]}.')
@@ -70,11 +75,7 @@ def installed_config(name: str) -> Path:
 
 def model_families(task: str, package: str = 'mmaction') -> list[str]:
     """The model families (config folders) an installed wheel ships for a task folder, e.g. 'recognition'."""
-    import importlib.util
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingFileError(f'package {package!r} is not installed (make setup).')
-    configs = Path(list(spec.submodule_search_locations)[0]) / '.mim' / 'configs'
+    configs = _configs_root(package)
     tasks = sorted(p.name for p in configs.iterdir() if p.is_dir() and not p.name.startswith('_'))
     if task not in tasks:
         raise MissingFileError(f'{package} ships no configs for {task!r}: give one of {", ".join(tasks)}.')
